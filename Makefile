@@ -1,0 +1,36 @@
+# Two commands on a fresh machine (only python3 >= 3.11 needed):
+#   make run    set up, plan a week on the bundled sample data, open the dashboard
+#   make test   set up, lint, run the whole test suite
+.PHONY: run test install lint bench clean
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+export OPENBLAS_NUM_THREADS ?= 1
+export OMP_NUM_THREADS ?= 1
+export MKL_NUM_THREADS ?= 1
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "wfm needs Python >= 3.11, found " + sys.version.split()[0]'
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+lint: install
+	$(VENV)/bin/ruff check .
+
+test: lint
+	$(PY) -m pytest
+
+run: install
+	$(VENV)/bin/wfm erlang --calls 100 --aht-seconds 180 --interval-minutes 30 --service-level 0.8 --answer-seconds 20 --shrinkage 0.3
+
+bench: install
+	$(PY) bench/erlang.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -1,0 +1,429 @@
+"""The TOML configuration, parsed into typed, frozen models.
+
+A config describes the channels of a contact center and their service targets, shrinkage, the planning
+grid (timezone and interval length), staff groups, shift templates with their break and days-off rules,
+the forecast settings, solver settings and the storage URL. ``data/example.toml`` documents every key.
+
+Load one with :func:`load_config` (a file) or :func:`parse_config` (a mapping). Any mistake raises
+:class:`~wfm.errors.ConfigError` naming the key path and the fix, for example
+``channels.voice.service_level: must be in (0, 1), got 1.5``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from wfm.errors import ConfigError
+
+ChannelKind = Literal["voice", "chat", "email", "backoffice"]
+SolverName = Literal["auto", "cbc", "highs"]
+
+#: Channel kinds served by a real-time queue (Erlang); the others are deferred work.
+QUEUE_KINDS: frozenset[str] = frozenset({"voice", "chat"})
+
+
+def _open_unit(value: float) -> float:
+    if not 0.0 < value < 1.0:
+        raise ValueError(f"must be in (0, 1), got {value}")
+    return value
+
+
+def _half_open_unit(value: float) -> float:
+    if not 0.0 <= value < 1.0:
+        raise ValueError(f"must be in [0, 1), got {value}")
+    return value
+
+
+def _occupancy(value: float) -> float:
+    if not 0.0 < value <= 1.0:
+        raise ValueError(f"must be in (0, 1], got {value}")
+    return value
+
+
+def _positive(value: float) -> float:
+    if not value > 0:
+        raise ValueError(f"must be > 0, got {value}")
+    return value
+
+
+def _non_negative(value: float) -> float:
+    if not value >= 0:
+        raise ValueError(f"must be >= 0, got {value}")
+    return value
+
+
+def _parse_clock(value: Any) -> dt.time:
+    if isinstance(value, dt.time):
+        return value
+    if isinstance(value, str):
+        try:
+            hours, minutes = value.split(":")
+            hour, minute = int(hours), int(minutes)
+            if hour == 24 and minute == 0:
+                return dt.time(0, 0)
+            return dt.time(hour, minute)
+        except ValueError:
+            pass
+    raise ValueError(f"must be a clock time 'HH:MM', got {value!r}")
+
+
+ServiceLevel = Annotated[float, AfterValidator(_open_unit)]
+Shrinkage = Annotated[float, AfterValidator(_half_open_unit)]
+Occupancy = Annotated[float, AfterValidator(_occupancy)]
+PositiveFloat = Annotated[float, AfterValidator(_positive)]
+NonNegativeFloat = Annotated[float, AfterValidator(_non_negative)]
+Clock = Annotated[dt.time, BeforeValidator(_parse_clock)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ChannelConfig(_Model):
+    """One channel: how its contacts are served and the target they are staffed to.
+
+    Queue channels (``voice``, ``chat``) use ``service_level`` and ``answer_seconds`` (Erlang C, or
+    Erlang A when ``patience_seconds`` is set); deferred channels (``email``, ``backoffice``) use
+    ``response_hours``, counted in working hours between ``work_start`` and ``work_end``.
+    """
+
+    name: str
+    kind: ChannelKind
+    service_level: ServiceLevel | None = None
+    answer_seconds: PositiveFloat | None = None
+    response_hours: PositiveFloat | None = None
+    max_occupancy: Occupancy = 1.0
+    concurrency: int = Field(default=1, ge=1)
+    patience_seconds: PositiveFloat | None = None
+    shrinkage: Shrinkage | None = None
+    work_start: Clock = dt.time(8, 0)
+    work_end: Clock = dt.time(20, 0)
+
+    @model_validator(mode="after")
+    def _targets_match_kind(self) -> ChannelConfig:
+        if self.kind in QUEUE_KINDS:
+            for key in ("service_level", "answer_seconds"):
+                if getattr(self, key) is None:
+                    raise ValueError(f"{key}: required for a {self.kind} channel (for example 0.8 and 20)")
+            if self.kind == "voice" and self.concurrency != 1:
+                raise ValueError("concurrency: only chat channels handle several contacts at once; use 1")
+        else:
+            if self.response_hours is None:
+                raise ValueError(f"response_hours: required for a {self.kind} channel (for example 24)")
+            if self.patience_seconds is not None:
+                raise ValueError(f"patience_seconds: a {self.kind} channel has no queue to abandon; remove it")
+            if self.work_start == self.work_end:
+                raise ValueError("work_end: must differ from work_start")
+        return self
+
+    @property
+    def is_queue(self) -> bool:
+        """True for real-time queue channels (voice, chat) staffed with Erlang formulas."""
+        return self.kind in QUEUE_KINDS
+
+
+class BreakRule(_Model):
+    """A break given to shifts long enough for it.
+
+    Either a single break placed between ``earliest_after_hours`` and ``latest_after_hours`` after the
+    shift start (a lunch), or, with ``every_hours``, one break per that many hours worked.
+    """
+
+    name: str
+    minutes: int = Field(gt=0)
+    paid: bool = False
+    min_shift_hours: NonNegativeFloat = 0.0
+    earliest_after_hours: NonNegativeFloat | None = None
+    latest_after_hours: NonNegativeFloat | None = None
+    every_hours: PositiveFloat | None = None
+
+    @model_validator(mode="after")
+    def _one_placement(self) -> BreakRule:
+        window = self.earliest_after_hours is not None or self.latest_after_hours is not None
+        if window and self.every_hours is not None:
+            raise ValueError("every_hours: give either a placement window or every_hours, not both")
+        if not window and self.every_hours is None:
+            raise ValueError("earliest_after_hours: give a placement window (earliest/latest_after_hours) "
+                             "or every_hours")
+        if window:
+            if self.earliest_after_hours is None or self.latest_after_hours is None:
+                raise ValueError("latest_after_hours: give both earliest_after_hours and latest_after_hours")
+            if self.latest_after_hours < self.earliest_after_hours:
+                raise ValueError(f"latest_after_hours: must be >= earliest_after_hours "
+                                 f"({self.earliest_after_hours}), got {self.latest_after_hours}")
+        return self
+
+
+class DaysOffRule(_Model):
+    """A weekly days-off pattern: ``working_days`` of 7, the days off consecutive or not."""
+
+    working_days: int = Field(default=5, ge=1, le=7)
+    consecutive_off: bool = True
+
+
+class ShiftTemplate(_Model):
+    """Shifts a staff group may work: start window and step, lengths, breaks, days off and cost."""
+
+    name: str
+    group: str
+    earliest_start: Clock = dt.time(6, 0)
+    latest_start: Clock = dt.time(14, 0)
+    start_step_minutes: int = Field(default=15, gt=0)
+    lengths_hours: tuple[PositiveFloat, ...] = (8.0,)
+    cost_per_hour: NonNegativeFloat = 20.0
+    min_count: int = Field(default=0, ge=0)
+    max_count: int | None = Field(default=None, ge=0)
+    breaks: tuple[str, ...] | None = None
+    days_off: DaysOffRule | None = None
+
+    @field_validator("lengths_hours")
+    @classmethod
+    def _lengths_given(cls, value: tuple[float, ...]) -> tuple[float, ...]:
+        if not value:
+            raise ValueError("must list at least one shift length in hours, for example [8]")
+        if any(length > 24 for length in value):
+            raise ValueError(f"shift lengths must be at most 24 hours, got {max(value)}")
+        return value
+
+    @model_validator(mode="after")
+    def _counts_ordered(self) -> ShiftTemplate:
+        if self.max_count is not None and self.max_count < self.min_count:
+            raise ValueError(f"max_count: must be >= min_count ({self.min_count}), got {self.max_count}")
+        return self
+
+
+class StaffGroup(_Model):
+    """Agents who serve the same channels; its requirement is the sum of its channels'."""
+
+    name: str
+    channels: tuple[str, ...]
+    headcount_cap: int | None = Field(default=None, ge=0)
+    budget_cap: NonNegativeFloat | None = None
+
+
+class ForecastEvent(_Model):
+    """A custom event: an uplift on volume, or days treated like a Sunday."""
+
+    name: str
+    start: dt.date
+    end: dt.date
+    uplift: float = 0.0
+    like_sunday: bool = False
+    channels: tuple[str, ...] | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ForecastEvent:
+        if self.end < self.start:
+            raise ValueError(f"end: must be on or after start ({self.start}), got {self.end}")
+        if self.uplift <= -1.0:
+            raise ValueError(f"uplift: must be > -1 (a fraction, -0.2 for 20% fewer contacts), got {self.uplift}")
+        return self
+
+
+class ForecastSettings(_Model):
+    """How forecasts are made: model choice, horizon, backtest folds, holidays and events."""
+
+    model: str = "auto"
+    horizon_days: int = Field(default=14, gt=0)
+    backtest_folds: int = Field(default=4, gt=0)
+    backtest_horizon_days: int = Field(default=14, gt=0)
+    country: str | None = None
+    region: str | None = None
+    events: tuple[ForecastEvent, ...] = ()
+    outlier_dates: tuple[dt.date, ...] = ()
+
+
+class SolverSettings(_Model):
+    """The LP/MIP solver, its time limit and the relative gap at which it may stop."""
+
+    backend: SolverName = "auto"
+    time_limit_seconds: PositiveFloat = 60.0
+    gap: Annotated[float, AfterValidator(_half_open_unit)] = 0.01
+
+
+class StorageSettings(_Model):
+    """Where runs and scenarios are stored (a SQLAlchemy URL)."""
+
+    url: str = "sqlite:///wfm.db"
+
+
+class Config(_Model):
+    """A whole wfm configuration."""
+
+    timezone: str
+    interval_minutes: int = 15
+    shrinkage: Shrinkage = 0.0
+    channels: Mapping[str, ChannelConfig]
+    groups: Mapping[str, StaffGroup] = Field(default_factory=dict)
+    breaks: Mapping[str, BreakRule] = Field(default_factory=dict)
+    shifts: tuple[ShiftTemplate, ...] = ()
+    forecast: ForecastSettings = ForecastSettings()
+    solver: SolverSettings = SolverSettings()
+    storage: StorageSettings = StorageSettings()
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_timezone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown IANA timezone {value!r}; use a name such as 'Europe/London'") from None
+        return value
+
+    @field_validator("interval_minutes")
+    @classmethod
+    def _divides_day(cls, value: int) -> int:
+        if value <= 0 or (24 * 60) % value:
+            raise ValueError(f"must divide a day (5, 6, 10, 15, 30 or 60), got {value}")
+        return value
+
+    @field_validator("channels")
+    @classmethod
+    def _some_channels(cls, value: Mapping[str, ChannelConfig]) -> Mapping[str, ChannelConfig]:
+        if not value:
+            raise ValueError("define at least one channel, for example [channels.voice]")
+        return value
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Config:
+        for name, group in self.groups.items():
+            for channel in group.channels:
+                if channel not in self.channels:
+                    raise ConfigError(f"groups.{name}.channels: unknown channel {channel!r}; "
+                                      f"known: {', '.join(self.channels)}")
+        served = [c for g in self.groups.values() for c in g.channels]
+        twice = sorted({c for c in served if served.count(c) > 1})
+        if twice:
+            raise ConfigError(f"groups: channel {twice[0]!r} is served by more than one group; "
+                              "give each channel to exactly one group")
+        for index, shift in enumerate(self.shifts):
+            if shift.group not in self.groups:
+                raise ConfigError(f"shifts[{index}].group: unknown staff group {shift.group!r}; "
+                                  f"known: {', '.join(self.groups) or 'none (add [groups.NAME])'}")
+            for rule in shift.breaks or ():
+                if rule not in self.breaks:
+                    raise ConfigError(f"shifts[{index}].breaks: unknown break rule {rule!r}; "
+                                      f"known: {', '.join(self.breaks) or 'none (add [breaks.NAME])'}")
+            if shift.start_step_minutes % self.interval_minutes:
+                raise ConfigError(f"shifts[{index}].start_step_minutes: must be a multiple of "
+                                  f"interval_minutes ({self.interval_minutes}), got {shift.start_step_minutes}")
+        return self
+
+    @property
+    def zone(self) -> ZoneInfo:
+        """The planning timezone."""
+        return ZoneInfo(self.timezone)
+
+    def channel_shrinkage(self, channel: str) -> float:
+        """Shrinkage for a channel: its own value if set, else the config-wide one."""
+        own = self.channels[channel].shrinkage
+        return self.shrinkage if own is None else own
+
+    def group_of(self, channel: str) -> str | None:
+        """The staff group serving a channel, or None when no group serves it."""
+        return next((name for name, g in self.groups.items() if channel in g.channels), None)
+
+    def break_rules(self, shift: ShiftTemplate) -> tuple[BreakRule, ...]:
+        """The break rules that apply to a shift template (all rules when it names none)."""
+        names = tuple(self.breaks) if shift.breaks is None else shift.breaks
+        return tuple(self.breaks[n] for n in names)
+
+
+def _named(section: Any, kind: str) -> Any:
+    """Give each table of a ``[section.NAME]`` mapping its NAME as ``name``."""
+    if not isinstance(section, Mapping):
+        return section
+    out = {}
+    for key, value in section.items():
+        if isinstance(value, Mapping):
+            value = dict(value)
+            given = value.setdefault("name", key)
+            if given != key:
+                raise ConfigError(f"{kind}.{key}.name: must match its table name {key!r}, got {given!r}")
+        out[key] = value
+    return out
+
+
+def _format_error(error: Mapping[str, Any]) -> str:
+    path = ".".join(str(part) if isinstance(part, str) else f"[{part}]" for part in error["loc"])
+    path = path.replace(".[", "[")
+    message = str(error["msg"])
+    for prefix in ("Value error, ", "Assertion failed, "):
+        message = message.removeprefix(prefix)
+    if error["type"] == "extra_forbidden":
+        message = "unknown key; check its spelling against data/example.toml"
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    elif "input" in error and error["type"] not in ("value_error",) and not isinstance(error["input"], Mapping):
+        message = f"{message[0].lower()}{message[1:]}, got {error['input']!r}"
+    # A model validator reports a nested "key: message"; keep it in the path.
+    if ": " in message and message.split(": ", 1)[0].replace("_", "").isalnum():
+        key, message = message.split(": ", 1)
+        path = f"{path}.{key}" if path else key
+    return f"{path}: {message}" if path else message
+
+
+def parse_config(data: Mapping[str, Any], source: str = "config") -> Config:
+    """Validate a config mapping (as read from TOML) into a :class:`Config`.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``source`` and the key path, e.g. ``channels.voice.service_level: must be in (0, 1), got 1.5``.
+    """
+    raw = dict(data)
+    try:
+        for key, kind in (("channels", "channels"), ("groups", "groups"), ("breaks", "breaks")):
+            if key in raw:
+                raw[key] = _named(raw[key], kind)
+        return Config.model_validate(raw)
+    except ConfigError as exc:
+        raise ConfigError(f"{source}: {exc}") from None
+    except ValidationError as exc:
+        problems = [_format_error(e) for e in exc.errors()]
+        more = f" (and {len(problems) - 1} more: {'; '.join(problems[1:])})" if len(problems) > 1 else ""
+        raise ConfigError(f"{source}: {problems[0]}{more}") from None
+
+
+def load_config(path: str | Path) -> Config:
+    """Read and validate a TOML config file.
+
+    Raises
+    ------
+    ConfigError
+        When the file is missing, is not valid TOML, or holds an invalid value.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: config file not found; pass --config with an existing TOML file "
+                          "(data/example.toml is an example)") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read the config: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    return parse_config(data, source=str(path))
+
+
+def config_to_toml_dict(config: Config) -> dict[str, Any]:
+    """The config as plain data (JSON/TOML-ready), for storing scenarios and showing in the dashboard."""
+    return config.model_dump(mode="json", exclude_none=True)

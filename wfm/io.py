@@ -1,0 +1,87 @@
+"""Reading and writing contract frames: CSV or Parquet by file extension, writes atomic."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from wfm.config import Config
+from wfm.contracts import RowNamer, csv_lines, frame_rows, validate_history, validate_requirements
+from wfm.errors import DataError
+
+_FORMATS = (".csv", ".parquet", ".pq")
+
+
+def read_table(path: str | Path) -> tuple[pd.DataFrame, RowNamer]:
+    """Read a CSV or Parquet file as raw strings/values, and how to name its rows in messages."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in _FORMATS:
+        raise DataError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .csv or .parquet")
+    if not path.exists():
+        raise DataError(f"{path}: file not found; check the path")
+    if path.stat().st_size == 0:
+        raise DataError(f"{path}: the file is empty; it needs a header row and one row per channel and interval")
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True)
+            return frame, csv_lines
+        return pd.read_parquet(path), frame_rows
+    except pd.errors.EmptyDataError:
+        raise DataError(f"{path}: the file is empty; it needs a header row and data rows") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise DataError(f"{path}: cannot be read as {suffix[1:].upper()}: {first}") from None
+
+
+def read_history(path: str | Path, config: Config | None = None, *, interval_minutes: int | None = None,
+                 ) -> pd.DataFrame:
+    """Read a history file (CSV or Parquet) into the validated history contract.
+
+    Naive timestamps are read in the config's timezone; channels must be the config's. Without a config,
+    ``interval_minutes`` is required and timestamps must carry their UTC offset.
+    """
+    frame, rows = read_table(path)
+    minutes = interval_minutes or (config.interval_minutes if config else None)
+    if minutes is None:
+        raise DataError(f"{path}: the interval length is unknown; pass --interval-minutes or a config")
+    return validate_history(frame, source=str(path), interval_minutes=minutes,
+                            timezone=config.timezone if config else None,
+                            channels=list(config.channels) if config else None, rows=rows)
+
+
+def read_requirements(path: str | Path, config: Config) -> pd.DataFrame:
+    """Read a requirements file (CSV or Parquet) for the scheduler, validated against the config."""
+    frame, rows = read_table(path)
+    return validate_requirements(frame, source=str(path), interval_minutes=config.interval_minutes,
+                                 timezone=config.timezone, channels=list(config.channels), rows=rows)
+
+
+def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+    """Write a file through a temporary sibling renamed into place, so readers never see half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return path
+
+
+def write_frame(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write a frame as CSV or Parquet (by extension), atomically. Timestamps keep their UTC offset."""
+    path = Path(path)
+    suffix = path.suffix.lower()
+    if suffix not in _FORMATS:
+        raise DataError(f"{path}: unsupported output type {suffix or '(none)'!r}; use .csv or .parquet")
+    if suffix == ".csv":
+        return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, date_format="%Y-%m-%dT%H:%M:%S%z"))
+    return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
