@@ -28,10 +28,14 @@ def main(argv: Sequence[str] | None = None) -> None:
         click.echo(f"wfm: error: {exc}", err=True)
         sys.exit(exc.exit_code)
     except click.ClickException as exc:
-        exc.show()
+        click.echo(f"wfm: error: {exc.format_message()}", err=True)
         sys.exit(exc.exit_code)
     except click.Abort:
         click.echo("wfm: aborted", err=True)
         sys.exit(130)
 
 
+
+
+# Commands register themselves on `cli` when imported.
+from wfm.cli import erlang as _erlang  # noqa: E402,F401

@@ -1,0 +1,305 @@
+"""Erlang B, Erlang C and Erlang A (M/M/N+M), vectorised over intervals and exact at any size.
+
+Conventions: ``calls`` are contacts offered in an interval of ``interval_minutes``; ``aht_seconds`` is
+the mean handle time; the offered load in Erlangs is ``calls * aht_seconds / (60 * interval_minutes)``.
+The service level is the share of *all* arriving contacts answered within ``answer_seconds`` (under
+Erlang A, contacts that abandon count against it). With chat ``concurrency`` k, an agent is k parallel
+servers, so the queue has ``agents * k`` servers.
+
+Every function accepts scalars or numpy arrays (broadcast together) and returns numpy values of the
+broadcast shape; :func:`required_agents` returns an ``int`` for scalar input.
+
+Numerics: probabilities are formed in log space from Loader's Poisson terms and the regularised
+incomplete gamma functions (see :mod:`wfm.staffing._special`), so nothing overflows or underflows
+from 0 to well beyond 100,000 Erlangs, and Erlang A stays exact where a textbook form underflows.
+The Erlang A closed forms follow from the birth-death model: with x = N/(theta AHT) and
+y = lambda/theta (theta = 1/patience), an arrival waits with probability A E / (1 + (A - 1) E) where E is
+Erlang B and A = x e^y y^-x gamma(x, y); given it waits, it is answered within t with probability
+(gamma(x+1, y) - gamma(x+1, y e^(-theta t))) / (y gamma(x, y)).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+from scipy import special
+
+from wfm.staffing._special import log_erlang_b, log_lower_gamma_ratio, log_poisson
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+
+@dataclass(frozen=True)
+class QueueMetrics:
+    """What a queue delivers with a given headcount, per interval (arrays of one shape).
+
+    Attributes
+    ----------
+    agents
+        Productive agents on the queue.
+    erlangs
+        Offered load in Erlangs.
+    service_level
+        Share of all arriving contacts answered within the answer time.
+    asa_seconds
+        Average speed of answer: mean wait of answered contacts (inf when the queue is unstable).
+    p_wait
+        Probability that an arriving contact waits at all.
+    occupancy
+        Share of agents' time spent handling contacts.
+    p_abandon
+        Probability that an arriving contact abandons (0 under Erlang C).
+    """
+
+    agents: IntArray
+    erlangs: FloatArray
+    service_level: FloatArray
+    asa_seconds: FloatArray
+    p_wait: FloatArray
+    occupancy: FloatArray
+    p_abandon: FloatArray
+
+
+def offered_load(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike) -> FloatArray:
+    """Offered load in Erlangs: calls x AHT over the interval length."""
+    return np.asarray(calls, dtype=float) * np.asarray(aht_seconds, dtype=float) / (
+        60.0 * np.asarray(interval_minutes, dtype=float))
+
+
+def erlang_b(servers: ArrayLike, erlangs: ArrayLike) -> FloatArray:
+    """Erlang B: the blocking probability of N servers offered A Erlangs with no queue.
+
+    >>> round(float(erlang_b(10, 5)), 5)
+    0.01838
+    """
+    return np.exp(log_erlang_b(np.asarray(servers, dtype=float), np.asarray(erlangs, dtype=float)))
+
+
+def erlang_c(servers: ArrayLike, erlangs: ArrayLike) -> FloatArray:
+    """Erlang C: the probability that an arrival waits, with N servers and A Erlangs (1 when N <= A)."""
+    return np.exp(_log_erlang_c(*np.broadcast_arrays(np.asarray(servers, dtype=float),
+                                                      np.asarray(erlangs, dtype=float))))
+
+
+def _log_erlang_c(servers: FloatArray, load: FloatArray) -> FloatArray:
+    out = np.zeros(servers.shape)
+    out[load == 0] = -np.inf
+    stable = (servers > load) & (load > 0)
+    n, a = servers[stable], load[stable]
+    log_b = log_erlang_b(n, a)
+    # C = N B / (N - A + A B): no cancellation, N - A > 0.
+    out[stable] = log_b + np.log(n) - np.logaddexp(np.log(n - a), np.log(a) + log_b)
+    return out
+
+
+def _erlang_c_metrics(servers: FloatArray, load: FloatArray, aht: FloatArray, answer: FloatArray,
+                      ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Service level, ASA and P(wait) of M/M/N (servers may be k x agents for chat)."""
+    log_c = _log_erlang_c(servers, load)
+    p_wait = np.exp(log_c)
+    stable = servers > load
+    excess = np.where(stable, servers - load, 1.0)
+    service_level = np.where(stable, 1.0 - p_wait * np.exp(-excess * answer / aht), 0.0)
+    asa = np.where(stable, p_wait * aht / excess, np.inf)
+    return np.clip(service_level, 0.0, 1.0), asa, p_wait
+
+
+def _erlang_a_metrics(servers: FloatArray, load: FloatArray, aht: FloatArray, answer: FloatArray,
+                      patience: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Service level, ASA, P(wait) and P(abandon) of M/M/N+M (exponential patience)."""
+    shape = servers.shape
+    service_level, asa, p_wait, p_abandon = (np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape))
+    service_level[load == 0] = 1.0
+    nobody = (servers == 0) & (load > 0)
+    p_wait[nobody], p_abandon[nobody], asa[nobody] = 1.0, 1.0, np.nan
+    live = (servers > 0) & (load > 0)
+    n, a, h, t, pat = servers[live], load[live], aht[live], answer[live], patience[live]
+    x = n * pat / h          # N mu / theta
+    y = a * pat / h          # lambda / theta
+    log_ratio_x = log_lower_gamma_ratio(x, y)          # log A(x, y)
+    log_ratio_x1 = log_lower_gamma_ratio(x + 1.0, y)
+    # P(wait) = 1 / (1 + (1/E - 1) / A) with 1/E - 1 = (N / A_load) / B(N - 1, A_load).
+    log_inv_e_minus_1 = np.log(n / a) - log_erlang_b(n - 1.0, a)
+    wait = special.expit(log_ratio_x - log_inv_e_minus_1)
+    # P(answered | wait) = x/(x+1) R(x+1, y) / R(x, y), R the lower-gamma ratio.
+    served = x / (x + 1.0) * np.exp(log_ratio_x1 - log_ratio_x)
+    y_late = y * np.exp(-t / pat)
+    late = x / y * np.exp(log_poisson(x + 1.0, y_late) - log_poisson(x, y)
+                          + log_lower_gamma_ratio(x + 1.0, y_late) - log_ratio_x)
+    within = np.clip(served - late, 0.0, 1.0)
+    service_level[live] = 1.0 - wait + wait * within
+    p_wait[live] = wait
+    p_abandon[live] = wait * np.clip(1.0 - served, 0.0, 1.0)
+    # Mean wait of answered contacts: E[V | answered, waited] = patience (1/b - d/db log R(b, y)), b = x + 1.
+    step = 1e-2 * np.sqrt(x + 1.0)
+    slope = (8.0 * (log_lower_gamma_ratio(x + 1.0 + step, y) - log_lower_gamma_ratio(x + 1.0 - step, y))
+             - (log_lower_gamma_ratio(x + 1.0 + 2 * step, y) - log_lower_gamma_ratio(x + 1.0 - 2 * step, y))
+             ) / (12.0 * step)
+    mean_wait_answered = pat * (1.0 / (x + 1.0) - slope)
+    answered = 1.0 - p_abandon[live]
+    asa[live] = np.where(answered > 0, wait * served * mean_wait_answered / np.maximum(answered, 1e-300), np.nan)
+    return np.clip(service_level, 0.0, 1.0), asa, p_wait, p_abandon
+
+
+def queue_metrics(agents: ArrayLike, calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike,
+                  answer_seconds: ArrayLike, *, patience_seconds: ArrayLike | None = None,
+                  concurrency: ArrayLike = 1) -> QueueMetrics:
+    """Service level, ASA, P(wait), occupancy (and P(abandon)) for a given headcount.
+
+    Erlang C by default; Erlang A (callers abandon after an exponential patience with the given mean)
+    when ``patience_seconds`` is given. Zero calls give service level 1 and occupancy 0.
+
+    Examples
+    --------
+    >>> m = queue_metrics(14, 100, 180, 30, 20)
+    >>> round(float(m.service_level), 4), round(float(m.asa_seconds), 2)
+    (0.8884, 7.84)
+    """
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+        agents, calls, aht_seconds, interval_minutes, answer_seconds, concurrency,
+        np.inf if patience_seconds is None else patience_seconds)))
+    agents_f, calls_f, aht, interval, answer, conc, patience = (np.array(v, dtype=float) for v in arrays)
+    load = offered_load(calls_f, aht, interval)
+    servers = agents_f * conc
+    if patience_seconds is None:
+        service_level, asa, p_wait = _erlang_c_metrics(servers, load, aht, answer)
+        p_abandon = np.zeros(load.shape)
+        carried = np.where(servers > load, load, servers)
+    else:
+        service_level, asa, p_wait, p_abandon = _erlang_a_metrics(servers, load, aht, answer, patience)
+        carried = load * (1.0 - p_abandon)
+    occupancy = np.divide(carried, servers, out=np.zeros(load.shape), where=servers > 0)
+    return QueueMetrics(agents=agents_f.astype(np.int64), erlangs=load, service_level=service_level,
+                        asa_seconds=asa, p_wait=p_wait, occupancy=np.clip(occupancy, 0.0, 1.0),
+                        p_abandon=p_abandon)
+
+
+def _ceil_ratio(value: FloatArray, fraction: Fraction) -> FloatArray:
+    """ceil(value / fraction), forgiving float noise below 1e-12 relative (so 21 / 0.7 gives 30)."""
+    scaled = value * fraction.denominator / fraction.numerator
+    return np.ceil(scaled * (1.0 - 1e-12))
+
+
+def _exact(value: float) -> Fraction:
+    """The decimal a user typed (0.7), not the binary float nearest to it."""
+    return Fraction(repr(float(value))).limit_denominator(10**9)
+
+
+def required_agents(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: ArrayLike,
+                    service_level: ArrayLike, answer_seconds: ArrayLike, max_occupancy: ArrayLike = 1.0, *,
+                    patience_seconds: ArrayLike | None = None, concurrency: ArrayLike = 1,
+                    ) -> int | IntArray:
+    """The smallest headcount meeting the service level and the occupancy cap, per interval.
+
+    Parameters
+    ----------
+    calls
+        Contacts offered in the interval (fractional forecasts are fine).
+    aht_seconds
+        Average handle time in seconds.
+    interval_minutes
+        Interval length in minutes.
+    service_level
+        Target share answered within ``answer_seconds``, in (0, 1).
+    answer_seconds
+        The answer-time threshold of the target.
+    max_occupancy
+        Cap on the share of time agents are busy, in (0, 1].
+    patience_seconds
+        Mean caller patience; when given, Erlang A is used (abandons count against the target).
+    concurrency
+        Contacts an agent handles at once (chat).
+
+    Returns
+    -------
+    int or numpy.ndarray of int
+        Agents needed (0 where there are no calls).
+
+    Examples
+    --------
+    >>> required_agents(100, 180, 30, 0.8, 20)
+    14
+    """
+    scalar = all(np.ndim(v) == 0 for v in (calls, aht_seconds, interval_minutes, service_level,
+                                             answer_seconds, max_occupancy, concurrency, patience_seconds))
+    arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
+        calls, aht_seconds, interval_minutes, service_level, answer_seconds, max_occupancy, concurrency,
+        np.inf if patience_seconds is None else patience_seconds)))
+    calls_f, aht, interval, target, answer, occupancy_cap, conc, patience = (np.array(v) for v in arrays)
+    _check_inputs(calls_f, aht, interval, target, answer, occupancy_cap, conc, patience)
+    load = offered_load(calls_f, aht, interval)
+
+    def meets(servers: FloatArray) -> NDArray[np.bool_]:
+        if patience_seconds is None:
+            level = _erlang_c_metrics(servers, load, aht, answer)[0]
+            occupancy = np.divide(load, servers, out=np.ones(load.shape), where=servers > 0)
+        else:
+            level, _, _, p_abandon = _erlang_a_metrics(servers, load, aht, answer, patience)
+            occupancy = np.divide(load * (1 - p_abandon), servers, out=np.ones(load.shape), where=servers > 0)
+        return (level >= target) & (occupancy <= occupancy_cap * (1 + 1e-12))
+
+    # Bisection on servers between an infeasible lower and a feasible upper bound, all intervals at once.
+    busy = load > 0
+    occupancy_floor = np.zeros(load.shape)
+    for cap in np.unique(occupancy_cap):
+        where = occupancy_cap == cap
+        occupancy_floor[where] = _ceil_ratio(load[where], _exact(cap))
+    low = np.where(busy, np.maximum(occupancy_floor - 1.0, 0.0), 0.0)
+    if patience_seconds is None:
+        low = np.maximum(low, np.floor(load))
+    high = np.maximum(low + 1.0, np.ceil(load + 4.0 * np.sqrt(load) + 5.0))
+    ok = meets(high) | ~busy
+    while not ok.all():
+        low = np.where(ok, low, high)
+        high = np.where(ok, high, 2.0 * high + 1.0)
+        ok = meets(high) | ~busy
+    while (gap := busy & (high - low > 1)).any():
+        mid = np.where(gap, np.floor((low + high) / 2.0), high)
+        fine = meets(mid)
+        high = np.where(gap & fine, mid, high)
+        low = np.where(gap & ~fine, mid, low)
+    servers = np.where(busy, high, 0.0)
+    agents = np.ceil(servers / conc).astype(np.int64)
+    return int(agents) if scalar else agents
+
+
+def _check_inputs(calls: FloatArray, aht: FloatArray, interval: FloatArray, target: FloatArray,
+                  answer: FloatArray, occupancy_cap: FloatArray, conc: FloatArray, patience: FloatArray) -> None:
+    checks = (
+        ("calls", calls, (calls >= 0) & np.isfinite(calls), "must be >= 0"),
+        ("aht_seconds", aht, (aht > 0) & np.isfinite(aht), "must be > 0"),
+        ("interval_minutes", interval, interval > 0, "must be > 0"),
+        ("service_level", target, (target > 0) & (target < 1), "must be in (0, 1)"),
+        ("answer_seconds", answer, answer >= 0, "must be >= 0"),
+        ("max_occupancy", occupancy_cap, (occupancy_cap > 0) & (occupancy_cap <= 1), "must be in (0, 1]"),
+        ("concurrency", conc, (conc >= 1) & (conc == np.round(conc)), "must be a whole number >= 1"),
+        ("patience_seconds", patience, patience > 0, "must be > 0"),
+    )
+    for name, values, valid, rule in checks:
+        if not np.all(valid):
+            bad = values[~valid].flat[0]
+            raise ValueError(f"{name} {rule}, got {bad:g}")
+
+
+def scheduled_agents(agents: ArrayLike, shrinkage: float) -> int | IntArray:
+    """Agents to schedule so that ``agents`` remain after shrinkage: the smallest integer >= agents / (1 - s).
+
+    Computed in exact rational arithmetic, so 21 agents at 30% shrinkage give 30, not 31.
+
+    >>> scheduled_agents(21, 0.3)
+    30
+    """
+    if not 0.0 <= shrinkage < 1.0:
+        raise ValueError(f"shrinkage must be in [0, 1), got {shrinkage:g}")
+    available = 1 - _exact(shrinkage)
+    counts = np.asarray(agents)
+    if np.any(counts < 0) or np.any(counts != np.round(counts)):
+        raise ValueError("agents must be whole numbers >= 0")
+    whole = counts.astype(np.int64)
+    # ceil(n * q / p) with integers only.
+    result = -((-whole * available.denominator) // available.numerator)
+    return int(result) if np.ndim(agents) == 0 else result

@@ -1,0 +1,129 @@
+"""From a forecast to interval requirements, channel by channel.
+
+Queue channels (voice, chat) are sized with Erlang C, or Erlang A when the channel has a patience, to
+meet their service level and occupancy cap; chat agents handle ``concurrency`` contacts at once.
+
+Deferred channels (email, back office) use a fluid workload model. Work happens only in working hours
+(``work_start`` to ``work_end`` each day) and every item must be finished within ``response_hours``
+*working* hours of its arrival (items arriving outside working hours wait for the next opening). The
+plan spreads each interval's workload (volume x AHT) evenly over the working intervals of its response
+window, so every item is finished in time; the requirement of a working interval is the work spread onto
+it over the interval length, divided by the occupancy cap. Work arriving before the forecast starts is
+not known, so the first ``response_hours`` of a horizon carry only work that arrived inside it.
+
+Every channel's productive agents become scheduled agents through its shrinkage (exact rounding).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+
+from wfm.config import ChannelConfig, Config
+from wfm.contracts import REQUIREMENTS_COLUMNS, validate_forecast
+from wfm.staffing.erlang import offered_load, queue_metrics, required_agents, scheduled_agents
+
+
+def requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Required and scheduled agents per channel and interval (the requirements contract).
+
+    Parameters
+    ----------
+    forecast
+        The forecast contract: ``channel, interval_start, volume, aht_seconds`` (and the interval band).
+    config
+        Channels with their targets, shrinkage and the interval length.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``channel, interval_start, volume, aht_seconds, erlangs, agents, service_level, asa_seconds,
+        occupancy, scheduled_agents``; service level and ASA are NaN for deferred channels.
+    """
+    forecast = validate_forecast(forecast, source="forecast", channels=list(config.channels))
+    parts = []
+    for name, rows in forecast.groupby("channel", sort=True):
+        channel = config.channels[str(name)]
+        if channel.is_queue:
+            part = _queue_requirements(rows, channel, config.interval_minutes)
+        else:
+            part = _deferred_requirements(rows, channel, config.interval_minutes)
+        part["scheduled_agents"] = scheduled_agents(part["agents"].to_numpy(), config.channel_shrinkage(str(name)))
+        parts.append(part)
+    if not parts:
+        return pd.DataFrame(columns=list(REQUIREMENTS_COLUMNS))
+    return pd.concat(parts, ignore_index=True)[list(REQUIREMENTS_COLUMNS)]
+
+
+def _base(rows: pd.DataFrame) -> pd.DataFrame:
+    columns = ["channel", "interval_start", "volume", "aht_seconds"]
+    return rows[columns].reset_index(drop=True).astype({"volume": float, "aht_seconds": float})
+
+
+def _queue_requirements(rows: pd.DataFrame, channel: ChannelConfig, interval_minutes: int) -> pd.DataFrame:
+    out = _base(rows)
+    calls, aht = out["volume"].to_numpy(), out["aht_seconds"].to_numpy()
+    assert channel.service_level is not None and channel.answer_seconds is not None  # checked by the config
+    agents = required_agents(calls, aht, interval_minutes, channel.service_level, channel.answer_seconds,
+                             channel.max_occupancy, patience_seconds=channel.patience_seconds,
+                             concurrency=channel.concurrency)
+    metrics = queue_metrics(agents, calls, aht, interval_minutes, channel.answer_seconds,
+                            patience_seconds=channel.patience_seconds, concurrency=channel.concurrency)
+    return out.assign(erlangs=metrics.erlangs, agents=np.asarray(agents, dtype=np.int64),
+                      service_level=metrics.service_level, asa_seconds=metrics.asa_seconds,
+                      occupancy=metrics.occupancy)
+
+
+def is_working(starts: pd.Series, work_start: dt.time, work_end: dt.time) -> np.ndarray:
+    """Whether each interval start lies in the daily working window (which may run past midnight)."""
+    minute = (starts.dt.hour * 60 + starts.dt.minute).to_numpy()
+    begin = work_start.hour * 60 + work_start.minute
+    end = work_end.hour * 60 + work_end.minute or 24 * 60
+    if begin < end:
+        return (minute >= begin) & (minute < end)
+    return (minute >= begin) | (minute < end)
+
+
+def deferred_agents(workload_seconds: np.ndarray, working: np.ndarray, *, interval_minutes: int,
+                    response_hours: float, max_occupancy: float) -> tuple[np.ndarray, np.ndarray]:
+    """Agents per interval so that all deferred work is done within ``response_hours`` working hours.
+
+    Parameters
+    ----------
+    workload_seconds
+        Work arriving in each interval (volume x AHT), in time order.
+    working
+        Whether each interval is in working hours.
+
+    Returns
+    -------
+    (agents, busy_agents)
+        Whole agents per interval, and the average number busy (the spread workload rate).
+    """
+    window = max(1, math.floor(response_hours * 60 / interval_minutes))
+    working_count = int(working.sum())
+    # Working position each interval's work starts at: its own if working, else the next opening.
+    start_position = np.cumsum(working) - working.astype(int)
+    spread = np.zeros(working_count + window + 1)
+    np.add.at(spread, start_position, workload_seconds / window)
+    np.add.at(spread, start_position + window, -workload_seconds / window)
+    rate = np.cumsum(spread)[:working_count]
+    busy = np.zeros(len(working))
+    busy[working] = rate / (interval_minutes * 60.0)
+    agents = np.ceil(busy / max_occupancy * (1 - 1e-12)).astype(np.int64)
+    return agents, busy
+
+
+def _deferred_requirements(rows: pd.DataFrame, channel: ChannelConfig, interval_minutes: int) -> pd.DataFrame:
+    out = _base(rows)
+    workload = out["volume"].to_numpy() * out["aht_seconds"].to_numpy()
+    working = is_working(out["interval_start"], channel.work_start, channel.work_end)
+    assert channel.response_hours is not None  # checked by the config
+    agents, busy = deferred_agents(workload, working, interval_minutes=interval_minutes,
+                                   response_hours=channel.response_hours, max_occupancy=channel.max_occupancy)
+    occupancy = np.divide(busy, agents, out=np.zeros(len(agents)), where=agents > 0)
+    return out.assign(erlangs=offered_load(out["volume"], out["aht_seconds"], interval_minutes), agents=agents,
+                      service_level=np.nan, asa_seconds=np.nan, occupancy=occupancy)
