@@ -33,7 +33,7 @@ def _stirlerr(n: FloatArray) -> FloatArray:
 def _bd0(x: FloatArray, mean: FloatArray) -> FloatArray:
     """x log(x / mean) + mean - x without cancellation (Loader 2000), for x > 0, mean > 0."""
     near = np.abs(x - mean) < 0.1 * (x + mean)
-    out = x * np.log(x / mean) + mean - x
+    out = x * (np.log(x) - np.log(mean)) + mean - x
     if near.any():
         xs, ms = x[near], mean[near]
         v = (xs - ms) / (xs + ms)

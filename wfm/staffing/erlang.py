@@ -123,13 +123,13 @@ def _erlang_a_metrics(servers: FloatArray, load: FloatArray, aht: FloatArray, an
     log_ratio_x = log_lower_gamma_ratio(x, y)          # log A(x, y)
     log_ratio_x1 = log_lower_gamma_ratio(x + 1.0, y)
     # P(wait) = 1 / (1 + (1/E - 1) / A) with 1/E - 1 = (N / A_load) / B(N - 1, A_load).
-    log_inv_e_minus_1 = np.log(n / a) - log_erlang_b(n - 1.0, a)
+    log_inv_e_minus_1 = np.log(n) - np.log(a) - log_erlang_b(n - 1.0, a)
     wait = special.expit(log_ratio_x - log_inv_e_minus_1)
     # P(answered | wait) = x/(x+1) R(x+1, y) / R(x, y), R the lower-gamma ratio.
     served = x / (x + 1.0) * np.exp(log_ratio_x1 - log_ratio_x)
     y_late = y * np.exp(-t / pat)
-    late = x / y * np.exp(log_poisson(x + 1.0, y_late) - log_poisson(x, y)
-                          + log_lower_gamma_ratio(x + 1.0, y_late) - log_ratio_x)
+    late = np.exp(np.log(x) - np.log(y) + log_poisson(x + 1.0, y_late) - log_poisson(x, y)
+                  + log_lower_gamma_ratio(x + 1.0, y_late) - log_ratio_x)
     within = np.clip(served - late, 0.0, 1.0)
     service_level[live] = 1.0 - wait + wait * within
     p_wait[live] = wait
@@ -244,13 +244,15 @@ def required_agents(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: 
 
     # Bisection on servers between an infeasible lower and a feasible upper bound, all intervals at once.
     busy = load > 0
-    occupancy_floor = np.zeros(load.shape)
-    for cap in np.unique(occupancy_cap):
-        where = occupancy_cap == cap
-        occupancy_floor[where] = _ceil_ratio(load[where], _exact(cap))
-    low = np.where(busy, np.maximum(occupancy_floor - 1.0, 0.0), 0.0)
+    # Erlang C needs more servers than the load and than load / cap; with abandonment (Erlang A) the carried
+    # load is smaller than the offered load, so no such floor holds and the search starts at zero.
+    low = np.zeros(load.shape)
     if patience_seconds is None:
-        low = np.maximum(low, np.floor(load))
+        occupancy_floor = np.zeros(load.shape)
+        for cap in np.unique(occupancy_cap):
+            where = occupancy_cap == cap
+            occupancy_floor[where] = _ceil_ratio(load[where], _exact(cap))
+        low = np.where(busy, np.maximum(np.floor(load), occupancy_floor - 1.0), 0.0)
     high = np.maximum(low + 1.0, np.ceil(load + 4.0 * np.sqrt(load) + 5.0))
     ok = meets(high) | ~busy
     while not ok.all():
