@@ -16,6 +16,12 @@ EXAMPLE_CONFIG = PROJECT / "data" / "example.toml"
 
 
 @pytest.fixture(scope="session")
+def example_toml() -> Path:
+    """Path of the shipped example config."""
+    return EXAMPLE_CONFIG
+
+
+@pytest.fixture(scope="session")
 def example_config() -> Config:
     """The shipped example config."""
     return load_config(EXAMPLE_CONFIG)

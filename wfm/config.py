@@ -40,31 +40,31 @@ QUEUE_KINDS: frozenset[str] = frozenset({"voice", "chat"})
 
 def _open_unit(value: float) -> float:
     if not 0.0 < value < 1.0:
-        raise ValueError(f"must be in (0, 1), got {value}")
+        raise ValueError(f"must be in (0, 1), got {value:g}")
     return value
 
 
 def _half_open_unit(value: float) -> float:
     if not 0.0 <= value < 1.0:
-        raise ValueError(f"must be in [0, 1), got {value}")
+        raise ValueError(f"must be in [0, 1), got {value:g}")
     return value
 
 
 def _occupancy(value: float) -> float:
     if not 0.0 < value <= 1.0:
-        raise ValueError(f"must be in (0, 1], got {value}")
+        raise ValueError(f"must be in (0, 1], got {value:g}")
     return value
 
 
 def _positive(value: float) -> float:
     if not value > 0:
-        raise ValueError(f"must be > 0, got {value}")
+        raise ValueError(f"must be > 0, got {value:g}")
     return value
 
 
 def _non_negative(value: float) -> float:
     if not value >= 0:
-        raise ValueError(f"must be >= 0, got {value}")
+        raise ValueError(f"must be >= 0, got {value:g}")
     return value
 
 
@@ -290,7 +290,7 @@ class Config(_Model):
     @classmethod
     def _divides_day(cls, value: int) -> int:
         if value <= 0 or (24 * 60) % value:
-            raise ValueError(f"must divide a day (5, 6, 10, 15, 30 or 60), got {value}")
+            raise ValueError(f"must divide a day (5, 6, 10, 15, 30 or 60), got {value:g}")
         return value
 
     @field_validator("channels")

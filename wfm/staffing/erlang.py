@@ -100,9 +100,9 @@ def _erlang_c_metrics(servers: FloatArray, load: FloatArray, aht: FloatArray, an
                       ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """Service level, ASA and P(wait) of M/M/N (servers may be k x agents for chat)."""
     log_c = _log_erlang_c(servers, load)
-    p_wait = np.exp(log_c)
-    stable = servers > load
-    excess = np.where(stable, servers - load, 1.0)
+    p_wait = np.where(load > 0, np.exp(log_c), 0.0)
+    stable = (servers > load) | (load == 0)
+    excess = np.where(servers > load, servers - load, 1.0)
     service_level = np.where(stable, 1.0 - p_wait * np.exp(-excess * answer / aht), 0.0)
     asa = np.where(stable, p_wait * aht / excess, np.inf)
     return np.clip(service_level, 0.0, 1.0), asa, p_wait

@@ -1,0 +1,131 @@
+"""Reading history: the contract on good files, and one clear error per kind of bad input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from wfm.config import Config
+from wfm.errors import DataError
+from wfm.io import read_history, read_requirements, write_frame
+
+HEADER = "channel,interval_start,volume,aht_seconds\n"
+
+
+def history_file(tmp_path: Path, body: str, header: str = HEADER, name: str = "history.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(header + body)
+    return path
+
+
+def test_reads_naive_times_in_the_config_timezone(tmp_path: Path, example_config: Config) -> None:
+    path = history_file(tmp_path, "voice,2026-07-06 08:00,12,200\nchat,2026-07-06 08:15,3,400\n"
+                                  "voice,2026-07-06 08:15,0,\n")
+    frame = read_history(path, example_config)
+    assert list(frame.columns) == ["channel", "interval_start", "volume", "aht_seconds"]
+    assert frame["channel"].tolist() == ["chat", "voice", "voice"]
+    assert str(frame["interval_start"].dt.tz) == "Europe/London"
+    # 08:00 in London in July is 07:00 UTC.
+    assert frame["interval_start"].iloc[1].tz_convert("UTC") == pd.Timestamp("2026-07-06 07:00", tz="UTC")
+    assert frame["volume"].tolist() == [3, 12, 0]
+    assert frame["aht_seconds"].isna().tolist() == [False, False, True]
+
+
+def test_offsets_are_converted_and_dst_is_handled(tmp_path: Path, example_config: Config) -> None:
+    # The two 01:15s of the October change, told apart by their offsets.
+    path = history_file(tmp_path, "voice,2026-10-25T01:15:00+01:00,5,180\nvoice,2026-10-25T01:15:00+00:00,6,180\n")
+    frame = read_history(path, example_config)
+    assert frame["interval_start"].dt.tz_convert("UTC").tolist() == [
+        pd.Timestamp("2026-10-25 00:15", tz="UTC"), pd.Timestamp("2026-10-25 01:15", tz="UTC")]
+
+
+def test_parquet_round_trip(tmp_path: Path, example_config: Config) -> None:
+    frame = read_history(history_file(tmp_path, "voice,2026-07-06 08:00,12,200\n"), example_config)
+    path = write_frame(frame, tmp_path / "history.parquet")
+    again = read_history(path, example_config)
+    pd.testing.assert_frame_equal(again, frame, check_dtype=False)
+
+
+def test_csv_written_by_wfm_reads_back(tmp_path: Path, example_config: Config) -> None:
+    frame = read_history(history_file(tmp_path, "voice,2026-10-25T01:15:00+00:00,6,180\n"), example_config)
+    again = read_history(write_frame(frame, tmp_path / "out.csv"), example_config)
+    assert again["interval_start"].tolist() == frame["interval_start"].tolist()
+
+
+BAD_ROWS = [
+    ("voice,2026-07-06 08:00,twelve,200\n", r"line 2: volume: not a number \('twelve'\)"),
+    ("voice,2026-07-06 08:00,12,200\nvoice,2026-07-06 08:15,-3,200\n", r"line 3: volume: must be >= 0, got -3"),
+    ("voice,2026-07-06 08:00,2.5,200\n", r"line 2: volume: must be a whole number"),
+    ("voice,2026-07-06 08:00,12,0\n", r"line 2: aht_seconds: must be > 0 where there are contacts, got 0"),
+    ("voice,2026-07-06 08:00,12,\n", r"line 2: aht_seconds: must be > 0 where there are contacts, got nothing"),
+    ("voice,2026-07-06 08:00,12,200\nchat,2026-07-06 08:00,1,200\nvoice,2026-07-06 08:00,3,200\n",
+     r"line 2: interval_start: duplicate interval .* for channel 'voice' \(again at line 4\)"),
+    ("voice,2026-07-06 08:05,12,200\n", r"line 2: interval_start: 2026-07-06 08:05:00\+01:00 is not on the 15-minute"),
+    ("voice,2026-03-29 01:30,12,200\n", r"line 2: interval_start: local time 2026-03-29 01:30:00 does not exist in "
+                                        r"Europe/London \(clocks jump forward: DST gap\)"),
+    ("voice,2026-10-25 01:30,12,200\n", r"line 2: interval_start: local time 2026-10-25 01:30:00 happens twice in "
+                                        r"Europe/London \(clocks go back: DST overlap\)"),
+    ("voice,yesterday,12,200\n", r"line 2: interval_start: not a timestamp \('yesterday'\)"),
+    ("voice,2026-07-06T08:00:00+01:00,12,200\nvoice,2026-07-06 08:15,1,200\n",
+     r"line 3: interval_start: mixes timestamps with and without a UTC offset"),
+    ("sms,2026-07-06 08:00,12,200\n", r"line 2: channel: unknown channel 'sms'; the config defines voice, chat, email"),
+    (",2026-07-06 08:00,12,200\n", r"line 2: channel: is empty"),
+]
+
+
+@pytest.mark.parametrize(("body", "message"), BAD_ROWS)
+def test_bad_rows_name_file_line_field_and_fix(tmp_path: Path, example_config: Config, body: str,
+                                               message: str) -> None:
+    path = history_file(tmp_path, body)
+    with pytest.raises(DataError, match=f"^{path}: {message}"):
+        read_history(path, example_config)
+
+
+def test_missing_column(tmp_path: Path, example_config: Config) -> None:
+    path = history_file(tmp_path, "voice,2026-07-06 08:00\n", header="channel,interval_start\n")
+    with pytest.raises(DataError, match=r"missing column volume; the header must name channel, interval_start, "
+                                        r"volume \(found: channel, interval_start\)"):
+        read_history(path, example_config)
+
+
+def test_empty_file_and_header_only(tmp_path: Path, example_config: Config) -> None:
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    with pytest.raises(DataError, match=r"empty\.csv: the file is empty"):
+        read_history(empty, example_config)
+    with pytest.raises(DataError, match=r"header\.csv: the file has no data rows"):
+        read_history(history_file(tmp_path, "", name="header.csv"), example_config)
+
+
+def test_unsupported_and_missing_files(tmp_path: Path, example_config: Config) -> None:
+    with pytest.raises(DataError, match=r"unsupported file type '\.xlsx'; use \.csv or \.parquet"):
+        read_history(tmp_path / "history.xlsx", example_config)
+    with pytest.raises(DataError, match="file not found"):
+        read_history(tmp_path / "absent.csv", example_config)
+
+
+def test_parquet_errors_use_row_numbers(tmp_path: Path, example_config: Config) -> None:
+    frame = pd.DataFrame({"channel": ["voice", "voice"], "interval_start": ["2026-07-06 08:00", "2026-07-06 08:15"],
+                          "volume": [1, -1]})
+    path = tmp_path / "history.parquet"
+    frame.to_parquet(path)
+    with pytest.raises(DataError, match=r"history\.parquet: row 2: volume: must be >= 0"):
+        read_history(path, example_config)
+
+
+def test_without_config_naive_times_are_refused(tmp_path: Path) -> None:
+    path = history_file(tmp_path, "voice,2026-07-06 08:00,12,200\n")
+    with pytest.raises(DataError, match="no UTC offset and no timezone is configured; pass --config"):
+        read_history(path, interval_minutes=15)
+    aware = history_file(tmp_path, "bank,2026-07-06T08:00:00+03:00,12,200\n", name="aware.csv")
+    frame = read_history(aware, interval_minutes=30)
+    assert frame["interval_start"].iloc[0].utcoffset() == pd.Timedelta(hours=3)
+
+
+def test_requirements_reader(tmp_path: Path, example_config: Config) -> None:
+    path = tmp_path / "req.csv"
+    path.write_text("channel,interval_start,scheduled_agents\nvoice,2026-07-06 08:00,12\nvoice,2026-07-06 08:15,1.5\n")
+    with pytest.raises(DataError, match=r"line 3: scheduled_agents: must be a whole number >= 0, got 1\.5"):
+        read_requirements(path, example_config)
