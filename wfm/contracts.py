@@ -110,8 +110,8 @@ def parse_timestamps(raw: pd.Series, source: str, rows: RowNamer, timezone: str 
     if has_offset.all():
         if timezone:
             return parsed.dt.tz_convert(timezone)
-        offsets = text.str.extract(f"({_OFFSET.pattern})", expand=False) if text is not None else None
-        if offsets is not None and offsets.nunique() == 1:
+        assert text is not None  # offsets were found in text
+        if text.str.extract(f"({_OFFSET.pattern})", expand=False).nunique() == 1:
             return parsed.dt.tz_convert(pd.Timestamp(str(text.iloc[0])).tz)
         return parsed
     if not timezone:

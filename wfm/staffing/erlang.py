@@ -224,7 +224,7 @@ def required_agents(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: 
     >>> required_agents(100, 180, 30, 0.8, 20)
     14
     """
-    scalar = all(np.ndim(v) == 0 for v in (calls, aht_seconds, interval_minutes, service_level,
+    scalar = all(v is None or np.ndim(v) == 0 for v in (calls, aht_seconds, interval_minutes, service_level,
                                              answer_seconds, max_occupancy, concurrency, patience_seconds))
     arrays = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (
         calls, aht_seconds, interval_minutes, service_level, answer_seconds, max_occupancy, concurrency,
