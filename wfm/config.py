@@ -24,6 +24,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    PlainSerializer,
     ValidationError,
     field_validator,
     model_validator,
@@ -73,8 +74,10 @@ def _parse_clock(value: Any) -> dt.time:
         return value
     if isinstance(value, str):
         try:
-            hours, minutes = value.split(":")
+            hours, minutes, *seconds = value.split(":")
             hour, minute = int(hours), int(minutes)
+            if seconds not in ([], ["00"]):
+                raise ValueError("clock times are whole minutes")
             if hour == 24 and minute == 0:
                 return dt.time(0, 0)
             return dt.time(hour, minute)
@@ -88,7 +91,8 @@ Shrinkage = Annotated[float, AfterValidator(_half_open_unit)]
 Occupancy = Annotated[float, AfterValidator(_occupancy)]
 PositiveFloat = Annotated[float, AfterValidator(_positive)]
 NonNegativeFloat = Annotated[float, AfterValidator(_non_negative)]
-Clock = Annotated[dt.time, BeforeValidator(_parse_clock)]
+Clock = Annotated[dt.time, BeforeValidator(_parse_clock),
+                  PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json")]
 
 
 class _Model(BaseModel):
