@@ -273,6 +273,7 @@ class Config(_Model):
     timezone: str
     interval_minutes: int = 15
     shrinkage: Shrinkage = 0.0
+    fte_hours_per_week: PositiveFloat = 37.5
     channels: Mapping[str, ChannelConfig]
     groups: Mapping[str, StaffGroup] = Field(default_factory=dict)
     breaks: Mapping[str, BreakRule] = Field(default_factory=dict)

@@ -1,0 +1,138 @@
+"""Staffing scenarios: a named base config plus what-if modifiers, evaluated on a forecast week and stored.
+
+Evaluating a scenario recomputes the requirements (fast: staffing only) and, on request, solves the
+schedule. Its figures are what leadership compares side by side: required and scheduled FTE, paid hours,
+cost, projected service level and occupancy, under-coverage.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any, Literal
+
+import pandas as pd
+
+from scheduling import solve_schedule
+from wfm.config import Config, config_to_toml_dict, parse_config
+from wfm.errors import ConfigError
+from wfm.pipeline import project_service, staff_week
+from wfm.store import ScenarioRecord, Store
+from wfm.whatif import Modifiers
+
+#: At most this many scenarios are compared side by side.
+MAX_COMPARED = 4
+
+
+@dataclass(frozen=True)
+class ScenarioFigures:
+    """What a scenario delivers for a week.
+
+    ``cost_basis`` says where cost comes from: ``"schedule"`` (a solved schedule) or ``"estimate"``
+    (required hours at the cheapest shift cost of each group). Schedule-only figures are None until solved.
+    Service level and occupancy are volume-weighted over the queue channels.
+    """
+
+    required_fte: float
+    required_agent_hours: float
+    projected_service_level: float
+    projected_occupancy: float
+    cost: float
+    cost_basis: Literal["schedule", "estimate"]
+    scheduled_fte: float | None = None
+    paid_hours: float | None = None
+    under_agent_hours: float | None = None
+    coverage: float | None = None
+    solver_status: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (NaN as null) for the store."""
+        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(self).items()}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> ScenarioFigures:
+        """Figures back from stored plain data."""
+        return cls(**{k: (math.nan if v is None and k in _ALWAYS else v) for k, v in data.items()})
+
+
+_ALWAYS = {"required_fte", "required_agent_hours", "projected_service_level", "projected_occupancy", "cost"}
+
+
+def _weighted(values: pd.Series, weights: pd.Series) -> float:
+    valid = values.notna() & (weights > 0)
+    total = float(weights[valid].sum())
+    return float((values[valid] * weights[valid]).sum() / total) if total > 0 else math.nan
+
+
+def _cheapest_cost(config: Config) -> dict[str, float]:
+    """Cheapest cost per paid hour of each group's shift templates."""
+    costs: dict[str, float] = {}
+    for shift in config.shifts:
+        costs[shift.group] = min(costs.get(shift.group, math.inf), shift.cost_per_hour)
+    return costs
+
+
+def evaluate(forecast_frame: pd.DataFrame, config: Config, modifiers: Modifiers | None = None, *,
+             solve: bool = False, agents: pd.DataFrame | None = None) -> ScenarioFigures:
+    """Figures of a scenario on a forecast week: staffing always, the schedule when ``solve`` is true."""
+    effective, required = staff_week(forecast_frame, config, modifiers)
+    hours = effective.interval_minutes / 60
+    scheduled_hours = required["scheduled_agents"] * hours
+    group = required["channel"].map(effective.group_of)
+    queue = required["channel"].map(lambda c: effective.channels[c].is_queue).astype(bool)
+    busy = required["volume"] * required["aht_seconds"]
+    figures: dict[str, Any] = {
+        "required_fte": float(scheduled_hours.sum()) / effective.fte_hours_per_week,
+        "required_agent_hours": float((required["agents"] * hours).sum()),
+        "projected_service_level": _weighted(required["service_level"][queue], required["volume"][queue]),
+        "projected_occupancy": _weighted(required["occupancy"][queue], busy[queue]),
+        "cost": float((scheduled_hours * group.map(_cheapest_cost(effective)).fillna(0.0)).sum()),
+        "cost_basis": "estimate",
+    }
+    if solve:
+        schedule = solve_schedule(required, effective, agents=agents)
+        projection = project_service(required, schedule.coverage, effective)
+        s = schedule.summary
+        queue_rows = projection["channel"].map(lambda c: effective.channels[c].is_queue).astype(bool)
+        figures.update(
+            cost=s.cost, cost_basis="schedule", paid_hours=s.paid_hours,
+            scheduled_fte=s.paid_hours / effective.fte_hours_per_week, under_agent_hours=s.under_agent_hours,
+            coverage=s.coverage, solver_status=s.status,
+            projected_service_level=_weighted(projection["service_level"][queue_rows],
+                                              projection["volume"][queue_rows]),
+            projected_occupancy=_weighted(projection["occupancy"][queue_rows], busy[queue_rows.to_numpy()]),
+        )
+    return ScenarioFigures(**figures)
+
+
+def save(store: Store, name: str, config: Config, modifiers: Modifiers, figures: ScenarioFigures | None,
+         description: str = "") -> ScenarioRecord:
+    """Store a scenario (its name is unique: saving an existing name updates it)."""
+    return store.save_scenario(name, config_to_toml_dict(config), modifiers.to_dict(),
+                               figures.to_dict() if figures else None, description=description)
+
+
+def load(record: ScenarioRecord) -> tuple[Config, Modifiers, ScenarioFigures | None]:
+    """A stored scenario's config, modifiers and figures."""
+    config = parse_config(record.base_config, source=f"scenario {record.name!r}")
+    figures = ScenarioFigures.from_dict(dict(record.results)) if record.results else None
+    return config, Modifiers.from_dict(record.modifiers), figures
+
+
+COMPARED_FIGURES = ("required_fte", "scheduled_fte", "paid_hours", "cost", "cost_basis", "projected_service_level",
+                    "projected_occupancy", "under_agent_hours")
+
+
+def compare(records: Sequence[ScenarioRecord]) -> pd.DataFrame:
+    """Scenarios side by side: one column per scenario, one row per figure (and the modifiers)."""
+    if not 1 <= len(records) <= MAX_COMPARED:
+        raise ConfigError(f"compare: give 1 to {MAX_COMPARED} scenarios, got {len(records)}")
+    columns = {}
+    for record in records:
+        if not record.results:
+            raise ConfigError(f"compare: scenario {record.name!r} has no results yet; evaluate it first")
+        figures = ScenarioFigures.from_dict(dict(record.results)).to_dict()
+        changes = ", ".join(f"{k}={v}" for k, v in sorted(record.modifiers.items())) or "none"
+        columns[record.name] = {"modifiers": changes, **{k: figures.get(k) for k in COMPARED_FIGURES}}
+    return pd.DataFrame(columns)
