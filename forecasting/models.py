@@ -10,7 +10,7 @@ each forecast day total is (``daily_rel_sd``), from which the 80% interval is bu
 ``ets``             damped additive Holt-Winters (statsmodels ETS) on daily totals x profile
 ``sarimax``         SARIMA(1,1,1)(0,1,1)7 on the last year of daily totals x profile
 ``mstl``            MSTL (daily and weekly seasons) on the last 8 weeks of the slot series
-``prophet``         Prophet (weekly, and yearly from two years of history) on daily totals x profile
+``prophet``         Prophet (multiplicative weekly, and yearly from a year of history) on daily totals x profile
 ``ensemble``        the mean of several of the above (chosen by backtest)
 =================  ==========================================================================
 """
@@ -27,7 +27,11 @@ from typing import ClassVar
 import numpy as np
 import pandas as pd
 from pandas.errors import Pandas4Warning
+from prophet import Prophet
 from statsmodels.tools.sm_exceptions import ConvergenceWarning
+from statsmodels.tsa.exponential_smoothing.ets import ETSModel
+from statsmodels.tsa.seasonal import MSTL
+from statsmodels.tsa.statespace.sarimax import SARIMAX as StateSpaceSARIMAX
 
 from forecasting.training import RECENT_WEEKS, Z80, Training
 
@@ -156,8 +160,6 @@ class ETS(DailyProfileModel):
     name = "ets"
 
     def _fit_daily(self, daily: pd.Series) -> None:
-        from statsmodels.tsa.exponential_smoothing.ets import ETSModel
-
         self._n = len(daily)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
@@ -177,8 +179,6 @@ class SARIMAX(DailyProfileModel):
     max_days = 365
 
     def _fit_daily(self, daily: pd.Series) -> None:
-        from statsmodels.tsa.statespace.sarimax import SARIMAX as StateSpaceSARIMAX
-
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", UserWarning)  # "Non-invertible starting MA parameters found."
@@ -192,20 +192,21 @@ class SARIMAX(DailyProfileModel):
 
 
 class ProphetDaily(DailyProfileModel):
-    """Prophet on daily totals: trend, weekly season, and a yearly season given two years of history."""
+    """Prophet on daily totals: trend, multiplicative weekly season, and a yearly one given a year of history."""
 
     name = "prophet"
 
     def _fit_daily(self, daily: pd.Series) -> None:
-        from prophet import Prophet
-
         stan = logging.getLogger("cmdstanpy")
         if not stan.handlers:  # else cmdstanpy installs its own handler and logs every fit at INFO
             stan.addHandler(logging.NullHandler())
             stan.setLevel(logging.WARNING)
+        # Prophet logs a caution for yearly seasonality under two years; a year and more helps it here.
+        logging.getLogger("prophet").setLevel(logging.ERROR)
         self._last = daily.index[-1]
         self._model = Prophet(interval_width=0.8, uncertainty_samples=200, daily_seasonality=False,
-                              weekly_seasonality=True, yearly_seasonality=len(daily) >= 730)
+                              weekly_seasonality=True, yearly_seasonality=len(daily) >= 365,
+                              seasonality_mode="multiplicative")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Pandas4Warning)  # prophet 1.5 still passes inplace=True to pandas
             self._model.fit(pd.DataFrame({"ds": daily.index, "y": daily.to_numpy()}))
@@ -225,8 +226,6 @@ class MSTLModel(ForecastModel):
     weeks: ClassVar[int] = RECENT_WEEKS
 
     def _fit(self, training: Training) -> None:
-        from statsmodels.tsa.seasonal import MSTL
-
         clean = training.clean[-7 * self.weeks:]
         slots = clean.shape[1]
         jump = max(1, slots // 24) * 7  # LOESS evaluated every `jump` points: same fit, far faster

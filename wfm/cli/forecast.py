@@ -10,7 +10,6 @@ from pathlib import Path
 
 import click
 
-from forecasting import MODELS, backtest, forecast
 from wfm.cli import cli
 from wfm.config import Config, load_config
 from wfm.io import read_history, write_frame
@@ -51,8 +50,9 @@ def _load(config_path: Path | None, history_path: Path, interval_minutes: int | 
 @_interval
 @_config
 @_horizon
-@click.option("--model", default=None, type=click.Choice(["auto", *MODELS]),
-              help="Model, or auto to pick the best per channel by backtest (default: config, else auto).")
+@click.option("--model", default=None,
+              help="auto (best per channel by backtest), or seasonal_naive, weekly_average, ets, sarimax, mstl, "
+                   "prophet, ensemble (default: the config's, else auto).")
 @click.option("--start", help="First forecast day, YYYY-MM-DD (default: the day after the history).")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Forecast file to write (.csv or .parquet).")
@@ -62,6 +62,8 @@ def forecast_command(history_path: Path, interval_minutes: int | None, config_pa
                      horizon_days: int | None, model: str | None, start: str | None, out_path: Path, backend: str,
                      scheduler: str | None) -> None:
     """Forecast volume (with an 80% interval) and handle time per channel and interval."""
+    from forecasting import forecast  # imported here: it loads statsmodels and prophet, which other commands skip
+
     config, history = _load(config_path, history_path, interval_minutes)
     with _progress("forecasting") as progress:
         result = forecast(history, config, interval_minutes=interval_minutes, horizon_days=horizon_days,
@@ -86,6 +88,8 @@ def backtest_command(history_path: Path, interval_minutes: int | None, config_pa
                      horizon_days: int | None, folds: int | None, as_json: bool, backend: str,
                      scheduler: str | None) -> None:
     """Rolling-origin backtest of every model: wMAPE, MASE, bias per channel, and the winner."""
+    from forecasting import backtest
+
     config, history = _load(config_path, history_path, interval_minutes)
     with _progress("backtesting") as progress:
         result = backtest(history, config, interval_minutes=interval_minutes, horizon_days=horizon_days,
