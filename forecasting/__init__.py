@@ -1,0 +1,31 @@
+"""Forecasting: contact volume and handle time per channel and interval, with honest accuracy figures.
+
+>>> from forecasting import forecast, backtest
+>>> result = forecast(history, config)            # doctest: +SKIP
+>>> result.frame                                  # the forecast contract  # doctest: +SKIP
+>>> result.choices                                # model chosen per channel, with its backtest wMAPE  # doctest: +SKIP
+
+Models (:data:`MODELS`) share one interface (:class:`ForecastModel`: ``fit`` a prepared training window,
+``predict`` days). Daily-total models are spread over the day by an :class:`IntradayProfile`; holidays,
+events and outlier days come from the config (:mod:`forecasting.calendar`). Channels and backtest folds
+run in parallel through :func:`parallel_map` (local processes, or Dask).
+"""
+
+from forecasting.backtest import BacktestResult
+from forecasting.engine import ForecastResult, backtest, forecast
+from forecasting.models import MODELS, ForecastModel, Prediction
+from forecasting.parallel import parallel_map
+from forecasting.profile import IntradayProfile, fit_profile
+
+__all__ = [
+    "MODELS",
+    "BacktestResult",
+    "ForecastModel",
+    "ForecastResult",
+    "IntradayProfile",
+    "Prediction",
+    "backtest",
+    "fit_profile",
+    "forecast",
+    "parallel_map",
+]

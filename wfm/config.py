@@ -251,6 +251,8 @@ class ForecastSettings(_Model):
     region: str | None = None
     events: tuple[ForecastEvent, ...] = ()
     outlier_dates: tuple[dt.date, ...] = ()
+    #: Handle time used when the history has no ``aht_seconds`` column.
+    default_aht_seconds: PositiveFloat | None = None
 
 
 class SolverSettings(_Model):

@@ -35,7 +35,6 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(130)
 
 
-
-
 # Commands register themselves on `cli` when imported.
 from wfm.cli import erlang as _erlang  # noqa: E402,F401
+from wfm.cli import forecast as _forecast  # noqa: E402,F401

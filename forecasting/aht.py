@@ -1,0 +1,49 @@
+"""Handle-time forecasts: volume-weighted average handle time per weekday and slot.
+
+Recent ordinary days (the last 8 of each weekday) give each weekday and slot its volume-weighted AHT;
+slots without contacts there fall back to the slot over all recent days, then to the channel's overall
+volume-weighted AHT. A history without an ``aht_seconds`` column uses ``forecast.default_aht_seconds``
+from the config, and without that raises :class:`~wfm.errors.DataError`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from forecasting.grid import ChannelSeries
+from forecasting.training import RECENT_WEEKS
+from wfm.errors import DataError
+
+
+def _weighted(work: np.ndarray, volume: np.ndarray) -> np.ndarray:
+    return np.divide(work, volume, out=np.full(work.shape, np.nan), where=volume > 0)
+
+
+def aht_table(series: ChannelSeries, excluded: np.ndarray, default_aht_seconds: float | None) -> np.ndarray:
+    """Average handle time in seconds per weekday (Monday = 0) and slot, shape ``(7, slots)``, all > 0."""
+    if series.aht_seconds is None:
+        if default_aht_seconds is None:
+            raise DataError(f"channel {series.channel!r}: the history has no aht_seconds column, so handle time "
+                            "cannot be forecast; add aht_seconds to the history or set "
+                            "forecast.default_aht_seconds in the config")
+        return np.full((7, series.slots), float(default_aht_seconds))
+    volume = series.volume
+    work = np.nan_to_num(series.aht_seconds) * volume
+    recent = (np.arange(len(volume)) >= len(volume) - 7 * RECENT_WEEKS) & ~excluded
+    weekday = np.asarray(series.dates.day_of_week)
+    table = np.vstack([_weighted(work[recent & (weekday == day)].sum(axis=0),
+                                 volume[recent & (weekday == day)].sum(axis=0)) for day in range(7)])
+    by_slot = _weighted(work[recent].sum(axis=0), volume[recent].sum(axis=0))
+    overall = _weighted(work.sum(keepdims=True), volume.sum(keepdims=True)).item()
+    if np.isnan(overall):
+        overall = default_aht_seconds
+    if overall is None:
+        raise DataError(f"channel {series.channel!r}: no contacts with a handle time in the history; "
+                        "set forecast.default_aht_seconds in the config")
+    return np.where(np.isnan(table), np.where(np.isnan(by_slot), overall, by_slot), table)
+
+
+def aht_forecast(table: np.ndarray, dates: pd.DatetimeIndex) -> np.ndarray:
+    """The AHT table laid over ``dates``, shape ``(len(dates), slots)``."""
+    return table[np.asarray(dates.day_of_week)]

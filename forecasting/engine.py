@@ -1,0 +1,255 @@
+"""The public entry points: :func:`forecast` and :func:`backtest` over every channel of a history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from threadpoolctl import threadpool_limits
+
+from forecasting.aht import aht_forecast, aht_table
+from forecasting.backtest import (
+    MIN_TRAINING_DAYS,
+    BacktestResult,
+    FoldTask,
+    fold_origins,
+    run_fold,
+    score,
+    training_for,
+)
+from forecasting.calendar import day_calendar
+from forecasting.grid import ChannelSeries, frame_from_grid, series_from_history, to_date
+from forecasting.models import BASE_MODELS, MODELS, Ensemble, ForecastModel
+from forecasting.parallel import Backend, Progress, parallel_map
+from forecasting.training import prediction_bounds
+from wfm.config import Config, ForecastSettings
+from wfm.contracts import FORECAST_COLUMNS
+from wfm.errors import ConfigError, DataError
+
+AUTO = "auto"
+
+
+@dataclass(frozen=True)
+class ForecastResult:
+    """A forecast and how its models were chosen.
+
+    Attributes
+    ----------
+    frame
+        The forecast contract: ``channel, interval_start, volume, volume_lo, volume_hi, aht_seconds, model``,
+        every interval of every horizon day, sorted by channel and interval (closed slots have volume 0;
+        ``volume_lo``/``volume_hi`` bound an 80% prediction interval).
+    choices
+        One row per channel: ``channel, model, members, wmape`` (pooled interval wMAPE of the chosen model in
+        the backtest, NaN when the model was named rather than chosen), ``wmape_daily, mase, bias,
+        seasonal_naive_wmape, selection`` (``auto``, ``backtest`` or ``fixed``).
+    backtest
+        The backtest's per-fold metrics (see :class:`BacktestResult`), or None when none was run.
+    """
+
+    frame: pd.DataFrame
+    choices: pd.DataFrame
+    backtest: pd.DataFrame | None
+
+
+@dataclass(frozen=True)
+class _FinalTask:
+    series: ChannelSeries
+    settings: ForecastSettings | None
+    model: str
+    members: tuple[str, ...]
+    dates: pd.DatetimeIndex
+
+
+def _settings(config: Config | None) -> ForecastSettings | None:
+    return config.forecast if config is not None else None
+
+
+def _channel_series(history: pd.DataFrame, config: Config | None, interval_minutes: int | None,
+                    ) -> list[ChannelSeries]:
+    if not isinstance(history, pd.DataFrame) or history.empty:
+        raise DataError("history: no rows; pass a validated history frame (wfm.io.read_history)")
+    minutes = interval_minutes or (config.interval_minutes if config is not None else None)
+    if minutes is None:
+        raise ConfigError("interval_minutes: unknown; pass interval_minutes (--interval-minutes) or a config")
+    if minutes <= 0 or 1440 % minutes:
+        raise ConfigError(f"interval_minutes: must divide a day (5, 6, 10, 15, 30 or 60), got {minutes}")
+    stamps = history["interval_start"]
+    if not isinstance(stamps.dtype, pd.DatetimeTZDtype):
+        raise DataError("history: interval_start must be timezone-aware; read the file with wfm.io.read_history")
+    tz = config.zone if config is not None else stamps.dt.tz
+    series = [series_from_history(history, str(channel), minutes, tz)
+              for channel in sorted(history["channel"].unique())]
+    for one in series:
+        if len(one.dates) < MIN_TRAINING_DAYS:
+            raise DataError(f"channel {one.channel!r}: only {len(one.dates)} days of history; forecasting needs "
+                            f"at least {MIN_TRAINING_DAYS} days (four weeks) per channel")
+    return series
+
+
+def _check_model(model: str) -> str:
+    if model != AUTO and model not in MODELS:
+        raise ConfigError(f"model: unknown model {model!r}; use auto or one of {', '.join(MODELS)}")
+    return model
+
+
+def _run_backtest(series: list[ChannelSeries], settings: ForecastSettings | None, horizon_days: int, folds: int,
+                  models: tuple[str, ...], ensemble: bool, backend: Backend, scheduler: str | None,
+                  progress: Progress | None, extra: int = 0) -> BacktestResult:
+    tasks = [FoldTask(one, settings, fold + 1, origin, horizon_days, models)
+             for one in series
+             for fold, origin in enumerate(fold_origins(len(one.dates), folds, horizon_days, one.channel))]
+    total = len(tasks) + extra
+    report = (lambda done, _: progress(done, total)) if progress else None
+    return score(parallel_map(run_fold, tasks, backend=backend, scheduler=scheduler, progress=report), ensemble)
+
+
+def _run_final(task: _FinalTask) -> pd.DataFrame:
+    """Fit the chosen model on a channel's whole history and forecast the horizon."""
+    series = task.series
+    training = training_for(series, task.settings)
+    model: ForecastModel = Ensemble(task.members) if task.model == "ensemble" else BASE_MODELS[task.model]()
+    prediction = model.fit(training).predict(task.dates)
+    volume = training.finish(day_calendar(task.dates, task.settings, series.channel), prediction.volume)
+    lower, upper = prediction_bounds(volume, prediction.daily_rel_sd, training.dispersion)
+    default_aht = task.settings.default_aht_seconds if task.settings is not None else None
+    aht = aht_forecast(aht_table(series, training.excluded, default_aht), task.dates)
+    frame = frame_from_grid(series.channel, task.dates, series.tz, series.interval_minutes,
+                            {"volume": volume, "volume_lo": lower, "volume_hi": upper, "aht_seconds": aht})
+    label = f"ensemble({'+'.join(task.members)})" if task.model == "ensemble" else task.model
+    return frame.assign(model=label)
+
+
+def _horizon_dates(series: list[ChannelSeries], start: Any, horizon_days: int) -> pd.DatetimeIndex:
+    if horizon_days <= 0:
+        raise ConfigError(f"horizon_days: must be > 0, got {horizon_days}")
+    last = max(one.dates[-1] for one in series)
+    first = last + pd.Timedelta(days=1)
+    if start is not None:
+        day = to_date(start, series[0].tz, "start")
+        if pd.Timestamp(day) < first:
+            raise ConfigError(f"start: {day} is inside the history, which ends on {last.date()}; start on "
+                              f"{first.date()} or later")
+        first = pd.Timestamp(day)
+    return pd.date_range(first, periods=horizon_days, freq="D")
+
+
+def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_minutes: int | None = None,
+             horizon_days: int | None = None, start: dt.date | pd.Timestamp | str | None = None,
+             model: str | None = None, backend: Backend = "local", scheduler: str | None = None,
+             progress: Progress | None = None) -> ForecastResult:
+    """Forecast volume, its 80% interval and handle time for every channel and interval of a horizon.
+
+    Parameters
+    ----------
+    history
+        A validated history frame (:func:`wfm.io.read_history`).
+    config
+        Timezone, interval, holidays (``forecast.country``/``region``), events, outlier days, backtest folds
+        and defaults. Without it, days are those of the history's own UTC offset and no holidays apply.
+    interval_minutes
+        Interval length of the history; defaults to the config's.
+    horizon_days
+        Days to forecast; defaults to ``forecast.horizon_days`` (14).
+    start
+        First day of the horizon (a date, or a midnight timestamp); default the day after the history ends.
+        A later start leaves a gap, which models forecast across.
+    model
+        ``"auto"`` (best per channel by rolling-origin backtest, interval wMAPE), a name of :data:`MODELS`
+        (``"ensemble"`` backtests to choose its members); default ``forecast.model``, else auto.
+    backend, scheduler
+        Where channels and folds run: ``"local"`` processes, or ``"dask"`` at the scheduler's address.
+    progress
+        Called with (tasks done, tasks in total).
+
+    Returns
+    -------
+    ForecastResult
+
+    Raises
+    ------
+    DataError
+        A channel's history is too short (four weeks; plus the backtest folds for auto), or has no AHT and the
+        config gives no ``forecast.default_aht_seconds``.
+    ConfigError
+        Unknown model, bad start or horizon, unknown holiday country.
+    """
+    settings = _settings(config)
+    model = _check_model(model or (settings.model if settings is not None else AUTO))
+    series = _channel_series(history, config, interval_minutes)
+    dates = _horizon_dates(series, start, horizon_days or (settings.horizon_days if settings else 14))
+    choices = pd.DataFrame({"channel": [one.channel for one in series], "model": model, "members": "",
+                            "wmape": np.nan, "wmape_daily": np.nan, "mase": np.nan, "bias": np.nan,
+                            "seasonal_naive_wmape": np.nan, "selection": "fixed"})
+    metrics = None
+    with threadpool_limits(limits=1, user_api="blas"):
+        if model in (AUTO, "ensemble"):
+            result = _run_backtest(series, settings, settings.backtest_horizon_days if settings else 14,
+                                   settings.backtest_folds if settings else 4, tuple(BASE_MODELS), True,
+                                   backend, scheduler, progress, extra=len(series))
+            choices = _choices(result, model)
+            metrics = result.metrics
+        tasks = [_FinalTask(one, settings, row.model, tuple(filter(None, row.members.split("+"))), dates)
+                 for one, row in zip(series, choices.itertuples(), strict=True)]
+        offset = 0 if metrics is None else len(metrics.groupby(["channel", "fold"]))
+        total = offset + len(tasks)
+        report = (lambda done, _: progress(offset + done, total)) if progress else None
+        frames = parallel_map(_run_final, tasks, backend=backend, scheduler=scheduler, progress=report)
+    frame = pd.concat(frames, ignore_index=True)[list(FORECAST_COLUMNS)]
+    frame = frame.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
+    return ForecastResult(frame=frame, choices=choices, backtest=metrics)
+
+
+def _choices(result: BacktestResult, model: str) -> pd.DataFrame:
+    summary = result.summary
+    chosen = result.winners if model == AUTO else summary[summary["model"] == model].reset_index(drop=True)
+    naive = summary[summary["model"] == "seasonal_naive"].set_index("channel")["wmape_interval"]
+    return pd.DataFrame({
+        "channel": chosen["channel"], "model": chosen["model"], "members": chosen["members"],
+        "wmape": chosen["wmape_interval"], "wmape_daily": chosen["wmape_daily"], "mase": chosen["mase"],
+        "bias": chosen["bias"], "seasonal_naive_wmape": chosen["channel"].map(naive).to_numpy(dtype=float),
+        "selection": "auto" if model == AUTO else "backtest"})
+
+
+def backtest(history: pd.DataFrame, config: Config | None = None, *, interval_minutes: int | None = None,
+             horizon_days: int | None = None, folds: int | None = None, models: list[str] | None = None,
+             backend: Backend = "local", scheduler: str | None = None,
+             progress: Progress | None = None) -> BacktestResult:
+    """Rolling-origin backtest of models on every channel of a history.
+
+    Parameters
+    ----------
+    history, config, interval_minutes
+        As for :func:`forecast`.
+    horizon_days
+        Days forecast from each origin; default ``forecast.backtest_horizon_days`` (14).
+    folds
+        Number of origins, each ``horizon_days`` before the next; default ``forecast.backtest_folds`` (4).
+    models
+        Names from :data:`MODELS`; default all (``"ensemble"`` averages the three best single models).
+    backend, scheduler, progress
+        As for :func:`forecast`.
+
+    Returns
+    -------
+    BacktestResult
+        Per-fold metrics, a pooled summary per channel and model, and the winner per channel.
+    """
+    settings = _settings(config)
+    names = list(MODELS) if models is None else [_check_model(name) for name in models]
+    if AUTO in names or not names:
+        raise ConfigError(f"models: name the models to backtest ({', '.join(MODELS)}), or leave it out for all")
+    base = tuple(name for name in names if name != "ensemble")
+    if not base:
+        raise ConfigError("models: the ensemble needs single models to average; add some, e.g. ets,sarimax")
+    horizon = horizon_days or (settings.backtest_horizon_days if settings else 14)
+    count = folds or (settings.backtest_folds if settings else 4)
+    if horizon <= 0 or count <= 0:
+        raise ConfigError(f"horizon_days and folds: must be > 0, got {horizon} and {count}")
+    series = _channel_series(history, config, interval_minutes)
+    with threadpool_limits(limits=1, user_api="blas"):
+        return _run_backtest(series, settings, horizon, count, base, "ensemble" in names, backend, scheduler,
+                             progress)

@@ -1,0 +1,40 @@
+"""Accuracy measures for backtests; ``actual`` and ``predicted`` are arrays of the same shape.
+
+- **wMAPE**: sum of absolute errors over the sum of actuals (0.1 = errors total 10% of the volume).
+- **MASE**: mean absolute error over ``scale``, the in-sample mean absolute error of the weekly seasonal
+  naive forecast (same slot a week earlier) on the training history; below 1 beats that naive.
+- **bias**: sum of errors (forecast minus actual) over the sum of actuals; positive means over-forecast.
+- **coverage**: share of actuals inside the prediction interval (0.8 is right for an 80% interval).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+def wmape(actual: np.ndarray, predicted: np.ndarray) -> float:
+    """Weighted mean absolute percentage error, ``sum|predicted - actual| / sum(actual)`` (NaN if no volume)."""
+    total = float(np.sum(actual))
+    return float(np.sum(np.abs(predicted - actual)) / total) if total > 0 else float("nan")
+
+
+def bias(actual: np.ndarray, predicted: np.ndarray) -> float:
+    """Relative bias, ``sum(predicted - actual) / sum(actual)`` (NaN if no volume)."""
+    total = float(np.sum(actual))
+    return float(np.sum(predicted - actual) / total) if total > 0 else float("nan")
+
+
+def naive_scale(history: np.ndarray, season: int) -> float:
+    """In-sample mean absolute error of the seasonal naive forecast ``y[t - season]`` on a flat history."""
+    flat = np.ravel(history)
+    return float(np.mean(np.abs(flat[season:] - flat[:-season]))) if flat.size > season else float("nan")
+
+
+def mase(actual: np.ndarray, predicted: np.ndarray, scale: float) -> float:
+    """Mean absolute scaled error: mean absolute error divided by ``scale`` (NaN if the scale is 0)."""
+    return float(np.mean(np.abs(predicted - actual)) / scale) if scale > 0 else float("nan")
+
+
+def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
+    """Share of actuals within ``[lower, upper]``."""
+    return float(np.mean((actual >= lower) & (actual <= upper)))

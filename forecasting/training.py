@@ -1,0 +1,152 @@
+"""What every model learns from: cleaned daily totals, the intraday profile, and special-day factors.
+
+Holidays, events, configured outliers and detected outlier days (a day total far from the median of the
+same weekday in the surrounding weeks) are taken out of training: their daily total is replaced by that
+median, and their slots by the weekday's profile. Models then forecast ordinary days only, and
+:meth:`Training.finish` turns those into the forecast for the real calendar: holidays get their own factor
+(per holiday name when the history has it, else the median over all holidays) and the pooled holiday
+profile, "like Sunday" days get Sunday's level and profile, events their uplift, and closed slots stay 0.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from forecasting.calendar import DayCalendar
+from forecasting.grid import ChannelSeries
+from forecasting.profile import IntradayProfile, fit_profile, pooled_shares
+
+#: Two-sided 80% normal quantile, for the prediction interval.
+Z80 = 1.2815515655446004
+#: Weeks of recent ordinary days behind profiles, levels and dispersion.
+RECENT_WEEKS = 8
+#: A day is an outlier when its total is outside these multiples of the weekday's local median ...
+OUTLIER_RATIOS = (0.6, 1.5)
+#: ... and further than this many Poisson standard deviations from it.
+OUTLIER_SIGMAS = 4.0
+
+
+@dataclass(frozen=True)
+class Training:
+    """One channel's training window, prepared for the models.
+
+    Attributes
+    ----------
+    series
+        The raw history on the day-by-slot grid.
+    excluded
+        Days kept out of training (holidays, events, outliers given or detected).
+    daily
+        Daily totals with excluded days replaced by their weekday's local median (a ``pd.Series`` by day).
+    clean
+        The day-by-slot volumes with excluded days replaced by ``daily`` times the profile.
+    profile
+        Weekday-by-slot shares of the day.
+    holiday_shares
+        Profile of a holiday (pooled over past holidays, else the quietest weekday's).
+    holiday_factors
+        Holiday total relative to an ordinary day, per holiday name seen in the history.
+    holiday_factor
+        The same for holidays not seen (median over all, else the quietest weekday's relative level).
+    weekday_level
+        Mean recent clean daily total per weekday (Monday = 0), shape ``(7,)``.
+    dispersion
+        Variance-to-mean ratio of slot volumes around ``profile`` times the day total (at least 1).
+    """
+
+    series: ChannelSeries
+    excluded: np.ndarray
+    daily: pd.Series
+    clean: np.ndarray
+    profile: IntradayProfile
+    holiday_shares: np.ndarray
+    holiday_factors: dict[str, float]
+    holiday_factor: float
+    weekday_level: np.ndarray
+    dispersion: float
+
+    @property
+    def dates(self) -> pd.DatetimeIndex:
+        """Training days."""
+        return self.series.dates
+
+    def finish(self, calendar: DayCalendar, normal: np.ndarray) -> np.ndarray:
+        """Turn ordinary-day forecasts for ``calendar.dates`` into forecasts for those real days."""
+        shares = self.profile.for_dates(calendar.dates)
+        out = np.where(shares > 0, np.maximum(normal, 0.0), 0.0)
+        total = out.sum(axis=1)
+        weekday = np.asarray(calendar.dates.day_of_week)
+        level = self.weekday_level
+        for row in np.flatnonzero(calendar.like_sunday):
+            ratio = level[6] / level[weekday[row]] if level[weekday[row]] > 0 else 0.0
+            out[row] = total[row] * ratio * self.profile.shares[6]
+        for row in np.flatnonzero(calendar.holiday != ""):
+            factor = self.holiday_factors.get(calendar.holiday[row], self.holiday_factor)
+            out[row] = total[row] * factor * self.holiday_shares
+        return out * calendar.uplift[:, None]
+
+
+def prediction_bounds(mean: np.ndarray, daily_rel_sd: np.ndarray, dispersion: float,
+                      ) -> tuple[np.ndarray, np.ndarray]:
+    """80% interval per slot: the day total's error spread over its slots, plus over-dispersed count noise.
+
+    The variance of a slot with expected volume ``m`` on a day with relative error ``r`` is
+    ``(m r)^2 + dispersion m``; the bounds are ``m -/+ 1.2816 sd``, the lower one clipped at 0.
+    """
+    sd = np.sqrt((mean * daily_rel_sd[:, None]) ** 2 + dispersion * mean)
+    return np.maximum(mean - Z80 * sd, 0.0), mean + Z80 * sd
+
+
+def _local_median(daily: np.ndarray, weekday: np.ndarray, excluded: np.ndarray) -> np.ndarray:
+    """Median of the same weekday's kept days within four weeks either side."""
+    out = np.zeros(len(daily))
+    for day in range(7):
+        rows = np.flatnonzero(weekday == day)
+        kept = pd.Series(np.where(excluded[rows], np.nan, daily[rows]))
+        median = kept.rolling(9, center=True, min_periods=1).median().ffill().bfill()
+        out[rows] = median.fillna(0.0).to_numpy()
+    return out
+
+
+def detect_outliers(daily: np.ndarray, expected: np.ndarray) -> np.ndarray:
+    """Days whose total is far (in ratio and in Poisson standard deviations) from the expected total."""
+    low, high = OUTLIER_RATIOS
+    far = np.abs(daily - expected) > OUTLIER_SIGMAS * np.sqrt(np.maximum(expected, 1.0))
+    return (expected > 0) & far & ((daily < low * expected) | (daily > high * expected))
+
+
+def prepare(series: ChannelSeries, calendar: DayCalendar) -> Training:
+    """Clean a channel's history and estimate its profile, holiday factors and noise level."""
+    volume = series.volume
+    raw_daily = volume.sum(axis=1)
+    weekday = np.asarray(series.dates.day_of_week)
+    excluded = calendar.special.copy()
+    excluded |= detect_outliers(raw_daily, _local_median(raw_daily, weekday, excluded))
+    expected = _local_median(raw_daily, weekday, excluded)
+    daily = np.where(excluded, expected, raw_daily)
+    profile = fit_profile(volume, series.dates, ~excluded, weeks=RECENT_WEEKS)
+    clean = np.where(excluded[:, None], daily[:, None] * profile.for_dates(series.dates), volume)
+
+    recent = np.arange(len(daily)) >= len(daily) - 7 * RECENT_WEEKS
+    level = np.array([daily[recent & (weekday == day)].mean() if (recent & (weekday == day)).any() else 0.0
+                      for day in range(7)])
+    quiet = int(np.argmin(np.where(level > 0, level, np.inf))) if (level > 0).any() else 6
+    quiet_factor = level[quiet] / level.mean() if level.mean() > 0 else 0.0
+
+    holiday_rows = (calendar.holiday != "") & ~calendar.outlier
+    ratios = pd.Series(raw_daily[holiday_rows & (expected > 0)] / expected[holiday_rows & (expected > 0)],
+                       index=calendar.holiday[holiday_rows & (expected > 0)], dtype=float)
+    factors = {str(name): float(value) for name, value in ratios.groupby(level=0).median().items()}
+    holiday_factor = float(ratios.median()) if len(ratios) else quiet_factor
+    has_holidays = holiday_rows.any() and raw_daily[holiday_rows].sum() > 0
+    holiday_shares = pooled_shares(volume, holiday_rows) if has_holidays else profile.shares[quiet]
+
+    kept = recent & ~excluded
+    fitted = raw_daily[kept, None] * profile.for_dates(series.dates[kept])
+    dispersion = float(((volume[kept] - fitted) ** 2).sum() / fitted.sum()) if fitted.sum() > 0 else 1.0
+    return Training(series=series, excluded=excluded, daily=pd.Series(daily, index=series.dates), clean=clean,
+                    profile=profile, holiday_shares=holiday_shares, holiday_factors=factors,
+                    holiday_factor=holiday_factor, weekday_level=level, dispersion=max(dispersion, 1.0))

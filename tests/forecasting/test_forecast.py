@@ -1,0 +1,154 @@
+"""forecast(): the contract, closed days, holidays, events, outliers, interval lengths, gaps, AHT, auto choice."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from forecasting import MODELS, forecast
+from wfm.config import Config, parse_config
+from wfm.contracts import FORECAST_COLUMNS, validate_forecast
+from wfm.errors import ConfigError, DataError
+
+TZ = "Europe/London"
+
+
+def make_config(interval_minutes: int = 60, **forecast_settings) -> Config:
+    return parse_config({"timezone": TZ, "interval_minutes": interval_minutes,
+                         "channels": {"voice": {"kind": "voice", "service_level": 0.8, "answer_seconds": 20},
+                                      "chat": {"kind": "chat", "service_level": 0.8, "answer_seconds": 60}},
+                         "forecast": {"backtest_folds": 2, "backtest_horizon_days": 7, **forecast_settings}})
+
+
+def daily(frame: pd.DataFrame, column: str = "volume") -> pd.Series:
+    local = frame["interval_start"].dt.tz_convert(TZ).dt.tz_localize(None).dt.normalize()
+    return frame.groupby(local)[column].sum()
+
+
+def test_contract_and_closed_hours(history_factory) -> None:
+    history = history_factory(days=56, channels=("voice", "chat"))
+    result = forecast(history, make_config(), model="ets", horizon_days=7)
+    frame = result.frame
+    assert list(frame.columns) == list(FORECAST_COLUMNS)
+    assert len(frame) == 2 * 7 * 24 and frame["channel"].tolist() == ["chat"] * 168 + ["voice"] * 168
+    assert frame["interval_start"].min() == pd.Timestamp("2026-03-02", tz=TZ)  # the day after the history
+    assert frame.equals(validate_forecast(frame, source="forecast"))  # sorted, valid
+    assert ((frame["volume_lo"] <= frame["volume"]) & (frame["volume"] <= frame["volume_hi"])).all()
+    hour = frame["interval_start"].dt.hour
+    assert (frame.loc[(hour < 8) | (hour >= 20), ["volume", "volume_lo", "volume_hi"]] == 0).all().all()
+    assert (frame.loc[hour == 11, "volume_hi"] > frame.loc[hour == 11, "volume"]).all()
+    assert (frame["model"] == "ets").all() and frame["aht_seconds"].eq(300.0).all()
+    assert result.backtest is None and result.choices["selection"].eq("fixed").all()
+    assert result.choices["wmape"].isna().all()
+
+
+@pytest.mark.parametrize("model", [m for m in MODELS if m != "ensemble"])
+def test_closed_weekends_stay_closed(history_factory, model: str) -> None:
+    levels = (1200.0, 1100.0, 1000.0, 1000.0, 900.0, 0.0, 0.0)
+    history = history_factory(days=56, levels=levels, noise=True)
+    frame = forecast(history, make_config(), model=model, horizon_days=7).frame
+    per_day = daily(frame)
+    assert (per_day[per_day.index.day_of_week >= 5] == 0).all()
+    np.testing.assert_allclose(per_day[per_day.index.day_of_week < 5], levels[:5], rtol=0.1)
+
+
+def test_holidays_get_their_own_level(history_factory) -> None:
+    holidays = {dt.date(2026, 4, 3), dt.date(2026, 4, 6), dt.date(2026, 5, 4), dt.date(2026, 5, 25)}
+    history = history_factory(days=133, day_factor=lambda day: 0.2 if day.date() in holidays else 1.0)
+    config = make_config(country="GB", region="ENG")
+    for model in ("ets", "seasonal_naive"):
+        per_day = daily(forecast(history, config, model=model, horizon_days=14).frame)
+        assert per_day[pd.Timestamp("2026-05-25")] == pytest.approx(0.2 * 1200, rel=0.05)  # Spring Bank Holiday
+        assert per_day[pd.Timestamp("2026-05-18")] == pytest.approx(1200, rel=0.03)
+    without = daily(forecast(history, make_config(), model="ets", horizon_days=14).frame)
+    assert without[pd.Timestamp("2026-05-25")] == pytest.approx(1200, rel=0.03)  # no country, no holiday
+
+
+def test_events_and_outlier_days(history_factory) -> None:
+    spiky = history_factory(days=56, day_factor=lambda day: 1.3 if day == pd.Timestamp("2026-02-23") else 1.0)
+    plain = daily(forecast(spiky, make_config(), model="seasonal_naive", horizon_days=7).frame)
+    assert plain[pd.Timestamp("2026-03-02")] == pytest.approx(1.3 * 1200, rel=0.01)  # naive copies the spike
+    events = [{"name": "sale", "start": dt.date(2026, 3, 3), "end": dt.date(2026, 3, 3), "uplift": 0.5},
+              {"name": "strike", "start": dt.date(2026, 3, 4), "end": dt.date(2026, 3, 4), "like_sunday": True,
+               "channels": ["voice"]}]
+    config = make_config(outlier_dates=[dt.date(2026, 2, 23)], events=events)
+    frame = forecast(spiky, config, model="seasonal_naive", horizon_days=7).frame
+    per_day = daily(frame)
+    assert per_day[pd.Timestamp("2026-03-02")] == pytest.approx(1200, rel=0.01)  # outlier left out of training
+    assert per_day[pd.Timestamp("2026-03-03")] == pytest.approx(1.5 * 1100, rel=0.01)
+    assert per_day[pd.Timestamp("2026-03-04")] == pytest.approx(300, rel=0.01)  # Sunday's level
+    sunday = frame[frame["interval_start"].dt.date == dt.date(2026, 3, 8)]["volume"].to_numpy()
+    wednesday = frame[frame["interval_start"].dt.date == dt.date(2026, 3, 4)]["volume"].to_numpy()
+    np.testing.assert_allclose(wednesday, sunday, rtol=1e-9)  # and Sunday's profile
+
+
+@pytest.mark.parametrize("interval_minutes", [5, 6, 15, 30, 60])
+def test_interval_lengths(history_factory, interval_minutes: int) -> None:
+    history = history_factory(days=35, interval_minutes=interval_minutes)
+    result = forecast(history, make_config(interval_minutes), interval_minutes=interval_minutes, horizon_days=7,
+                      model="weekly_average")
+    assert len(result.frame) == 7 * 1440 // interval_minutes
+    steps = result.frame["interval_start"].diff().dropna().unique()
+    assert steps.tolist() == [pd.Timedelta(minutes=interval_minutes)]
+    # a stationary history: each slot repeats the same weekday's slot (rounded per slot, so totals vary a little)
+    np.testing.assert_allclose(daily(result.frame).to_numpy(), daily(history).to_numpy()[-7:], rtol=1e-9)
+
+
+def test_dst_horizon_has_every_interval(history_factory) -> None:
+    history = history_factory(days=56, start="2026-08-24")
+    frame = forecast(history, make_config(), model="ets", horizon_days=7).frame  # 19-25 Oct: clocks go back on the 25th
+    assert len(frame) == 7 * 24 + 1 and frame["interval_start"].is_unique
+
+
+def test_start_after_a_gap_and_without_config(history_factory) -> None:
+    history = history_factory(days=56)
+    history["interval_start"] = history["interval_start"].dt.tz_convert("UTC")
+    result = forecast(history, interval_minutes=60, start=dt.date(2026, 3, 16), horizon_days=3, model="ets")
+    assert result.frame["interval_start"].iloc[0] == pd.Timestamp("2026-03-16", tz="UTC")
+    assert len(result.frame) == 72
+    np.testing.assert_allclose(daily(result.frame).to_numpy(), [1200, 1100, 1000], rtol=0.03)
+    with pytest.raises(ConfigError, match="start: 2026-02-20 is inside the history"):
+        forecast(history, interval_minutes=60, start="2026-02-20", model="ets")
+
+
+def test_aht_is_volume_weighted_by_slot(history_factory) -> None:
+    history = history_factory(days=56)
+    history["aht_seconds"] = 200.0 + 10.0 * history["interval_start"].dt.hour
+    frame = forecast(history, make_config(), model="ets", horizon_days=7).frame
+    open_slots = frame[frame["volume"] > 0]
+    np.testing.assert_allclose(open_slots["aht_seconds"], 200.0 + 10.0 * open_slots["interval_start"].dt.hour)
+    assert (frame["aht_seconds"] > 0).all()
+
+
+def test_missing_aht_needs_a_default(history_factory) -> None:
+    history = history_factory(days=35, aht_seconds=None)
+    with pytest.raises(DataError, match="no aht_seconds column.*forecast.default_aht_seconds"):
+        forecast(history, make_config(), model="weekly_average", horizon_days=1)
+    frame = forecast(history, make_config(default_aht_seconds=180), model="weekly_average", horizon_days=1).frame
+    assert frame["aht_seconds"].eq(180.0).all()
+
+
+def test_auto_choice_records_model_and_score(history_factory) -> None:
+    history = history_factory(days=56, noise=True, seed=3)
+    result = forecast(history, make_config(), horizon_days=7)
+    choice = result.choices.iloc[0]
+    assert choice["selection"] == "auto" and choice["model"] in MODELS
+    summary = result.backtest.groupby("model")["fold"].count()
+    assert set(summary.index) == set(MODELS) and (summary == 2).all()
+    assert 0 < choice["wmape"] <= choice["seasonal_naive_wmape"]
+    label = result.frame["model"].iloc[0]
+    assert label == choice["model"] or label == f"ensemble({choice['members']})"
+
+
+def test_refuses_bad_input(history_factory) -> None:
+    with pytest.raises(DataError, match="only 20 days of history"):
+        forecast(history_factory(days=20), make_config(), model="ets")
+    with pytest.raises(ConfigError, match="unknown model 'arima'; use auto or one of seasonal_naive"):
+        forecast(history_factory(days=35), make_config(), model="arima")
+    with pytest.raises(DataError, match="too few for a backtest of 2 folds of 7 days"):
+        forecast(history_factory(days=35), make_config())
+    with pytest.raises(ConfigError, match="interval_minutes: unknown"):
+        forecast(history_factory(days=35), model="ets")
