@@ -1,0 +1,16 @@
+"""Shift scheduling: interval requirements to shifts, breaks and days-off tours at least cost (an integer
+program built with PuLP, solved by CBC or HiGHS), then to a roster of named agents.
+
+Public API::
+
+    from scheduling import solve_schedule, ScheduleResult, ScheduleSummary, read_agents, write_schedule
+
+    result = solve_schedule(requirements, config, agents=read_agents("data/agents.csv", config))
+    write_schedule(result, "out/")   # roster.csv, breaks.csv, coverage.csv, summary.json
+"""
+
+from scheduling.engine import solve_schedule
+from scheduling.outputs import ScheduleResult, ScheduleSummary, write_schedule
+from scheduling.roster import read_agents
+
+__all__ = ["ScheduleResult", "ScheduleSummary", "read_agents", "solve_schedule", "write_schedule"]

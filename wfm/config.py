@@ -145,8 +145,10 @@ class ChannelConfig(_Model):
 class BreakRule(_Model):
     """A break given to shifts long enough for it.
 
-    Either a single break placed between ``earliest_after_hours`` and ``latest_after_hours`` after the
-    shift start (a lunch), or, with ``every_hours``, one break per that many hours worked.
+    Either a single break lying between ``earliest_after_hours`` and ``latest_after_hours`` after the
+    shift start (a lunch), or, with ``every_hours``, one break per that many hours of shift: the k-th lies in
+    the middle half of the k-th block of ``every_hours`` (for 4 hours: 1:00-3:00, then 5:00-7:00 after the
+    start). Breaks of one shift must have disjoint windows, so an agent's breaks never collide.
     """
 
     name: str
@@ -175,14 +177,22 @@ class BreakRule(_Model):
 
 
 class DaysOffRule(_Model):
-    """A weekly days-off pattern: ``working_days`` of 7, the days off consecutive or not."""
+    """A weekly days-off pattern: ``working_days`` of 7, the days off consecutive or not.
+
+    Patterns repeat every week (the week wraps around: Sunday and Monday are consecutive days off).
+    """
 
     working_days: int = Field(default=5, ge=1, le=7)
     consecutive_off: bool = True
 
 
 class ShiftTemplate(_Model):
-    """Shifts a staff group may work: start window and step, lengths, breaks, days off and cost."""
+    """Shifts a staff group may work: start window and step, lengths, breaks, days off and cost.
+
+    Starts run from ``earliest_start`` to ``latest_start`` (a window may wrap past midnight, e.g. 22:00 to
+    02:00); ``lengths_hours`` include unpaid breaks; ``cost_per_hour`` is per paid hour. ``min_count`` and
+    ``max_count`` bound the number of shifts of this template on each day of the plan.
+    """
 
     name: str
     group: str
@@ -213,7 +223,12 @@ class ShiftTemplate(_Model):
 
 
 class StaffGroup(_Model):
-    """Agents who serve the same channels; its requirement is the sum of its channels'."""
+    """Agents who serve the same channels; its requirement is the sum of its channels'.
+
+    ``headcount_cap`` bounds the agents on shift in any one interval; ``budget_cap`` bounds the paid cost per
+    week (pro rata for plans that are not one week long). With a cap the scheduler covers what it can and
+    lists the intervals left short.
+    """
 
     name: str
     channels: tuple[str, ...]
@@ -330,6 +345,14 @@ class Config(_Model):
             if shift.start_step_minutes % self.interval_minutes:
                 raise ConfigError(f"shifts[{index}].start_step_minutes: must be a multiple of "
                                   f"interval_minutes ({self.interval_minutes}), got {shift.start_step_minutes}")
+            off_grid = [h for h in shift.lengths_hours if round(h * 60, 6) % self.interval_minutes]
+            if off_grid:
+                raise ConfigError(f"shifts[{index}].lengths_hours: must be multiples of interval_minutes "
+                                  f"({self.interval_minutes} minutes), got {off_grid[0]} hours")
+        for name, rule in self.breaks.items():
+            if rule.minutes % self.interval_minutes:
+                raise ConfigError(f"breaks.{name}.minutes: must be a multiple of interval_minutes "
+                                  f"({self.interval_minutes}), got {rule.minutes}")
         return self
 
     @property

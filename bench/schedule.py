@@ -1,0 +1,112 @@
+"""Scheduling benchmarks: one JSON line per figure (status, objective, bound, gap, seconds, solver, sizes).
+
+Run from the project root::
+
+    python bench/schedule.py                       # every figure, both solvers
+    python bench/schedule.py --figure breaks --solver highs --time-limit 30
+
+Figures: ``shifts`` (one week, peak ~150 agents, 4-10 h shifts every 15 minutes, no breaks), ``breaks`` (the
+same with a 30-minute lunch and 15-minute rests), ``tours`` (breaks and weekly tours, 5 of 7 days with 2
+consecutive days off), ``scale`` (breaks at peak ~1,500 agents), ``roster`` (500 named agents for a week).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from scheduling import solve_schedule  # noqa: E402
+from wfm.config import Config, parse_config  # noqa: E402
+
+WEEK_START = "2026-01-05"
+
+
+def requirements(peak: int, *, days: int = 7, seed: int = 7) -> pd.DataFrame:
+    """A 24/7 center's week on 15-minute intervals: two daily humps, quiet nights, lighter weekends."""
+    rng = np.random.default_rng(seed)
+    stamps = pd.date_range(WEEK_START, periods=days * 96, freq="15min", tz="Europe/London")
+    hour = stamps.hour + stamps.minute / 60
+    shape = 0.08 + 0.92 * np.maximum(np.exp(-((hour - 10.5) / 2.6) ** 2), 0.85 * np.exp(-((hour - 15.5) / 3) ** 2))
+    weekday = np.where(stamps.day_of_week >= 5, 0.65, 1.0) * np.where(stamps.day_of_week == 0, 1.0, 0.93)
+    agents = np.round(peak * shape * weekday * rng.uniform(0.95, 1.05, len(stamps))).astype(int)
+    return pd.DataFrame({"channel": "voice", "interval_start": stamps, "scheduled_agents": agents})
+
+
+def config(*, breaks: bool, tours: bool) -> Config:
+    """One group, one flexible template: starts every 15 minutes all day, 4-10 hours."""
+    template = {"name": "flex", "group": "agents", "earliest_start": "00:00", "latest_start": "23:45",
+                "lengths_hours": [4, 6, 8, 10], "cost_per_hour": 20.0}
+    if not breaks:
+        template["breaks"] = []
+    if tours:
+        template["days_off"] = {"working_days": 5, "consecutive_off": True}
+        template["lengths_hours"] = [8, 10]
+    return parse_config({
+        "timezone": "Europe/London", "interval_minutes": 15,
+        "channels": {"voice": {"kind": "voice", "service_level": 0.8, "answer_seconds": 20}},
+        "groups": {"agents": {"channels": ["voice"]}},
+        "breaks": {"lunch": {"minutes": 30, "min_shift_hours": 6, "earliest_after_hours": 3, "latest_after_hours": 5},
+                   "rest": {"minutes": 15, "paid": True, "every_hours": 4}},
+        "shifts": [template]}, source="bench")
+
+
+def agents_frame(count: int, seed: int = 11) -> pd.DataFrame:
+    """Named agents: 70% full time (35-40 h), 30% part time (16-24 h), mixed availability."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for i in range(count):
+        full = rng.random() < 0.7
+        rows.append({"agent_id": f"A{i:04d}", "group": "agents", "min_hours": 32.0 if full else 12.0,
+                     "max_hours": 48.0 if full else 28.0, "days": "Mon Tue Wed Thu Fri Sat Sun",
+                     "available_from": "00:00", "available_to": "48:00", "preferred_start": ""})
+    return pd.DataFrame(rows)
+
+
+def emit(figure: str, result, extra: dict | None = None) -> None:
+    s = result.summary
+    line = {"figure": figure, "status": s.status, "objective": round(s.objective, 2), "bound": round(s.bound, 2),
+            "gap": round(s.gap, 5), "seconds": round(s.seconds, 2), "solver": s.solver, "model": s.model,
+            "integer_variables": s.integer_variables, "constraints": s.constraints,
+            "required_agent_hours": s.required_agent_hours, "paid_hours": s.paid_hours,
+            "paid_hours_per_required_hour": round(s.paid_hours_per_required_hour, 4),
+            "coverage": round(s.coverage, 5), "efficiency": round(s.efficiency, 5), "agents": s.agents,
+            "unassigned_shifts": s.unassigned_shifts, "roster_seconds": round(s.roster_seconds, 2), **(extra or {})}
+    print(json.dumps(line), flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--figure", action="append", choices=["shifts", "breaks", "tours", "scale", "roster"])
+    parser.add_argument("--solver", action="append", choices=["cbc", "highs"])
+    parser.add_argument("--time-limit", type=float, default=None)
+    parser.add_argument("--gap", type=float, default=0.001)
+    args = parser.parse_args()
+    figures = args.figure or ["shifts", "breaks", "tours", "scale", "roster"]
+    solvers = args.solver or ["cbc", "highs"]
+    limits = {"shifts": 30, "breaks": 30, "tours": 120, "scale": 300, "roster": 60}
+    for figure in figures:
+        limit = args.time_limit or limits[figure]
+        for solver in solvers if figure != "roster" else solvers[:1]:
+            started = time.perf_counter()
+            if figure == "scale":
+                result = solve_schedule(requirements(1500), config(breaks=True, tours=False), solver=solver,
+                                        time_limit_seconds=limit, gap=args.gap)
+            elif figure == "roster":
+                result = solve_schedule(requirements(150), config(breaks=True, tours=False), solver=solver,
+                                        time_limit_seconds=limit, gap=0.01, agents=agents_frame(500))
+            else:
+                result = solve_schedule(requirements(150), config(breaks=figure != "shifts", tours=figure == "tours"),
+                                        solver=solver, time_limit_seconds=limit, gap=args.gap)
+            emit(figure, result, {"wall_seconds": round(time.perf_counter() - started, 2), "time_limit": limit})
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,242 @@
+"""The covering model: shifts, implicit breaks and days-off tours as one integer program.
+
+Variables (all integer >= 0 unless said):
+
+- ``x[start, kind]``: shifts of a template kind (template x length) starting at an interval;
+- ``w[template, break, start, offset]``: shifts starting at ``start`` that take a break at ``offset``. Break
+  windows depend on the start only (not on the length), so one set of break variables serves every length
+  that has the break: ``sum_offset w = sum_kinds x`` (an implicit, aggregated break formulation, about four
+  times smaller than one break variable per shift and position, with the same LP bound);
+- ``y[template, pattern]``: agents on a weekly days-off pattern; each day the template's shifts equal the
+  agents whose pattern works that day (implicit tours: which shift an agent works each day is left to
+  rostering);
+- ``under``/``over`` (continuous): agent-intervals short of or above the requirement.
+
+``cover_<group>_<day>_<hhmm>``: shifts on duty - agents on break + under - over = required.
+The objective is paid cost + a high penalty per agent-interval short + a small one per agent-interval over.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from scheduling.grid import Grid
+from scheduling.lp import LinearModel
+from scheduling.templates import ShiftKind, Start, days_off_patterns, shift_kinds, starts
+from wfm.config import Config
+from wfm.errors import InfeasibleError
+
+ModelKind = Literal["shifts", "breaks", "tours"]
+
+#: Penalty per agent-interval over the requirement, as a share of the cheapest interval of paid work.
+OVER_PENALTY_SHARE = 0.001
+
+
+@dataclass
+class CoverModel:
+    """A built covering model and the variables needed to read its solution."""
+
+    lp: LinearModel
+    kind: ModelKind
+    kinds: list[ShiftKind]
+    shifts: list[tuple[Start, int, Any]] = field(default_factory=list)
+    breaks: dict[tuple[int, str, int], list[tuple[int, Any]]] = field(default_factory=dict)
+    tours: list[tuple[int, tuple[bool, ...], Any]] = field(default_factory=list)
+    under: dict[str, list[Any]] = field(default_factory=dict)
+    cover_rows: list[tuple[dict[Any, float], Any, Any, float]] = field(default_factory=list)
+    day_shifts: dict[tuple[int, int], list[Any]] = field(default_factory=dict)
+    weekdays: tuple[int, ...] = ()
+    under_penalty: float = 0.0
+    over_penalty: float = 0.0
+
+
+def _slot_name(grid: Grid, slot: int) -> str:
+    stamp = grid.stamp(slot)
+    week = slot // (7 * 24 * 60 // grid.interval_minutes)
+    return f"{stamp:%a}_{stamp:%H%M}".lower() + (f"_w{week + 1}" if week else "")
+
+
+def _check_coverable(config: Config, grid: Grid, group: str, need: np.ndarray, kinds: list[ShiftKind],
+                     group_starts: list[Start]) -> None:
+    """Refuse requirements no template of the group can reach: which rule, and the fix."""
+    templates = sorted({s.template for s in group_starts})
+    if not templates:
+        raise InfeasibleError(f"groups.{group}: has requirements but no shift template; add a [[shifts]] table "
+                              f"with group = {group!r}")
+    reach = np.zeros(grid.n_slots, dtype=bool)
+    longest = {t: max(k.length_slots for k in kinds if k.template == t) for t in templates}
+    for start in group_starts:
+        reach[np.arange(start.slot, start.slot + longest[start.template]) % grid.n_slots] = True
+    missed = np.flatnonzero((need > 0) & ~reach)
+    if missed.size:
+        names = ", ".join(f"shifts[{t}] ({config.shifts[t].name}: starts {config.shifts[t].earliest_start:%H:%M}-"
+                          f"{config.shifts[t].latest_start:%H:%M}, up to {max(config.shifts[t].lengths_hours):g} h)"
+                          for t in templates)
+        raise InfeasibleError(f"groups.{group}: {grid.stamp(int(missed[0]))} needs {need[missed[0]]} agents but no "
+                              f"shift template covers it ({len(missed)} such intervals); templates: {names}; widen "
+                              "earliest_start/latest_start or lengths_hours, or add a template")
+
+
+def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray]) -> CoverModel:
+    """Build the covering model for the groups in ``need``.
+
+    Raises
+    ------
+    InfeasibleError
+        When a group has requirements no template can cover, or its rules contradict each other.
+    """
+    kinds = shift_kinds(config)
+    has_breaks = any(k.breaks for k in kinds if config.shifts[k.template].group in need)
+    has_tours = any(t.days_off is not None for t in config.shifts if t.group in need)
+    lp = LinearModel("schedule")
+    model = CoverModel(lp=lp, kind="tours" if has_tours else "breaks" if has_breaks else "shifts", kinds=kinds,
+                       weekdays=tuple(d.weekday() for d in grid.dates))
+    n = grid.n_slots
+    cheapest = min((t.cost_per_hour for t in config.shifts if t.cost_per_hour > 0), default=1.0)
+    model.over_penalty = OVER_PENALTY_SHARE * cheapest * grid.interval_minutes / 60
+    model.under_penalty = 2 * max((k.cost for k in kinds), default=1.0) + 1.0
+    objective: list[tuple[Any, float]] = []
+    for group, required in need.items():
+        on_duty: list[dict[Any, float]] = [defaultdict(float) for _ in range(n)]
+        on_break: list[dict[Any, float]] = [defaultdict(float) for _ in range(n)]
+        cost_terms: dict[Any, float] = {}
+        group_starts = [s for t, tpl in enumerate(config.shifts) if tpl.group == group
+                        for s in starts(config, grid, t)]
+        _check_coverable(config, grid, group, required, kinds, group_starts)
+        per_day: dict[tuple[int, int], dict[Any, float]] = defaultdict(dict)
+        for start in group_starts:
+            linked: dict[str, dict[Any, float]] = defaultdict(dict)
+            for k, kind in enumerate(kinds):
+                if kind.template != start.template:
+                    continue
+                x = lp.integer(f"shift_t{start.template}_s{start.slot}_k{k}")
+                model.shifts.append((start, k, x))
+                cost_terms[x] = kind.cost
+                per_day[(start.template, start.day)][x] = 1.0
+                for slot in range(start.slot, start.slot + kind.length_slots):
+                    on_duty[slot % n][x] += 1.0
+                for window in kind.breaks:
+                    linked[window.key][x] = -1.0
+            for key, terms in linked.items():
+                window = next(w for k in kinds if k.template == start.template for w in k.breaks if w.key == key)
+                pool = model.breaks.setdefault((start.template, key, start.slot), [])
+                for offset in window.offsets:
+                    w = lp.integer(f"break_t{start.template}_{key}_s{start.slot}_o{offset}")
+                    pool.append((offset, w))
+                    terms[w] = 1.0
+                    for slot in range(start.slot + offset, start.slot + offset + window.length_slots):
+                        on_break[slot % n][w] += 1.0
+                lp.constrain(f"breaks_{key}_t{start.template}_{_slot_name(grid, start.slot)}_d{start.day}", terms,
+                             "==", 0)
+        model.day_shifts.update({key: list(terms) for key, terms in per_day.items()})
+        _add_tours(config, grid, model, group, per_day)
+        _add_counts(config, grid, lp, group, per_day)
+        model.under[group] = []
+        names: set[str] = set()
+        for slot in range(n):
+            name = f"{group}_{_slot_name(grid, slot)}"
+            name = f"{name}_{slot}" if name in names else name  # a clock time repeated when DST ends
+            names.add(name)
+            under = lp.continuous(f"under_{group}_{slot}", upper=float(required[slot]))
+            over = lp.continuous(f"over_{group}_{slot}")
+            model.under[group].append(under)
+            terms = dict(on_duty[slot])
+            for w, coefficient in on_break[slot].items():
+                terms[w] = terms.get(w, 0.0) - coefficient
+            model.cover_rows.append((dict(terms), under, over, float(required[slot])))
+            terms[under] = 1.0
+            terms[over] = -1.0
+            lp.constrain(f"cover_{name}", terms, "==", float(required[slot]))
+            objective += [(under, model.under_penalty), (over, model.over_penalty)]
+            cap = config.groups[group].headcount_cap
+            if cap is not None:
+                lp.constrain(f"headcount_{name}", on_duty[slot], "<=", cap)
+        budget = config.groups[group].budget_cap
+        if budget is not None:
+            lp.constrain(f"budget_{group}", cost_terms, "<=", budget * grid.n_days / 7)
+        objective += list(cost_terms.items())
+    lp.minimise(objective)
+    return model
+
+
+def _add_tours(config: Config, grid: Grid, model: CoverModel, group: str,
+               per_day: dict[tuple[int, int], dict[Any, float]]) -> None:
+    """Days-off tours: each day, a template's shifts = agents whose weekly pattern works that day."""
+    for t, template in enumerate(config.shifts):
+        if template.group != group or template.days_off is None:
+            continue
+        patterns = days_off_patterns(template.days_off, f"shifts[{t}]")
+        agents = []
+        for pattern in patterns:
+            y = model.lp.integer(f"tour_t{t}_{''.join('1' if w else '0' for w in pattern)}")
+            model.tours.append((t, pattern, y))
+            agents.append((pattern, y))
+        for day, date in enumerate(grid.dates):
+            terms = dict(per_day[(t, day)])
+            for pattern, y in agents:
+                if pattern[date.weekday()]:
+                    terms[y] = -1.0
+            model.lp.constrain(f"days_off_t{t}_{date:%Y%m%d}", terms, "==", 0)
+
+
+def _add_counts(config: Config, grid: Grid, lp: LinearModel, group: str,
+                per_day: dict[tuple[int, int], dict[Any, float]]) -> None:
+    """Template min_count / max_count: shifts of the template on each day."""
+    for t, template in enumerate(config.shifts):
+        if template.group != group or (template.min_count == 0 and template.max_count is None):
+            continue
+        for day, date in enumerate(grid.dates):
+            if template.min_count:
+                lp.constrain(f"min_count_t{t}_{date:%Y%m%d}", per_day[(t, day)], ">=", template.min_count)
+            if template.max_count is not None:
+                lp.constrain(f"max_count_t{t}_{date:%Y%m%d}", per_day[(t, day)], "<=", template.max_count)
+
+
+def _apportion(values: np.ndarray, total: int) -> np.ndarray:
+    """Whole numbers summing to ``total``, in proportion to ``values`` (largest remainders)."""
+    values = np.maximum(values, 0.0)
+    scaled = values * (total / values.sum()) if values.sum() > 0 else np.full(len(values), total / len(values))
+    whole = np.floor(scaled + 1e-9).astype(np.int64)
+    order = np.argsort(-(scaled - whole), kind="stable")
+    whole[order[: total - int(whole.sum())]] += 1
+    return whole
+
+
+def rounded_start(model: CoverModel) -> dict[Any, float]:
+    """An integer solution rounded from the LP relaxation's values (call after solving the relaxation).
+
+    Tours are rounded to the nearest whole agent and each day's shifts apportioned to the agents working;
+    without tours each day's shifts are rounded up in total and apportioned among starts and lengths. Break
+    counts are apportioned to their shifts. The slacks then follow from the coverage.
+    """
+    value = model.lp.value
+    start: dict[Any, float] = {}
+    tour_templates = {t for t, _, _ in model.tours}
+    for t, _, y in model.tours:
+        start[y] = float(round(value(y)))
+    for (t, day), xs in model.day_shifts.items():
+        lp_values = np.array([value(x) for x in xs])
+        if t in tour_templates:
+            weekday_agents = [(pattern, y) for tt, pattern, y in model.tours if tt == t]
+            total = int(sum(start[y] for pattern, y in weekday_agents if pattern[model.weekdays[day]]))
+        else:
+            total = int(np.ceil(lp_values.sum() - 1e-6))
+        start.update(zip(xs, _apportion(lp_values, total).astype(float), strict=True))
+    x_kind = {x: k for _, k, x in model.shifts}
+    x_by_start: dict[tuple[int, int], list[Any]] = defaultdict(list)
+    for s, _, x in model.shifts:
+        x_by_start[(s.template, s.slot)].append(x)
+    for (t, key, slot), pool in model.breaks.items():
+        total = int(sum(start[x] for x in x_by_start[(t, slot)]
+                        if any(w.key == key for w in model.kinds[x_kind[x]].breaks)))
+        counts = _apportion(np.array([value(w) for _, w in pool]), total)
+        start.update(zip((w for _, w in pool), counts.astype(float), strict=True))
+    for terms, under, over, required in model.cover_rows:
+        covered = sum(coefficient * start[var] for var, coefficient in terms.items())
+        start[under] = max(required - covered, 0.0)
+        start[over] = max(covered - required, 0.0)
+    return start

@@ -1,0 +1,130 @@
+"""The schedule as frames and files: roster, breaks, coverage (recomputed from the roster) and a summary."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from scheduling.grid import Grid
+from scheduling.roster import ShiftInstance
+from wfm.contracts import BREAKS_COLUMNS, COVERAGE_COLUMNS, ROSTER_COLUMNS
+from wfm.io import atomic_write, write_frame
+
+UNASSIGNED_COLUMNS = ("group", "date", "shift_start", "shift_end", "paid_hours")
+UNMET_COLUMNS = ("group", "interval_start", "required", "scheduled", "under")
+
+
+@dataclass(frozen=True)
+class ScheduleSummary:
+    """Headline figures of a schedule; hours are agent-hours, money is in the config's currency.
+
+    ``coverage`` = 1 - under / required; ``efficiency`` = 1 - (over + under) / required;
+    ``paid_hours_per_required_hour`` = paid hours / required agent-hours. ``status`` is "optimal" (proven
+    within ``gap_limit``) or "feasible" (stopped at the time limit); ``bound`` is a proven lower bound of
+    ``objective`` (cost + penalties) and ``gap`` = (objective - bound) / objective.
+    """
+
+    paid_hours: float
+    cost: float
+    required_agent_hours: float
+    under_agent_hours: float
+    over_agent_hours: float
+    coverage: float
+    efficiency: float
+    paid_hours_per_required_hour: float
+    status: str
+    objective: float
+    bound: float
+    gap: float
+    gap_limit: float
+    seconds: float
+    solver: str
+    model: str
+    integer_variables: int
+    constraints: int
+    agents: int
+    shifts: int
+    unassigned_shifts: int
+    unmet_intervals: int
+    agents_below_min_hours: int
+    roster_seconds: float
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready values (NaN becomes None)."""
+        return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in asdict(self).items()}
+
+
+@dataclass(frozen=True)
+class ScheduleResult:
+    """A solved schedule.
+
+    ``roster``, ``breaks`` and ``coverage`` have exactly the contract columns (see ARCHITECTURE.md);
+    ``unmet`` lists intervals short of the requirement (group, interval_start, required, scheduled, under);
+    ``unassigned`` the shifts no agent could take (group, date, shift_start, shift_end, paid_hours).
+    """
+
+    roster: pd.DataFrame
+    breaks: pd.DataFrame
+    coverage: pd.DataFrame
+    unmet: pd.DataFrame
+    unassigned: pd.DataFrame
+    summary: ScheduleSummary
+
+
+def roster_frames(assigned: list[tuple[str, ShiftInstance]], unassigned: list[ShiftInstance], grid: Grid,
+                  ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The roster, breaks and unassigned-shift frames."""
+    def shift_row(shift: ShiftInstance) -> list[Any]:
+        return [shift.group, grid.dates[shift.day], grid.stamp(shift.start_slot),
+                grid.stamp(shift.start_slot + shift.length_slots), round(shift.paid_hours, 4)]
+
+    roster = pd.DataFrame([[agent, *shift_row(shift)] for agent, shift in assigned], columns=list(ROSTER_COLUMNS))
+    breaks = pd.DataFrame([[agent, grid.stamp(start), grid.stamp(start + length), rule]
+                           for agent, shift in assigned for rule, start, length in shift.breaks],
+                          columns=list(BREAKS_COLUMNS))
+    missing = pd.DataFrame([shift_row(s) for s in unassigned], columns=list(UNASSIGNED_COLUMNS))
+    roster = roster.sort_values(["group", "shift_start", "agent_id"], kind="stable").reset_index(drop=True)
+    breaks = breaks.sort_values(["break_start", "agent_id"], kind="stable").reset_index(drop=True)
+    return roster, breaks, missing
+
+
+def coverage_frame(assigned: list[tuple[str, ShiftInstance]], need: dict[str, np.ndarray], grid: Grid,
+                   ) -> pd.DataFrame:
+    """Agents available per group and interval, net of breaks, against the requirement (wrapping the plan)."""
+    n = grid.n_slots
+    frames = []
+    stamps = grid.timestamps()
+    for group, required in need.items():
+        scheduled = np.zeros(n, dtype=np.int64)
+        for _, shift in assigned:
+            if shift.group != group:
+                continue
+            np.add.at(scheduled, np.arange(shift.start_slot, shift.start_slot + shift.length_slots) % n, 1)
+            for _, start, length in shift.breaks:
+                np.add.at(scheduled, np.arange(start, start + length) % n, -1)
+        frames.append(pd.DataFrame({"group": group, "interval_start": stamps, "required": required,
+                                    "scheduled": scheduled, "under": np.maximum(required - scheduled, 0),
+                                    "over": np.maximum(scheduled - required, 0)}))
+    return pd.concat(frames, ignore_index=True)[list(COVERAGE_COLUMNS)]
+
+
+def write_schedule(result: ScheduleResult, out_dir: str | Path) -> dict[str, Path]:
+    """Write ``roster.csv``, ``breaks.csv``, ``coverage.csv`` and ``summary.json`` into ``out_dir``, plus
+    ``unmet.csv`` and ``unassigned.csv`` (header only when empty), each atomically (wfm.io.atomic_write).
+
+    Returns
+    -------
+    The paths written, by name.
+    """
+    out = Path(out_dir)
+    paths = {name: write_frame(getattr(result, name), out / f"{name}.csv")
+             for name in ("roster", "breaks", "coverage", "unmet", "unassigned")}
+    text = json.dumps(result.summary.to_dict(), indent=2) + "\n"
+    paths["summary"] = atomic_write(out / "summary.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+    return paths
