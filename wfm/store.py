@@ -638,4 +638,8 @@ class Store:
             password = self._engine.url.password
             if password:
                 reason = reason.replace(str(password), "***")
-            raise StoreError(f"{self.url}: cannot {action}: {reason}; {_fix_for(self._backend)}") from None
+            fix = _fix_for(self._backend)
+            if "database is locked" in reason:
+                fix = (f"another process held the database for over {_BUSY_TIMEOUT_MS / 1000:g} s; try again, "
+                       "or use PostgreSQL when many people plan at once")
+            raise StoreError(f"{self.url}: cannot {action}: {reason}; {fix}") from None

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -244,8 +245,9 @@ class TestJson:
             "solver": {"status": "optimal", "gap": 0.0, "nodes": 10**12, "tags": ["a", "b"]},
         }
         assert saved.results == expected
-        assert store.get_scenario("json").results == expected
-        assert type(store.get_scenario("json").results["agents"][0]) is int
+        read = store.get_scenario("json").results
+        assert read == expected
+        assert read is not None and type(read["agents"][0]) is int
 
     @pytest.mark.parametrize(("results", "message"), [
         ({"asa_seconds": {"voice": math.inf}}, r"results\.asa_seconds\.voice: cannot store an infinite number"),
@@ -331,6 +333,21 @@ class TestOpening:
         with Store.open(f"sqlite:///{tmp_path / 'wfm.db'}") as store, store._engine.connect() as conn:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+
+    def test_a_lock_held_too_long_is_reported_with_the_fix(self, monkeypatch: pytest.MonkeyPatch,
+                                                           tmp_path: Path) -> None:
+        path = tmp_path / "wfm.db"
+        monkeypatch.setattr("wfm.store._BUSY_TIMEOUT_MS", 200)
+        with Store.open(f"sqlite:///{path}") as store:
+            holder = sqlite3.connect(path, isolation_level=None)
+            try:
+                holder.execute("BEGIN IMMEDIATE")
+                with pytest.raises(StoreError, match=r"cannot save scenario 'late': database is locked; another "
+                                                     r"process held the database for over 0.2 s; try again"):
+                    store.save_scenario("late", CONFIG, {})
+            finally:
+                holder.close()
+            assert store.list_scenarios() == ()
 
     @pytest.mark.parametrize(("url", "message"), [
         ("not a url", r"^not a url: not a database URL; use sqlite:///PATH/wfm.db or postgresql://"),
