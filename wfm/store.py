@@ -298,23 +298,34 @@ def _on_sqlite_begin(conn: Connection) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get("wfm_write") else "BEGIN")
 
 
+def _current_version(conn: Connection) -> int:
+    """The schema version recorded in the database, 0 when it has none yet."""
+    if not sa.inspect(conn).has_table(_schema_version.name):
+        return 0
+    return conn.scalar(sa.select(sa.func.max(_schema_version.c.version))) or 0
+
+
 def _migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int:
     """Bring the schema up to ``len(migrations)`` in one transaction, behind a lock; return that version."""
+    target = len(migrations)
     with engine.connect() as conn:
-        conn.execution_options(wfm_write=True)
-        with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
-            _schema_version.create(conn, checkfirst=True)
-            current = conn.scalar(sa.select(sa.func.max(_schema_version.c.version))) or 0
-            if current > len(migrations):
-                raise StoreError(f"{engine.url.render_as_string(hide_password=True)}: the database schema is at "
-                                 f"version {current}, newer than this wfm knows ({len(migrations)}); "
-                                 "upgrade wfm, or use another database")
-            for version, step in enumerate(migrations[current:], start=current + 1):
-                step(conn)
-                conn.execute(sa.insert(_schema_version).values(version=version, applied_at=_now()))
-    return len(migrations)
+        # Up to date: done without taking a write lock, so read-only users can open the store too.
+        current = _current_version(conn)
+    if current < target:
+        with engine.connect() as conn:
+            conn.execution_options(wfm_write=True)
+            with conn.begin():
+                if conn.dialect.name == "postgresql":
+                    conn.execute(sa.select(sa.func.pg_advisory_xact_lock(_MIGRATION_LOCK)))
+                _schema_version.create(conn, checkfirst=True)
+                current = _current_version(conn)  # another process may have upgraded meanwhile
+                for version, step in enumerate(migrations[current:], start=current + 1):
+                    step(conn)
+                    conn.execute(sa.insert(_schema_version).values(version=version, applied_at=_now()))
+    if current > target:
+        raise StoreError(f"{engine.url.render_as_string(hide_password=True)}: the database schema is at version "
+                         f"{current}, newer than this wfm knows ({target}); upgrade wfm, or use another database")
+    return target
 
 
 def _now() -> dt.datetime:
@@ -425,7 +436,7 @@ class Store:
     def schema_version(self) -> int:
         """The schema version of the database (``len(MIGRATIONS)`` once opened)."""
         with self._transaction("read the schema version") as conn:
-            return conn.scalar(sa.select(sa.func.max(_schema_version.c.version))) or 0
+            return _current_version(conn)
 
     def close(self) -> None:
         """Close the pooled connections (the store can be used again: it reconnects)."""

@@ -334,6 +334,15 @@ class TestOpening:
             assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
 
+    def test_an_up_to_date_database_opens_read_only(self, tmp_path: Path) -> None:
+        path = tmp_path / "wfm.db"
+        with Store.open(f"sqlite:///{path}") as store:
+            store.save_scenario("seen", CONFIG, {})
+        with Store.open(f"sqlite:///file:{path}?mode=ro&uri=true") as reader:
+            assert [s.name for s in reader.list_scenarios()] == ["seen"]
+            with pytest.raises(StoreError, match="cannot save scenario 'new': attempt to write a readonly database"):
+                reader.save_scenario("new", CONFIG, {})
+
     def test_a_lock_held_too_long_is_reported_with_the_fix(self, monkeypatch: pytest.MonkeyPatch,
                                                            tmp_path: Path) -> None:
         path = tmp_path / "wfm.db"
