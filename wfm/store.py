@@ -13,17 +13,18 @@ lock, so several processes opening a new database at once upgrade it exactly onc
 
 Several processes may write at the same moment: SQLite runs in WAL mode with a busy timeout and takes
 its write lock at the start of each write transaction, and saving a scenario is a single atomic
-``INSERT ... ON CONFLICT DO UPDATE`` on both databases.
+``INSERT ... ON CONFLICT DO UPDATE`` on both databases. (WAL needs the SQLite file on a local disk, not
+a network share; use PostgreSQL to share a store across machines.)
 
 Every failure the user can cause raises :class:`~wfm.errors.StoreError`, naming the database URL (password
 masked) and the fix.
 
 Examples
 --------
->>> with Store.open("sqlite:///:memory:") as store:  # doctest: +SKIP
-...     saved = store.save_scenario("peak +10%", base_config={...}, modifiers={"volume_pct": 10})
-...     store.get_scenario("peak +10%").version
-1
+>>> with Store.open("sqlite:///:memory:") as store:
+...     saved = store.save_scenario("peak +10%", {"timezone": "Europe/London"}, {"volume_pct": 10})
+...     store.save_scenario("peak +10%", saved.base_config, {"volume_pct": 12}).version
+2
 """
 
 from __future__ import annotations
@@ -236,7 +237,7 @@ def _parse_url(url: str) -> sa.URL:
     """Parse and normalise a URL: psycopg 3 for PostgreSQL, an absolute path for a SQLite file."""
     try:
         parsed = sa.make_url(url)
-    except ArgumentError:
+    except (ArgumentError, ValueError):
         raise StoreError(f"{_mask(url)}: not a database URL; use sqlite:///PATH/wfm.db or "
                          f"postgresql://USER:PASSWORD@HOST:5432/DATABASE (set {URL_ENV})") from None
     if parsed.drivername in ("postgresql", "postgres"):
@@ -276,7 +277,7 @@ def _create_engine(url: sa.URL) -> Engine:
     except (NoSuchModuleError, ImportError) as exc:
         raise StoreError(f"{masked}: the database driver is not installed ({exc}); use "
                          "postgresql+psycopg:// (psycopg 3 is installed with wfm) or sqlite:///PATH") from None
-    except (ArgumentError, TypeError) as exc:
+    except (ArgumentError, TypeError, ValueError) as exc:
         raise StoreError(f"{masked}: invalid database URL ({exc}); {_fix_for(url.get_backend_name())}") from None
 
 

@@ -362,6 +362,8 @@ class TestOpening:
         ("not a url", r"^not a url: not a database URL; use sqlite:///PATH/wfm.db or postgresql://"),
         ("mysql://me:secret@db/wfm", r"^mysql://me:\*\*\*@db/wfm: unsupported database 'mysql'; use sqlite"),
         ("postgresql+psycopg2://me:secret@db/wfm", r"driver is not installed .*; use postgresql\+psycopg://"),
+        ("postgresql://me:secret@db:port/wfm", r"^postgresql://me:\*\*\*@db:port/wfm: not a database URL"),
+        ("sqlite:///wfm.db?timeout=soon", r"^sqlite:///.*wfm.db\?timeout=soon: invalid database URL \(could not"),
     ])
     def test_a_bad_url_is_named_with_the_fix(self, url: str, message: str) -> None:
         with pytest.raises(StoreError, match=message) as caught:
