@@ -1,0 +1,24 @@
+"""The wfm dashboard: ``streamlit run dashboard/app.py``. This file only routes; each page lives in pages/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import streamlit as st
+
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="wfm planning", page_icon=":material/support_agent:", layout="wide")
+navigation = st.navigation({
+    "Plan": [
+        st.Page(PAGES / "data.py", title="Data", icon=":material/database:", default=True),
+        st.Page(PAGES / "forecast.py", title="Forecast", icon=":material/show_chart:"),
+        st.Page(PAGES / "staffing.py", title="Staffing what-if", icon=":material/groups:"),
+        st.Page(PAGES / "schedule.py", title="Schedule", icon=":material/calendar_month:"),
+    ],
+    "Decide": [
+        st.Page(PAGES / "scenarios.py", title="Scenarios", icon=":material/compare_arrows:"),
+        st.Page(PAGES / "exports.py", title="Exports", icon=":material/download:"),
+    ],
+})
+navigation.run()

@@ -1,0 +1,133 @@
+"""Plotly figures of library frames. They reshape and draw; they compute nothing a plan depends on."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+BAND = "rgba(31, 119, 180, 0.18)"
+HOLIDAY = "rgba(214, 39, 40, 0.10)"
+LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "hovermode": "x unified",
+          "legend": {"orientation": "h", "y": -0.15}}
+
+
+def local(stamps: pd.Series, zone: str) -> pd.Series:
+    """Timestamps shown in the planning timezone."""
+    return stamps.dt.tz_convert(zone)
+
+
+def requirement_heatmap(required: pd.DataFrame, zone: str, value: str = "agents") -> go.Figure:
+    """Agents per interval as a day x time-of-day heatmap."""
+    stamps = local(required["interval_start"], zone)
+    grid = (pd.DataFrame({"day": stamps.dt.strftime("%a %d %b"), "date": stamps.dt.date,
+                          "time": stamps.dt.strftime("%H:%M"), "value": required[value].to_numpy()})
+            .pivot_table(index=["date", "day"], columns="time", values="value", aggfunc="sum", fill_value=0)
+            .sort_index(axis=1))
+    figure = go.Figure(go.Heatmap(z=grid.to_numpy(), x=list(grid.columns), y=grid.index.get_level_values("day"),
+                                  colorscale="Blues", colorbar={"title": value.replace("_", " ")},
+                                  hovertemplate="%{y} %{x}: %{z} agents<extra></extra>"))
+    figure.update_layout(**LAYOUT, title="Required agents per interval", yaxis={"autorange": "reversed"})
+    return figure
+
+
+def requirement_curve(required: pd.DataFrame, zone: str) -> go.Figure:
+    """Productive and scheduled agents over the week, with the forecast volume."""
+    x = local(required["interval_start"], zone)
+    figure = go.Figure()
+    figure.add_scatter(x=x, y=required["scheduled_agents"], name="scheduled (after shrinkage)", line_shape="hv")
+    figure.add_scatter(x=x, y=required["agents"], name="productive agents", line_shape="hv")
+    figure.add_scatter(x=x, y=required["volume"], name="volume", yaxis="y2", line={"dash": "dot", "width": 1})
+    figure.update_layout(**LAYOUT, title="Agents required over the week", yaxis={"title": "agents"},
+                         yaxis2={"title": "contacts", "overlaying": "y", "side": "right", "showgrid": False})
+    return figure
+
+
+def service_curve(agents: np.ndarray, service_level: np.ndarray, occupancy: np.ndarray, target: float,
+                  required: int) -> go.Figure:
+    """Service level (and occupancy) against headcount, with the target and the required headcount."""
+    figure = go.Figure()
+    figure.add_scatter(x=agents, y=service_level, name="service level", mode="lines+markers")
+    figure.add_scatter(x=agents, y=occupancy, name="occupancy", mode="lines", line={"dash": "dot"})
+    figure.add_hline(y=target, line={"dash": "dash", "color": "gray"}, annotation_text=f"target {target:.0%}")
+    figure.add_vline(x=required, line={"dash": "dash", "color": "green"}, annotation_text=f"{required} agents")
+    figure.update_layout(**LAYOUT, title="Service level vs agents", xaxis={"title": "productive agents"},
+                         yaxis={"title": "share", "tickformat": ".0%", "range": [0, 1.02]})
+    return figure
+
+
+def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str,
+                   holidays: Mapping[dt.date, str]) -> go.Figure:
+    """Recent history, the forecast and its 80% band; holidays shaded."""
+    figure = go.Figure()
+    x = local(forecast["interval_start"], zone)
+    figure.add_scatter(x=x, y=forecast["volume_hi"], line={"width": 0}, showlegend=False, hoverinfo="skip")
+    figure.add_scatter(x=x, y=forecast["volume_lo"], line={"width": 0}, fill="tonexty", fillcolor=BAND,
+                       name="80% interval")
+    figure.add_scatter(x=local(history["interval_start"], zone), y=history["volume"], name="history",
+                       line={"color": "gray", "width": 1})
+    figure.add_scatter(x=x, y=forecast["volume"], name="forecast", line={"color": "#1f77b4"})
+    for day, name in holidays.items():
+        start = pd.Timestamp(day).tz_localize(zone)
+        figure.add_vrect(x0=start, x1=start + pd.Timedelta(days=1), fillcolor=HOLIDAY, line_width=0,
+                         annotation_text=name, annotation_position="top left")
+    figure.update_layout(**LAYOUT, title="Contacts per interval", yaxis={"title": "contacts"})
+    return figure
+
+
+def aht_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str) -> go.Figure:
+    """Handle time: recent history and the forecast."""
+    figure = go.Figure()
+    if "aht_seconds" in history:
+        figure.add_scatter(x=local(history["interval_start"], zone), y=history["aht_seconds"], name="history",
+                           line={"color": "gray", "width": 1})
+    figure.add_scatter(x=local(forecast["interval_start"], zone), y=forecast["aht_seconds"], name="forecast")
+    figure.update_layout(**LAYOUT, title="Average handle time", yaxis={"title": "seconds"})
+    return figure
+
+
+def coverage_chart(coverage: pd.DataFrame, zone: str) -> go.Figure:
+    """Scheduled agents (net of breaks) against the requirement for one group."""
+    x = local(coverage["interval_start"], zone)
+    figure = go.Figure()
+    figure.add_scatter(x=x, y=coverage["required"], name="required", line_shape="hv", line={"color": "#d62728"})
+    figure.add_scatter(x=x, y=coverage["scheduled"], name="scheduled", line_shape="hv", fill="tozeroy",
+                       fillcolor="rgba(44, 160, 44, 0.15)", line={"color": "#2ca02c"})
+    figure.update_layout(**LAYOUT, title="Coverage vs requirement", yaxis={"title": "agents"})
+    return figure
+
+
+def gantt(roster: pd.DataFrame, breaks: pd.DataFrame, zone: str) -> go.Figure:
+    """Shifts by agent as horizontal bars, breaks drawn over them."""
+    agents = list(dict.fromkeys(roster["agent_id"]))
+    figure = go.Figure()
+    _bars(figure, roster["agent_id"], local(roster["shift_start"], zone), local(roster["shift_end"], zone),
+          "shift", "#1f77b4", 0.7)
+    for kind, part in breaks[breaks["agent_id"].isin(agents)].groupby("kind"):
+        _bars(figure, part["agent_id"], local(part["break_start"], zone), local(part["break_end"], zone),
+              f"{kind} break", "#ff7f0e" if kind != "lunch" else "#d62728", 0.7)
+    figure.update_layout(**LAYOUT, title="Shifts by agent", barmode="overlay", height=max(300, 22 * len(agents)),
+                         yaxis={"categoryorder": "array", "categoryarray": agents[::-1], "title": None})
+    return figure
+
+
+def _bars(figure: go.Figure, who: pd.Series, start: pd.Series, end: pd.Series, name: str, color: str,
+          width: float) -> None:
+    millis = (end - start).dt.total_seconds().to_numpy() * 1000
+    figure.add_bar(y=who, x=millis, base=start, orientation="h", name=name, marker_color=color, width=width,
+                   customdata=np.stack([start.dt.strftime("%a %H:%M"), end.dt.strftime("%H:%M")], axis=1),
+                   hovertemplate="%{y}: %{customdata[0]}-%{customdata[1]}<extra>" + name + "</extra>")
+    figure.update_xaxes(type="date")
+
+
+def cost_service_chart(points: pd.DataFrame) -> go.Figure:
+    """Cost against projected service level, one point per scenario (``name, cost, service_level``)."""
+    figure = go.Figure(go.Scatter(x=points["cost"], y=points["service_level"], text=points["name"],
+                                  mode="markers+text", textposition="top center", marker={"size": 14},
+                                  hovertemplate="%{text}: cost %{x:,.0f}, service level %{y:.1%}<extra></extra>"))
+    figure.update_layout(**LAYOUT, title="Cost vs service level", xaxis={"title": "weekly cost"},
+                         yaxis={"title": "projected service level", "tickformat": ".0%"})
+    return figure

@@ -1,0 +1,268 @@
+"""What every page shares: the session's data and config, cached library calls, and error display.
+
+Pages stay thin: they read :func:`context`, call the cached wrappers here (which only call ``wfm`` and
+reshape nothing), and render. The history and config default to the bundled sample and example config;
+``WFM_DASHBOARD_HISTORY`` and ``WFM_DASHBOARD_CONFIG`` point them elsewhere (tests use a short sample and a
+fast config).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import tomllib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from forecasting import ForecastResult
+from scheduling import read_agents
+from wfm import pipeline
+from wfm.config import Config, parse_config
+from wfm.errors import ConfigError, WfmError
+from wfm.io import read_history
+from wfm.pipeline import Plan
+from wfm.store import Store, resolve_url
+from wfm.whatif import Modifiers
+
+log = logging.getLogger("wfm.dashboard")
+
+PROJECT = Path(__file__).resolve().parents[1]
+SAMPLE_HISTORY = PROJECT / "data" / "sample_history.csv"
+EXAMPLE_CONFIG = PROJECT / "data" / "example.toml"
+AGENTS_FILE = PROJECT / "data" / "agents.csv"
+#: Largest history file the Data page accepts.
+MAX_UPLOAD_MB = 200
+
+
+@dataclass(frozen=True)
+class Context:
+    """The session's planning inputs: validated history, config and the week to plan."""
+
+    history: pd.DataFrame
+    history_key: str
+    history_name: str
+    config: Config
+    config_text: str
+    week_start: dt.date
+
+    @property
+    def week(self) -> str:
+        """The planning week as ``YYYY-Www``."""
+        return pipeline.week_label(self.week_start)
+
+    @property
+    def key(self) -> str:
+        """Identifies history, config and week together (cache key of a forecast)."""
+        return _digest(self.history_key, self.config_text, self.week)
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+@contextmanager
+def guard() -> Iterator[None]:
+    """Show a failure as ``st.error`` with the library's message and stop the page (never a traceback)."""
+    try:
+        yield
+    except WfmError as exc:
+        st.error(str(exc))
+        st.stop()
+    except ValueError as exc:  # the Erlang functions refuse bad numbers with ValueError
+        st.error(str(exc))
+        st.stop()
+    except Exception as exc:  # noqa: BLE001 - a page shows every failure, it never crashes
+        log.exception("dashboard page failed")
+        st.error(f"Unexpected error ({type(exc).__name__}): {exc}")
+        st.stop()
+
+
+# -- inputs ---------------------------------------------------------------------------------------------------
+
+def default_history_path() -> Path:
+    """The history used until the planner uploads one: ``WFM_DASHBOARD_HISTORY`` or the bundled sample."""
+    return Path(os.environ.get("WFM_DASHBOARD_HISTORY") or SAMPLE_HISTORY)
+
+
+def default_config_path() -> Path:
+    """The config used until the planner edits it: ``WFM_DASHBOARD_CONFIG`` or ``data/example.toml``."""
+    return Path(os.environ.get("WFM_DASHBOARD_CONFIG") or EXAMPLE_CONFIG)
+
+
+def ensure_sample(path: Path) -> None:
+    """Generate the bundled sample history (deterministic, about 10 s) when it is missing."""
+    if path.exists() or path != SAMPLE_HISTORY:
+        return
+    with st.spinner("Generating the sample history (first start only, about 10 s)..."):
+        done = subprocess.run([sys.executable, str(PROJECT / "data" / "generate.py"), "--out", str(path)],
+                              capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise WfmError(f"{path}: the sample history could not be generated: {done.stderr.strip()[-500:]}")
+
+
+@st.cache_data(show_spinner=False)
+def parse_config_text(text: str, source: str) -> Config:
+    """A config from TOML text, validated (ConfigError names the key path)."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    return parse_config(data, source=source)
+
+
+@st.cache_data(show_spinner="Reading and validating the history...", max_entries=8)
+def read_history_cached(path: str, modified: float, config_text: str) -> pd.DataFrame:
+    """The validated history of a file (``modified`` invalidates the cache when the file changes)."""
+    return read_history(path, parse_config_text(config_text, "config"))
+
+
+def file_key(path: Path) -> str:
+    """Identifies a file's version."""
+    stat = path.stat()
+    return _digest(str(path.resolve()), str(stat.st_mtime_ns), str(stat.st_size))
+
+
+def save_upload(name: str, data: bytes) -> Path:
+    """Keep an uploaded history file on disk (named by its content) so the library can read it."""
+    suffix = Path(name).suffix.lower()
+    folder = Path(tempfile.gettempdir()) / "wfm-dashboard-uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    if not path.exists():
+        path.write_bytes(data)
+    return path
+
+
+def _init_session() -> None:
+    if "config_text" not in st.session_state:
+        path = default_config_path()
+        try:
+            st.session_state.config_text = path.read_text(encoding="utf-8")
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read the config: {exc.strerror}") from None
+        st.session_state.config_source = str(path)
+    if "history_path" not in st.session_state:
+        path = default_history_path()
+        ensure_sample(path)
+        st.session_state.history_path = str(path)
+        st.session_state.history_name = "sample data" if path == SAMPLE_HISTORY else path.name
+    st.session_state.setdefault("modifiers", Modifiers())
+
+
+def context() -> Context:
+    """The session's history, config and week; defaults on first use. Shows errors and stops on failure."""
+    with guard():
+        return _build_context()
+
+
+def _build_context() -> Context:
+    _init_session()
+    text = st.session_state.config_text
+    config = parse_config_text(text, "config")
+    path = Path(st.session_state.history_path)
+    if not path.exists():
+        raise WfmError(f"{path}: history file not found; choose the sample or upload one on the Data page")
+    history = read_history_cached(str(path), path.stat().st_mtime, text)
+    return Context(history=history, history_key=file_key(path), history_name=st.session_state.history_name,
+                   config=config, config_text=text, week_start=pipeline.week_after(history))
+
+
+def modifiers() -> Modifiers:
+    """The what-if modifiers last set on the Staffing page."""
+    return st.session_state.get("modifiers", Modifiers())
+
+
+def modifiers_key(value: Modifiers) -> str:
+    """Modifiers as a stable string (a cache key)."""
+    return json.dumps(value.to_dict(), sort_keys=True)
+
+
+def agents(config_text: str) -> pd.DataFrame | None:
+    """Named agents from ``data/agents.csv`` when the project has one; None means generated agent ids."""
+    if not AGENTS_FILE.exists():
+        return None
+    return _read_agents(str(AGENTS_FILE), AGENTS_FILE.stat().st_mtime, config_text)
+
+
+@st.cache_data(show_spinner=False)
+def _read_agents(path: str, modified: float, config_text: str) -> pd.DataFrame:
+    return read_agents(path, parse_config_text(config_text, "config"))
+
+
+# -- library calls, cached --------------------------------------------------------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _results() -> dict[str, Any]:
+    """Forecasts and plans made so far, shared by every session (they take seconds to a minute to make)."""
+    return {}
+
+
+def cached_forecast(ctx: Context) -> ForecastResult | None:
+    """The forecast of the session's week if it was made already."""
+    return _results().get(f"forecast:{ctx.key}")
+
+
+def forecast(ctx: Context) -> ForecastResult:
+    """The forecast of the session's week, made once (with a progress bar) and then cached."""
+    made = cached_forecast(ctx)
+    if made is not None:
+        return made
+    with st.status(f"Forecasting {ctx.week} ({ctx.config.forecast.model} model)...", expanded=True) as status:
+        bar = st.progress(0.0, text="backtesting models")
+
+        def report(done: int, total: int) -> None:
+            bar.progress(min(done / max(total, 1), 1.0), text=f"backtest fold {done} of {total}")
+
+        with guard():
+            made = pipeline.forecast_week(ctx.history, ctx.config, ctx.week_start, progress=report)
+        status.update(label=f"Forecast of {ctx.week} ready", state="complete", expanded=False)
+    _results()[f"forecast:{ctx.key}"] = made
+    return made
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def staff(forecast_key: str, config_text: str, modifiers_json: str, _forecast_frame: pd.DataFrame,
+          ) -> tuple[Config, pd.DataFrame]:
+    """Requirements of the week under what-if modifiers (``wfm.pipeline.staff_week``)."""
+    config = parse_config_text(config_text, "config")
+    return pipeline.staff_week(_forecast_frame, config, Modifiers.from_dict(json.loads(modifiers_json)))
+
+
+def plan_key(ctx: Context, value: Modifiers) -> str:
+    """Identifies a plan: inputs, week and modifiers."""
+    return _digest(ctx.key, modifiers_key(value))
+
+
+def cached_plan(key: str) -> Plan | None:
+    """A plan solved before for these inputs."""
+    return _results().get(f"plan:{key}")
+
+
+def solve(ctx: Context, value: Modifiers, on_stage: Callable[[str, str], None]) -> Plan:
+    """Plan the week (schedule included) and cache it; ``on_stage`` reports each stage."""
+    made = pipeline.plan_week(ctx.history, ctx.config, ctx.week_start, agents=agents(ctx.config_text),
+                              modifiers=value, forecast_result=forecast(ctx), progress=on_stage)
+    _results()[f"plan:{plan_key(ctx, value)}"] = made
+    return made
+
+
+@st.cache_resource(show_spinner=False)
+def _store(url: str) -> Store:
+    return Store.open(url)
+
+
+def store() -> Store:
+    """The run and scenario store (``WFM_DATABASE_URL`` or ``./wfm.db``), opened once per URL."""
+    return _store(resolve_url(None))
