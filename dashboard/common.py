@@ -30,8 +30,9 @@ from forecasting import ForecastResult
 from scheduling import read_agents
 from wfm import pipeline
 from wfm.config import Config, parse_config
-from wfm.errors import ConfigError, WfmError
-from wfm.io import read_history
+from wfm.contracts import validate_history
+from wfm.errors import ConfigError, DataError, WfmError
+from wfm.io import read_history, read_table
 from wfm.pipeline import Plan
 from wfm.store import Store, resolve_url
 from wfm.whatif import Modifiers
@@ -44,6 +45,8 @@ EXAMPLE_CONFIG = PROJECT / "data" / "example.toml"
 AGENTS_FILE = PROJECT / "data" / "agents.csv"
 #: Largest history file the Data page accepts.
 MAX_UPLOAD_MB = 200
+#: The validation report stops after this many problems.
+MAX_PROBLEMS = 10
 
 
 @dataclass(frozen=True)
@@ -143,6 +146,64 @@ def save_upload(name: str, data: bytes) -> Path:
     if not path.exists():
         path.write_bytes(data)
     return path
+
+
+@st.cache_data(show_spinner="Validating...", max_entries=16)
+def validation_report(path: str, name: str, config_text: str) -> pd.DataFrame:
+    """Every problem of a history file (up to ``MAX_PROBLEMS``), one row each: ``row, field, problem``.
+
+    The library stops at the first problem; the report validates again without the row it named, until the
+    file passes, so a planner sees all the rows to fix at once.
+    """
+    config = parse_config_text(config_text, "config")
+    problems: list[dict[str, str]] = []
+    try:
+        frame, rows = read_table(path)
+    except DataError as exc:
+        return pd.DataFrame([_problem(str(exc), path)])
+    keep = list(range(len(frame)))
+    named: list[int] = []
+
+    def original(position: int) -> str:
+        named.append(position)
+        return rows(keep[position])
+
+    while len(problems) < MAX_PROBLEMS:
+        named.clear()
+        try:
+            validate_history(frame.iloc[keep].reset_index(drop=True), source=name,
+                             interval_minutes=config.interval_minutes, timezone=config.timezone,
+                             channels=list(config.channels), rows=original)
+            break
+        except DataError as exc:
+            problems.append(_problem(str(exc), name))
+            if not named:  # a problem of the whole file (a missing column): nothing to skip
+                break
+            del keep[named[-1]]
+    report = pd.DataFrame(problems, columns=["row", "field", "problem"])
+    order = pd.to_numeric(report["row"].str.extract(r"(\d+)", expand=False), errors="coerce").fillna(0)
+    return report.iloc[order.argsort(kind="stable")].reset_index(drop=True)
+
+
+def _problem(message: str, source: str) -> dict[str, str]:
+    """Split a DataError message ``source: line N: field: problem`` into its parts."""
+    text = message.removeprefix(f"{source}: ")
+    if text.startswith(("line ", "row ")):
+        where, field, problem = (text.split(": ", 2) + ["", ""])[:3]
+        return {"row": where, "field": field, "problem": problem}
+    return {"row": "(file)", "field": "", "problem": text}
+
+
+def use_history(path: Path, name: str) -> None:
+    """Plan from this history file from now on (the Data page calls it after validation)."""
+    st.session_state.history_path = str(path)
+    st.session_state.history_name = name
+
+
+def use_config(text: str, source: str) -> None:
+    """Plan with this config text from now on (the Data page calls it after validation)."""
+    st.session_state.config_text = text
+    st.session_state.config_source = source
 
 
 def _init_session() -> None:
