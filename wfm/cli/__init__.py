@@ -35,3 +35,4 @@ def main(argv: Sequence[str] | None = None) -> None:
         sys.exit(130)
 
 
+from wfm.cli import schedule as _schedule  # noqa: E402,F401
