@@ -12,8 +12,8 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from scheduling.lp import Backend, SolveStatus, available_backends
 from scheduling.improve import improve_by_days, rounded_start
+from scheduling.lp import Backend, SolveStatus, available_backends
 from scheduling.model import CoverModel, ModelKind
 from wfm.errors import InfeasibleError, SolverError
 

@@ -37,7 +37,8 @@ def recompute_coverage(result: Any, interval_minutes: int) -> pd.DataFrame:
     step = pd.Timedelta(minutes=interval_minutes)
 
     def slots(begin: pd.Series, end: pd.Series) -> list[list[int]]:
-        return [[(int((b - first) // step) + i) % n for i in range(int((e - b) // step))] for b, e in zip(begin, end)]
+        return [[(int((b - first) // step) + i) % n for i in range(int((e - b) // step))]
+                for b, e in zip(begin, end, strict=True)]
 
     counts = [0] * n
     for covered in slots(result.roster["shift_start"], result.roster["shift_end"]):
