@@ -43,7 +43,7 @@ def test_requirements_follow_the_forecast(plan: Plan) -> None:
     assert peak["volume"] == 22
     assert peak["agents"] == required_agents(22, 240, 15, 0.8, 20, 0.9)
     assert peak["scheduled_agents"] == scheduled_agents(int(peak["agents"]), 0.2)
-    assert req.loc[req["interval_start"].dt.weekday >= 5, "scheduled_agents"].sum() == 0
+    assert req.loc[req["interval_start"].dt.day_of_week >= 5, "scheduled_agents"].sum() == 0
 
 
 def test_schedule_covers_and_summary_adds_up(plan: Plan) -> None:
@@ -65,9 +65,9 @@ def test_projection_meets_the_target_where_covered(plan: Plan) -> None:
     # Coverage meets the requirement everywhere, so every busy interval meets 80/20.
     assert (projection.loc[busy, "service_level"] >= 0.8 - 1e-12).all()
     daily = plan.summary.daily
-    weekdays = daily[pd.to_datetime(daily["date"]).dt.weekday < 5]
+    weekdays = daily[pd.to_datetime(daily["date"]).dt.day_of_week < 5]
     assert (weekdays["projected_service_level"] >= 0.8).all()
-    assert np.isnan(daily.loc[pd.to_datetime(daily["date"]).dt.weekday >= 5, "projected_service_level"]).all()
+    assert np.isnan(daily.loc[pd.to_datetime(daily["date"]).dt.day_of_week >= 5, "projected_service_level"]).all()
 
 
 def test_summary_serialises(plan: Plan) -> None:

@@ -14,14 +14,9 @@ from pathlib import Path
 
 import click
 
-from scheduling import read_agents
 from wfm.cli import cli
 from wfm.config import Config, config_to_toml_dict, load_config
 from wfm.errors import WfmError
-from wfm.export import EXPORT_FILES, export_plan
-from wfm.io import read_history
-from wfm.pipeline import parse_week, plan_week, week_after, week_label
-from wfm.store import URL_ENV, Store
 
 log = logging.getLogger("wfm")
 
@@ -61,6 +56,13 @@ def _with_overrides(config: Config, model: str | None, time_limit: float | None)
 def plan_command(history_path: Path, config_path: Path, agents_path: Path | None, week: str | None, out_dir: Path,
                  model: str | None, time_limit: float | None) -> None:
     """Plan a week end to end and export it to OUT/<YYYY-Www>/, atomically."""
+    # The modelling stack is imported here, so that `wfm --help` and other commands start fast.
+    from scheduling import read_agents
+    from wfm.export import EXPORT_FILES, export_plan
+    from wfm.io import read_history
+    from wfm.pipeline import parse_week, plan_week, week_after, week_label
+    from wfm.store import URL_ENV, Store
+
     _logging()
     started = time.perf_counter()
     config = _with_overrides(load_config(config_path), model, time_limit)

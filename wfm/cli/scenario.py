@@ -9,12 +9,9 @@ from pathlib import Path
 import click
 import pandas as pd
 
-from wfm import scenarios
 from wfm.cli import cli
 from wfm.config import load_config
-from wfm.io import read_history
-from wfm.pipeline import forecast_week, parse_week, week_after
-from wfm.store import URL_ENV, Store
+from wfm.store import URL_ENV, ScenarioRecord, Store
 from wfm.whatif import Modifiers
 
 _database = click.option("--database", help=f"SQLAlchemy URL of the store (default: ${URL_ENV}, else ./wfm.db).")
@@ -49,6 +46,11 @@ def scenario_group() -> None:
 def create_command(name: str, history_path: Path, config_path: Path, week: str | None, model: str | None, solve: bool,
                    description: str, database: str | None, channels: tuple[str, ...], **changes: float | None) -> None:
     """Evaluate a what-if on a forecast week and save it as scenario NAME (replacing one of that name)."""
+    # The modelling stack is imported here, so that listing and showing scenarios start fast.
+    from wfm import scenarios
+    from wfm.io import read_history
+    from wfm.pipeline import forecast_week, parse_week, week_after
+
     config = load_config(config_path)
     if model is not None:
         config = config.model_copy(update={"forecast": config.forecast.model_copy(update={"model": model})})
@@ -62,6 +64,12 @@ def create_command(name: str, history_path: Path, config_path: Path, week: str |
         record = scenarios.save(store, name, config, modifiers, figures, description=description)
     click.echo(f"saved scenario {record.name!r} (version {record.version})")
     _echo_figures(scenarios.compare([record]))
+
+
+def _compare(records: list[ScenarioRecord]) -> pd.DataFrame:
+    from wfm import scenarios
+
+    return scenarios.compare(records)
 
 
 @scenario_group.command("list")
@@ -97,7 +105,7 @@ def show_command(name: str, database: str | None, as_json: bool) -> None:
     click.echo(f"{record.name} (version {record.version}, updated {record.updated_at:%Y-%m-%d %H:%M} UTC)")
     if record.description:
         click.echo(record.description)
-    _echo_figures(scenarios.compare([record]))
+    _echo_figures(_compare([record]))
 
 
 @scenario_group.command("compare")
@@ -108,7 +116,7 @@ def compare_command(names: tuple[str, ...], database: str | None, as_json: bool)
     """Compare up to 4 scenarios side by side."""
     with Store.open(database) as store:
         records = [store.get_scenario(name) for name in names]
-    table = scenarios.compare(records)
+    table = _compare(records)
     if as_json:
         click.echo(table.to_json())
     else:
