@@ -27,11 +27,21 @@ lint: install
 test: lint
 	$(PY) -m pytest
 
-run: install
-	$(VENV)/bin/wfm erlang --calls 100 --aht-seconds 180 --interval-minutes 30 --service-level 0.8 --answer-seconds 20 --shrinkage 0.3
+SAMPLE := data/sample_history.csv
+AGENTS := $(wildcard data/agents.csv)
 
-bench: install
+$(SAMPLE): data/generate.py $(STAMP)
+	$(PY) data/generate.py --out $(SAMPLE)
+
+# Plans the week after the sample history into out/<YYYY-Www>/ (exit 3 = some intervals short: still exported).
+run: install $(SAMPLE)
+	$(VENV)/bin/wfm plan --history $(SAMPLE) --config data/example.toml $(if $(AGENTS),--agents $(AGENTS)) --out out \
+		|| [ $$? -eq 3 ]
+	@echo "wfm: the week's export is in out/ (summary.json, schedule.xlsx, report.html)"
+
+bench: install $(SAMPLE)
 	$(PY) bench/erlang.py
+	$(PY) bench/scenarios.py --history $(SAMPLE) --config data/example.toml
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -88,7 +88,9 @@ def main() -> None:
     parser.add_argument("--solver", action="append", choices=["cbc", "highs"])
     parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--gap", type=float, default=0.001)
+    parser.add_argument("--verbose", action="store_true", help="print progress to stderr")
     args = parser.parse_args()
+    progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.verbose else None
     figures = args.figure or ["shifts", "breaks", "tours", "scale", "roster"]
     solvers = args.solver or ["cbc", "highs"]
     limits = {"shifts": 30, "breaks": 30, "tours": 120, "scale": 300, "roster": 60}
@@ -98,13 +100,13 @@ def main() -> None:
             started = time.perf_counter()
             if figure == "scale":
                 result = solve_schedule(requirements(1500), config(breaks=True, tours=False), solver=solver,
-                                        time_limit_seconds=limit, gap=args.gap)
+                                        time_limit_seconds=limit, gap=args.gap, progress=progress)
             elif figure == "roster":
                 result = solve_schedule(requirements(150), config(breaks=True, tours=False), solver=solver,
-                                        time_limit_seconds=limit, gap=0.01, agents=agents_frame(500))
+                                        time_limit_seconds=limit, gap=0.01, agents=agents_frame(500), progress=progress)
             else:
                 result = solve_schedule(requirements(150), config(breaks=figure != "shifts", tours=figure == "tours"),
-                                        solver=solver, time_limit_seconds=limit, gap=args.gap)
+                                        solver=solver, time_limit_seconds=limit, gap=args.gap, progress=progress)
             emit(figure, result, {"wall_seconds": round(time.perf_counter() - started, 2), "time_limit": limit})
 
 

@@ -90,7 +90,7 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
     gap_limit = gap if gap is not None else config.solver.gap
     say(f"solving the {model.kind} model with {backend} ({model.lp.integer_count} integer variables, "
         f"{model.lp.row_count} constraints, limit {limit:g} s)")
-    report = solve_model(model, backend, time_limit_seconds=limit, gap=gap_limit)
+    report = solve_model(model, backend, time_limit_seconds=limit, gap=gap_limit, say=say)
     say(f"{report.status}: objective {report.objective:.2f}, bound {report.bound:.2f}, gap {report.gap:.2%}")
     started = time.perf_counter()
     shifts = _solved_shifts(model, config)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -78,20 +79,22 @@ class LinearModel:
     def __init__(self, name: str) -> None:
         self._problem = pulp.LpProblem(name, pulp.LpMinimize)
         self._integers = 0
+        self._rows = 0
 
     def integer(self, name: str, upper: float | None = None) -> Any:
         """A new integer variable >= 0."""
         self._integers += 1
-        return pulp.LpVariable(name, lowBound=0, upBound=upper, cat=pulp.LpInteger)
+        return self._problem.add_variable(name, lowBound=0, upBound=upper, cat=pulp.LpInteger)
 
     def continuous(self, name: str, upper: float | None = None) -> Any:
         """A new continuous variable >= 0."""
-        return pulp.LpVariable(name, lowBound=0, upBound=upper, cat=pulp.LpContinuous)
+        return self._problem.add_variable(name, lowBound=0, upBound=upper, cat=pulp.LpContinuous)
 
     def constrain(self, name: str, terms: Mapping[Any, float], sense: Sense, rhs: float) -> None:
         """Add ``sum(coefficient * variable) <sense> rhs`` under a meaningful name (``cover_mon_0830``)."""
         expression = pulp.LpAffineExpression(list(terms.items()))
         self._problem.addConstraint(pulp.LpConstraint(expression, _SENSES[sense], name, rhs))
+        self._rows += 1
 
     def minimise(self, terms: Iterable[tuple[Any, float]]) -> None:
         """Set the objective to minimise."""
@@ -105,7 +108,7 @@ class LinearModel:
     @property
     def row_count(self) -> int:
         """Number of constraints."""
-        return len(self._problem.constraints)
+        return self._rows
 
     @staticmethod
     def value(variable: Any) -> float:
@@ -117,6 +120,32 @@ class LinearModel:
         """Set variables' values: a start for the next warm-started solve, or a solution to keep."""
         for variable, value in values.items():
             variable.setInitialValue(value)
+
+    def current(self, variables: Iterable[Any]) -> dict[Any, float]:
+        """The current values of some variables, integers rounded and tiny negatives (solver noise) cleared."""
+        return {v: float(round(self.value(v))) if v.cat == pulp.LpInteger else max(self.value(v), 0.0)
+                for v in variables}
+
+    @staticmethod
+    def fix(values: Mapping[Any, float]) -> None:
+        """Hold variables at values (both bounds) until :meth:`release`."""
+        for variable, value in values.items():
+            variable.lowBound = variable.upBound = value
+
+    @staticmethod
+    def release(variables: Iterable[Any], uppers: Mapping[Any, float | None]) -> None:
+        """Free fixed variables again: lower bound 0, upper bound as given."""
+        for variable in variables:
+            variable.lowBound, variable.upBound = 0, uppers.get(variable)
+
+    def variables(self) -> list[Any]:
+        """All variables."""
+        return list(self._problem.variables())
+
+    @staticmethod
+    def upper(variable: Any) -> float | None:
+        """A variable's upper bound."""
+        return variable.upBound
 
     def values_feasible(self) -> bool:
         """Whether the current values meet every constraint."""
@@ -142,7 +171,10 @@ class LinearModel:
         if not relax:
             options["gapRel"] = gap
         if backend == "cbc":
-            solver = pulp.PULP_CBC_CMD(warmStart=warm_start and not relax, **options)
+            with warnings.catch_warnings():
+                # PuLP 3.3 deprecates its bundled CBC for 4.0; the bundle is what we rely on until then.
+                warnings.filterwarnings("ignore", message="PULP_CBC_CMD is deprecated", category=DeprecationWarning)
+                solver = pulp.PULP_CBC_CMD(warmStart=warm_start and not relax, **options)
         else:
             solver = _WarmHiGHS(**options)
             solver.warm_start = warm_start and not relax

@@ -50,6 +50,9 @@ class CoverModel:
     cover_rows: list[tuple[dict[Any, float], Any, Any, float]] = field(default_factory=list)
     day_shifts: dict[tuple[int, int], list[Any]] = field(default_factory=dict)
     weekdays: tuple[int, ...] = ()
+    n_slots: int = 0
+    required: dict[str, np.ndarray] = field(default_factory=dict)
+    group_of_template: dict[int, str] = field(default_factory=dict)
     under_penalty: float = 0.0
     over_penalty: float = 0.0
 
@@ -94,7 +97,8 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray]) -> Cove
     has_tours = any(t.days_off is not None for t in config.shifts if t.group in need)
     lp = LinearModel("schedule")
     model = CoverModel(lp=lp, kind="tours" if has_tours else "breaks" if has_breaks else "shifts", kinds=kinds,
-                       weekdays=tuple(d.weekday() for d in grid.dates))
+                       weekdays=tuple(d.weekday() for d in grid.dates), n_slots=grid.n_slots, required=need,
+                       group_of_template={t: template.group for t, template in enumerate(config.shifts)})
     n = grid.n_slots
     cheapest = min((t.cost_per_hour for t in config.shifts if t.cost_per_hour > 0), default=1.0)
     model.over_penalty = OVER_PENALTY_SHARE * cheapest * grid.interval_minutes / 60
@@ -195,48 +199,3 @@ def _add_counts(config: Config, grid: Grid, lp: LinearModel, group: str,
             if template.max_count is not None:
                 lp.constrain(f"max_count_t{t}_{date:%Y%m%d}", per_day[(t, day)], "<=", template.max_count)
 
-
-def _apportion(values: np.ndarray, total: int) -> np.ndarray:
-    """Whole numbers summing to ``total``, in proportion to ``values`` (largest remainders)."""
-    values = np.maximum(values, 0.0)
-    scaled = values * (total / values.sum()) if values.sum() > 0 else np.full(len(values), total / len(values))
-    whole = np.floor(scaled + 1e-9).astype(np.int64)
-    order = np.argsort(-(scaled - whole), kind="stable")
-    whole[order[: total - int(whole.sum())]] += 1
-    return whole
-
-
-def rounded_start(model: CoverModel) -> dict[Any, float]:
-    """An integer solution rounded from the LP relaxation's values (call after solving the relaxation).
-
-    Tours are rounded to the nearest whole agent and each day's shifts apportioned to the agents working;
-    without tours each day's shifts are rounded up in total and apportioned among starts and lengths. Break
-    counts are apportioned to their shifts. The slacks then follow from the coverage.
-    """
-    value = model.lp.value
-    start: dict[Any, float] = {}
-    tour_templates = {t for t, _, _ in model.tours}
-    for t, _, y in model.tours:
-        start[y] = float(round(value(y)))
-    for (t, day), xs in model.day_shifts.items():
-        lp_values = np.array([value(x) for x in xs])
-        if t in tour_templates:
-            weekday_agents = [(pattern, y) for tt, pattern, y in model.tours if tt == t]
-            total = int(sum(start[y] for pattern, y in weekday_agents if pattern[model.weekdays[day]]))
-        else:
-            total = int(np.ceil(lp_values.sum() - 1e-6))
-        start.update(zip(xs, _apportion(lp_values, total).astype(float), strict=True))
-    x_kind = {x: k for _, k, x in model.shifts}
-    x_by_start: dict[tuple[int, int], list[Any]] = defaultdict(list)
-    for s, _, x in model.shifts:
-        x_by_start[(s.template, s.slot)].append(x)
-    for (t, key, slot), pool in model.breaks.items():
-        total = int(sum(start[x] for x in x_by_start[(t, slot)]
-                        if any(w.key == key for w in model.kinds[x_kind[x]].breaks)))
-        counts = _apportion(np.array([value(w) for _, w in pool]), total)
-        start.update(zip((w for _, w in pool), counts.astype(float), strict=True))
-    for terms, under, over, required in model.cover_rows:
-        covered = sum(coefficient * start[var] for var, coefficient in terms.items())
-        start[under] = max(required - covered, 0.0)
-        start[over] = max(covered - required, 0.0)
-    return start

@@ -8,14 +8,21 @@ us, not taken from the solver's say-so.
 from __future__ import annotations
 
 import math
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 
+from scheduling.improve import improve_by_days, rounded_start
 from scheduling.lp import Backend, SolveStatus, available_backends
-from scheduling.model import CoverModel, ModelKind, rounded_start
+from scheduling.model import CoverModel, ModelKind
 from wfm.errors import InfeasibleError, SolverError
 
 #: Default solver per model kind, chosen by bench/schedule.py on a 2-core machine (see the module docs).
 DEFAULT_BACKEND: dict[ModelKind, Backend] = {"shifts": "highs", "breaks": "highs", "tours": "highs"}
+#: Models with more integer variables than this are solved by fix-and-optimise over day windows.
+DIRECT_MIP_LIMIT = 4000
+#: Relative gap each day window is solved to.
+WINDOW_GAP = 0.0005
 
 
 @dataclass(frozen=True)
@@ -43,8 +50,19 @@ def pick_backend(requested: str, kind: ModelKind) -> Backend:
     return requested  # type: ignore[return-value]
 
 
-def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: float, gap: float) -> SolveReport:
-    """Solve the LP relaxation (the bound), then the integer program within the time left.
+def _gap(objective: float, bound: float) -> float:
+    if math.isnan(bound):
+        return math.nan
+    return max(0.0, (objective - bound) / max(abs(objective), 1e-9))
+
+
+def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: float, gap: float,
+                say: Callable[[str], None] = lambda message: None) -> SolveReport:
+    """Solve the LP relaxation (the bound), round it to an integer start, then improve it in the time left.
+
+    Models up to ``DIRECT_MIP_LIMIT`` integer variables go to the solver whole (warm-started); larger ones
+    are improved by fix-and-optimise over day windows (see :mod:`scheduling.improve`). Status "optimal"
+    means proven within ``gap`` of the bound.
 
     Raises
     ------
@@ -53,30 +71,38 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
     SolverError
         When the solver stops without any solution.
     """
-    relaxed = model.lp.solve(backend, time_limit_seconds=time_limit_seconds, gap=gap, relax=True)
+    lp = model.lp
+    started = time.perf_counter()
+    relaxed = lp.solve(backend, time_limit_seconds=time_limit_seconds, gap=gap, relax=True)
     if relaxed.status == "infeasible":
         raise InfeasibleError("shifts.min_count / shifts.max_count and groups.headcount_cap / budget_cap "
                               "contradict each other: no schedule meets them all; relax one of them")
     lp_bound = relaxed.objective if relaxed.status == "optimal" else math.nan
     start = rounded_start(model) if relaxed.status == "optimal" else {}
-    model.lp.set_values(start)
-    start_ok = bool(start) and model.lp.values_feasible()
-    start_objective = model.lp.objective_value() if start_ok else math.inf
-    remaining = max(time_limit_seconds - relaxed.seconds, 1.0)
-    outcome = model.lp.solve(backend, time_limit_seconds=remaining, gap=gap, warm_start=start_ok)
-    seconds = relaxed.seconds + outcome.seconds
+    lp.set_values(start)
+    start_ok = bool(start) and lp.values_feasible()
+    start_objective = lp.objective_value() if start_ok else math.inf
+    say(f"LP bound {lp_bound:.2f}; rounded start {start_objective:.2f}")
+    remaining = max(time_limit_seconds - (time.perf_counter() - started), 1.0)
+    if start_ok and lp.integer_count > DIRECT_MIP_LIMIT:
+        improve_by_days(model, backend, seconds=remaining, gap=min(gap, WINDOW_GAP), say=say,
+                        target=lp_bound / (1 - gap) if gap < 1 else math.inf)
+        objective = lp.objective_value()
+        status: SolveStatus = "optimal" if _gap(objective, lp_bound) <= gap else "feasible"
+        return SolveReport(status=status, objective=objective, bound=min(lp_bound, objective),
+                           gap=_gap(objective, lp_bound), seconds=time.perf_counter() - started, solver=backend,
+                           model=model.kind, integer_variables=lp.integer_count, constraints=lp.row_count)
+    outcome = lp.solve(backend, time_limit_seconds=remaining, gap=gap, warm_start=start_ok)
     if outcome.status in ("infeasible", "no_solution") or outcome.objective > start_objective:
         if not start_ok:
             raise SolverError(f"the {backend} solver found no schedule within {time_limit_seconds:g} s "
                               f"({outcome.status}); raise the time limit (--time-limit) or try the other solver")
         # The solver found nothing better than the rounded LP solution: keep that.
-        model.lp.set_values(start)
-        status = "optimal" if outcome.status == "optimal" else "feasible"
-        outcome = replace(outcome, status=status, objective=start_objective)
+        lp.set_values(start)
+        outcome = replace(outcome, status="optimal" if outcome.status == "optimal" else "feasible",
+                          objective=start_objective)
     bound = max((b for b in (lp_bound, outcome.dual_bound) if not math.isnan(b)), default=math.nan)
     bound = min(bound, outcome.objective)
-    scale = max(abs(outcome.objective), 1e-9)
-    relative_gap = max(0.0, (outcome.objective - bound) / scale) if not math.isnan(bound) else math.nan
-    return SolveReport(status=outcome.status, objective=outcome.objective, bound=bound, gap=relative_gap,
-                       seconds=seconds, solver=backend, model=model.kind,
-                       integer_variables=model.lp.integer_count, constraints=model.lp.row_count)
+    return SolveReport(status=outcome.status, objective=outcome.objective, bound=bound,
+                       gap=_gap(outcome.objective, bound), seconds=time.perf_counter() - started, solver=backend,
+                       model=model.kind, integer_variables=lp.integer_count, constraints=lp.row_count)

@@ -13,7 +13,8 @@ import pytest
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def _wfm_command() -> list[str]:
+def wfm_command() -> list[str]:
+    """The installed console script, as an argument list."""
     script = Path(sys.executable).with_name("wfm")
     if script.exists():
         return [str(script)]
@@ -28,7 +29,7 @@ def wfm(tmp_path: Path) -> Callable[..., subprocess.CompletedProcess[str]]:
     """Call the installed ``wfm`` with arguments; returns the completed process (text output)."""
 
     def run(*args: str, cwd: Path | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([*_wfm_command(), *args], capture_output=True, text=True, cwd=cwd or tmp_path,
+        return subprocess.run([*wfm_command(), *args], capture_output=True, text=True, cwd=cwd or tmp_path,
                               timeout=timeout, check=False)
 
     return run

@@ -292,11 +292,11 @@ class TestConcurrency:
             while len(list(sync.glob("ready-*"))) < workers and time.monotonic() < deadline:
                 time.sleep(0.01)
             (sync / "go").touch()  # all workers open the new database and write at once
-            outcomes = [(p.wait(timeout=45), *p.communicate()) for p in processes]
+            outcomes = [(*p.communicate(timeout=45), p.returncode) for p in processes]
         finally:
             for process in processes:
                 process.kill()
-        for code, _stdout, stderr in outcomes:
+        for _stdout, stderr, code in outcomes:
             assert code == 0, stderr
             assert "locked" not in stderr
         with Store.open(url) as store:

@@ -38,3 +38,6 @@ def main(argv: Sequence[str] | None = None) -> None:
 # Commands register themselves on `cli` when imported.
 from wfm.cli import erlang as _erlang  # noqa: E402,F401
 from wfm.cli import forecast as _forecast  # noqa: E402,F401
+from wfm.cli import plan as _plan  # noqa: E402,F401
+from wfm.cli import scenario as _scenario  # noqa: E402,F401
+from wfm.cli import schedule as _schedule  # noqa: E402,F401

@@ -1,0 +1,61 @@
+"""Known optima from textbooks: the post office (Winston) and Union Airways (Hillier & Lieberman)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from scheduling import solve_schedule
+from tests.scheduling.conftest import make_config, make_requirements
+
+POST_OFFICE_DEMAND = [17, 13, 15, 19, 14, 16, 11]  # Monday to Sunday
+
+
+def post_office_requirements() -> pd.DataFrame:
+    frames = [make_requirements(f"2026-01-{5 + day:02d} 09:00", [need]) for day, need in enumerate(POST_OFFICE_DEMAND)]
+    return pd.concat(frames, ignore_index=True)
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
+def test_post_office_needs_23_staff(post_office_config, solver):
+    result = solve_schedule(post_office_requirements(), post_office_config, solver=solver)
+    summary = result.summary
+    assert summary.agents == 23
+    assert summary.cost == pytest.approx(23.0)
+    assert summary.status == "optimal"
+    assert summary.bound == pytest.approx(22.333, abs=0.01) or summary.bound >= 22.333  # LP 22.33, or a cut bound
+    assert summary.bound <= summary.objective
+    assert summary.unmet_intervals == 0
+    # Every clerk works 5 consecutive days (the week wraps around).
+    days = result.roster.groupby("agent_id")["date"].apply(lambda d: sorted(x.weekday() for x in d))
+    for worked in days:
+        assert len(worked) == 5
+        off = sorted(set(range(7)) - set(worked))
+        assert (off[1] - off[0]) % 7 in (1, 6)
+
+
+def test_post_office_lp_bound_is_22_33(post_office_config):
+    result = solve_schedule(post_office_requirements(), post_office_config, solver="cbc")
+    assert result.summary.bound == pytest.approx(22.333, abs=0.01)
+    assert result.summary.gap == pytest.approx((result.summary.objective - result.summary.bound)
+                                               / result.summary.objective)
+
+
+UNION_COSTS = [170, 160, 175, 180, 195]
+UNION_STARTS = ["06:00", "07:00", "09:00", "11:00", "14:00"]
+UNION_LENGTHS = [4, 4, 4, 4, 2]
+UNION_NEED = [48, 79, 65, 87, 64, 73, 82, 43, 52, 15]
+
+
+@pytest.mark.parametrize("solver", ["cbc", "highs"])
+def test_union_airways_costs_30610(solver):
+    # Ten one-hour periods; shift i covers the periods of the textbook's table.
+    config = make_config([{"name": f"shift{i + 1}", "earliest_start": UNION_STARTS[i], "latest_start": UNION_STARTS[i],
+                           "lengths_hours": [UNION_LENGTHS[i]], "cost_per_hour": UNION_COSTS[i] / UNION_LENGTHS[i]}
+                          for i in range(5)])
+    result = solve_schedule(make_requirements("2026-01-05 06:00", UNION_NEED), config, solver=solver)
+    assert result.summary.cost == pytest.approx(30610)
+    assert result.summary.status == "optimal"
+    starts = result.roster["shift_start"].dt.strftime("%H:%M").value_counts()
+    assert [int(starts[s]) for s in UNION_STARTS] == [48, 31, 39, 43, 15]
+    assert result.summary.coverage == 1.0

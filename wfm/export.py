@@ -1,0 +1,180 @@
+"""The weekly batch export: one folder per planning week, published atomically.
+
+``DIR/<YYYY-Www>/`` holds ``forecast.csv``, ``requirements.csv``, ``roster.csv``, ``breaks.csv``,
+``coverage.csv`` (plus ``unmet.csv`` and ``unassigned.csv``), ``summary.json``, ``schedule.xlsx`` (a sheet per
+day and a summary sheet) and ``report.html`` (charts). Everything is written into a temporary folder beside the
+target, then swapped into place in one step (``renameat2(RENAME_EXCHANGE)`` on Linux; elsewhere two renames), so
+readers see the old export or the new one, never a mix, and a failed or killed run leaves the previous export
+untouched. Folders left by killed runs are removed by the next run of the same week.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import json
+import os
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import plotly.graph_objects as go
+import plotly.io as pio
+from plotly.subplots import make_subplots
+
+from scheduling import write_schedule
+from wfm.io import write_frame
+from wfm.pipeline import Plan
+
+_PARTIAL = ".partial-"
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+EXPORT_FILES = ("forecast.csv", "requirements.csv", "roster.csv", "breaks.csv", "coverage.csv", "unmet.csv",
+                "unassigned.csv", "summary.json", "schedule.xlsx", "report.html")
+
+
+def export_plan(plan: Plan, history: pd.DataFrame, out_dir: str | Path) -> Path:
+    """Write a plan's export folder ``out_dir/<week>/`` atomically and return its path."""
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    target = out / plan.summary.week
+    _remove_stale_partials(out, plan.summary.week)
+    staging = out / f".{plan.summary.week}{_PARTIAL}{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        write_frame(plan.forecast.frame, staging / "forecast.csv")
+        write_frame(plan.requirements, staging / "requirements.csv")
+        write_schedule(plan.schedule, staging)
+        # The plan's summary holds the schedule's and more: it replaces the one write_schedule wrote.
+        (staging / "summary.json").write_text(json.dumps(plan.summary.to_dict(), indent=2) + "\n", encoding="utf-8")
+        write_workbook(plan, staging / "schedule.xlsx")
+        (staging / "report.html").write_text(report_html(plan, history), encoding="utf-8")
+        _publish(staging, target)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def _remove_stale_partials(out: Path, week: str) -> None:
+    """Delete staging folders of this week left by runs that no longer exist."""
+    for leftover in out.glob(f".{week}{_PARTIAL}*"):
+        pid = leftover.name.rsplit("-", 1)[-1]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _publish(staging: Path, target: Path) -> None:
+    """Put ``staging`` in place of ``target`` in one step; the old export ends up in ``staging``."""
+    if not target.exists():
+        os.rename(staging, target)
+        return
+    libc_name = ctypes.util.find_library("c")
+    renameat2 = getattr(ctypes.CDLL(libc_name, use_errno=True), "renameat2", None) if libc_name else None
+    if renameat2 is not None:
+        if renameat2(_AT_FDCWD, os.fsencode(staging), _AT_FDCWD, os.fsencode(target), _RENAME_EXCHANGE) == 0:
+            return
+    # No atomic exchange here: two renames, the old export kept aside until the new one is in place.
+    aside = staging.with_name(staging.name + "-old")
+    os.rename(target, aside)
+    os.rename(staging, target)
+    os.rename(aside, staging)
+
+
+def write_workbook(plan: Plan, path: Path) -> None:
+    """``schedule.xlsx``: a summary sheet, then one sheet per day with its shifts and breaks."""
+    roster = plan.schedule.roster.copy()
+    breaks = plan.schedule.breaks
+    listed = (breaks.assign(text=lambda b: b["kind"] + " " + b["break_start"].dt.strftime("%H:%M") + "-"
+                            + b["break_end"].dt.strftime("%H:%M"))
+              .groupby("agent_id")["text"].agg(list))
+    with pd.ExcelWriter(path, engine="openpyxl") as book:
+        summary = plan.summary
+        headline = pd.DataFrame({"figure": ["week", "paid hours", "cost", "required agent-hours",
+                                            "under agent-hours", "over agent-hours", "coverage", "efficiency",
+                                            "solver status", "gap"],
+                                 "value": [summary.week, summary.paid_hours, summary.cost,
+                                           summary.required_agent_hours, summary.under_agent_hours,
+                                           summary.over_agent_hours, summary.coverage, summary.efficiency,
+                                           summary.solver["status"], summary.solver["gap"]]})
+        headline.to_excel(book, sheet_name="Summary", index=False)
+        summary.channels.to_excel(book, sheet_name="Summary", index=False, startrow=len(headline) + 2)
+        for day, shifts in roster.groupby("date", sort=True):
+            sheet = shifts.assign(
+                shift_start=shifts["shift_start"].dt.strftime("%H:%M"),
+                shift_end=shifts["shift_end"].dt.strftime("%Y-%m-%d %H:%M"),
+                breaks=[", ".join(t for t in listed.get(agent, []) if t) for agent in shifts["agent_id"]],
+            ).drop(columns="date")
+            sheet.to_excel(book, sheet_name=pd.Timestamp(str(day)).strftime("%a %Y-%m-%d"), index=False)
+
+
+def report_html(plan: Plan, history: pd.DataFrame) -> str:
+    """``report.html``: forecast against recent history, requirement against coverage, service and cost."""
+    figures = [_forecast_figure(plan, history), _coverage_figure(plan), _service_figure(plan)]
+    parts = [pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
+    s = plan.summary
+    facts = (f"<p>Paid hours <b>{s.paid_hours:,.1f}</b> · cost <b>{s.cost:,.0f}</b> · coverage "
+             f"<b>{s.coverage:.1%}</b> · efficiency <b>{s.efficiency:.1%}</b> · solver {s.solver['status']} "
+             f"(gap {s.solver['gap']:.2%})</p>")
+    table = s.channels.to_html(index=False, float_format=lambda v: f"{v:,.3f}", na_rep="–")
+    return ("<!doctype html><html><head><meta charset='utf-8'>"
+            f"<title>wfm plan {s.week}</title><style>body{{font-family:sans-serif;margin:2em}}"
+            "table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd}</style></head>"
+            f"<body><h1>Plan for {s.week}</h1>{facts}{table}{''.join(parts)}</body></html>")
+
+
+def _forecast_figure(plan: Plan, history: pd.DataFrame) -> go.Figure:
+    frame = plan.forecast.frame
+    channels = sorted(frame["channel"].unique())
+    fig = make_subplots(rows=len(channels), cols=1, shared_xaxes=True, subplot_titles=channels)
+    since = frame["interval_start"].min() - pd.Timedelta(days=21)
+    for row, channel in enumerate(channels, start=1):
+        past = history[(history["channel"] == channel) & (history["interval_start"] >= since)]
+        ahead = frame[frame["channel"] == channel]
+        fig.add_scatter(x=past["interval_start"], y=past["volume"], name=f"{channel} history", row=row, col=1,
+                        line={"color": "#888"})
+        fig.add_scatter(x=ahead["interval_start"], y=ahead["volume_hi"], row=row, col=1, line={"width": 0},
+                        showlegend=False, hoverinfo="skip")
+        fig.add_scatter(x=ahead["interval_start"], y=ahead["volume_lo"], row=row, col=1, line={"width": 0},
+                        fill="tonexty", name=f"{channel} 80% band", fillcolor="rgba(31,119,180,0.2)")
+        fig.add_scatter(x=ahead["interval_start"], y=ahead["volume"], name=f"{channel} forecast", row=row, col=1,
+                        line={"color": "#1f77b4"})
+    fig.update_layout(title="Contacts per interval: recent history and forecast", height=280 * len(channels))
+    return fig
+
+
+def _coverage_figure(plan: Plan) -> go.Figure:
+    coverage = plan.schedule.coverage
+    groups = sorted(coverage["group"].unique())
+    fig = make_subplots(rows=len(groups), cols=1, shared_xaxes=True, subplot_titles=groups)
+    for row, group in enumerate(groups, start=1):
+        part = coverage[coverage["group"] == group]
+        fig.add_scatter(x=part["interval_start"], y=part["required"], name=f"{group} required", row=row, col=1,
+                        line={"shape": "hv", "color": "#d62728"})
+        fig.add_scatter(x=part["interval_start"], y=part["scheduled"], name=f"{group} scheduled", row=row, col=1,
+                        line={"shape": "hv", "color": "#2ca02c"})
+    fig.update_layout(title="Agents required and scheduled (net of breaks)", height=280 * len(groups))
+    return fig
+
+
+def _service_figure(plan: Plan) -> go.Figure:
+    daily = plan.summary.daily.dropna(subset=["projected_service_level"])
+    fig = go.Figure()
+    for channel, part in daily.groupby("channel"):
+        fig.add_bar(x=part["date"].astype(str), y=part["projected_service_level"], name=str(channel))
+        target = plan.config.channels[str(channel)].service_level
+        if target is not None:
+            fig.add_hline(y=target, line_dash="dot", annotation_text=f"{channel} target {target:.0%}")
+    fig.update_layout(title="Projected service level per day", barmode="group", yaxis_tickformat=".0%")
+    return fig
