@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from wfm.config import Config, load_config
+
 PROJECT = Path(__file__).resolve().parents[2]
 PAGES = PROJECT / "dashboard" / "pages"
 FAST_CONFIG = Path(__file__).with_name("fast_config.toml")
@@ -31,6 +33,12 @@ def short_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = tmp_path_factory.mktemp("dashboard-data") / "history.csv"
     _generator().generate(days=HISTORY_DAYS).to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
     return path
+
+
+@pytest.fixture(scope="session")
+def fast_config() -> Config:
+    """The config the app uses in these tests."""
+    return load_config(FAST_CONFIG)
 
 
 @pytest.fixture(scope="session", autouse=True)

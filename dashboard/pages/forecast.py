@@ -1,0 +1,78 @@
+"""Forecast: per channel, the recent history and the week's forecast with its 80% band; how the model was chosen."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, common
+from dashboard.widgets import kept
+from forecasting.calendar import country_holidays
+from wfm.config import Config
+
+#: Weeks of history drawn before the forecast.
+HISTORY_WEEKS = 3
+
+
+def holidays_between(config: Config, first: dt.date, last: dt.date) -> dict[dt.date, str]:
+    """Public holidays of the config's country and region between two days (the forecast's own calendar)."""
+    settings = config.forecast
+    if not settings.country:
+        return {}
+    names = country_holidays(settings.country, settings.region, range(first.year, last.year + 1))
+    return {day: name for day, name in sorted(names.items()) if first <= day <= last}
+
+
+def leaderboard(backtest: pd.DataFrame, channel: str, chosen: str) -> pd.DataFrame:
+    """Backtest scores of one channel's models, averaged over folds, best first (a reshaping for display)."""
+    part = backtest[backtest["channel"] == channel]
+    board = (part.groupby("model")[["wmape_interval", "wmape_daily", "bias", "coverage"]].mean()
+             .sort_values("wmape_interval").reset_index())
+    board.insert(0, "chosen", board["model"] == chosen)
+    return board.rename(columns={"wmape_interval": "wMAPE (interval)", "wmape_daily": "wMAPE (daily)",
+                                 "coverage": "80% band coverage"})
+
+
+st.title("Forecast")
+ctx = common.context()
+made = common.forecast(ctx)
+zone = ctx.config.timezone
+channels = list(made.choices["channel"])
+channel = kept(st.selectbox, "Channel", "fc_channel", channels[0], options=channels)
+choice = made.choices.set_index("channel").loc[channel]
+frame = made.frame[made.frame["channel"] == channel]
+start = ctx.week_start - dt.timedelta(weeks=HISTORY_WEEKS)
+recent = ctx.history[(ctx.history["channel"] == channel)
+                     & (ctx.history["interval_start"].dt.tz_convert(zone).dt.date >= start)]
+
+cols = st.columns(4)
+cols[0].metric("Week", ctx.week)
+cols[1].metric("Forecast contacts", f"{frame['volume'].sum():,.0f}")
+weighted_aht = (frame["aht_seconds"] * frame["volume"]).sum() / max(frame["volume"].sum(), 1e-9)
+cols[2].metric("Forecast AHT", f"{weighted_aht:,.0f} s")
+members = f" ({choice['members']})" if choice["members"] else ""
+cols[3].metric("Model", f"{choice['model']}{members}", help=f"selection: {choice['selection']}")
+
+with common.guard():
+    marked = holidays_between(ctx.config, start, ctx.week_start + dt.timedelta(days=6))
+st.plotly_chart(charts.forecast_chart(recent, frame, zone, marked), key="fc_volume")
+if marked:
+    st.caption("Shaded: public holidays (" + "; ".join(f"{d:%a %d %b} {n}" for d, n in marked.items()) + ")")
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Backtest leaderboard")
+    if made.backtest is None:
+        st.info(f"The config fixes the model ({ctx.config.forecast.model}), so no backtest was run. "
+                "Set `[forecast] model = \"auto\"` to choose the model by backtest.")
+    else:
+        st.dataframe(leaderboard(made.backtest, channel, str(choice["model"])), hide_index=True,
+                     column_config={c: st.column_config.NumberColumn(format="percent")
+                                    for c in ("wMAPE (interval)", "wMAPE (daily)", "bias", "80% band coverage")})
+    st.dataframe(made.choices, hide_index=True, key="fc_choices",
+                 column_config={c: st.column_config.NumberColumn(format="percent")
+                                for c in ("wmape", "wmape_daily", "bias", "seasonal_naive_wmape")})
+with right:
+    st.plotly_chart(charts.aht_chart(recent, frame, zone), key="fc_aht")

@@ -1,0 +1,28 @@
+"""Schedule page: solve with a visible status, then the solver's figures, coverage, Gantt and downloads."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from streamlit.testing.v1 import AppTest
+
+
+def test_solve_shows_status_figures_and_downloads(page: Callable[[str], AppTest]) -> None:
+    app = page("schedule")
+    assert not app.exception and not app.error
+    assert "Solve schedule" in app.info[0].value
+    app.button(key="sched_solve").click().run()
+    assert not app.exception and not app.error
+    shown = {m.label: m.value for m in app.metric}
+    assert shown["Solver status"] in {"optimal", "feasible"}
+    assert shown["Gap"].endswith("%")
+    assert float(shown["Coverage"].rstrip("%")) > 95
+    assert int(shown["Agents"].replace(",", "")) > 50
+    solved = [s.label for s in app.status if s.label.startswith("Schedule ")]
+    assert solved and solved[0].startswith(f"Schedule {shown['Solver status']}: ")
+    channels = app.dataframe[0].value
+    assert set(channels["channel"]) == {"voice", "chat", "email"}
+    assert (channels.loc[channels["kind"] != "email", "projected_service_level"] > 0.5).all()
+    labels = [b.proto.label for b in app.get("download_button")]
+    assert labels == ["Download roster (CSV)", "Download roster (XLSX)"]
+    assert len(app.get("plotly_chart")) == 2
