@@ -96,9 +96,10 @@ def write_workbook(plan: Plan, path: Path) -> None:
     """``schedule.xlsx``: a summary sheet, then one sheet per day with its shifts and breaks."""
     roster = plan.schedule.roster.copy()
     breaks = plan.schedule.breaks
+    # A schedule without break rules has an empty breaks frame, whose columns are not datetimes.
     listed = (breaks.assign(text=lambda b: b["kind"] + " " + b["break_start"].dt.strftime("%H:%M") + "-"
                             + b["break_end"].dt.strftime("%H:%M"))
-              .groupby("agent_id")["text"].agg(list))
+              .groupby("agent_id")["text"].agg(list)) if not breaks.empty else pd.Series(dtype=object)
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         summary = plan.summary
         headline = pd.DataFrame({"figure": ["week", "paid hours", "cost", "required agent-hours",

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-import io
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import charts, common
 from dashboard.widgets import kept
+from wfm.export import write_workbook
 from wfm.pipeline import Plan
 from wfm.whatif import Modifiers
 
@@ -46,14 +48,12 @@ def local_times(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
     return out
 
 
-def roster_xlsx(plan: Plan, zone: str) -> bytes:
-    """The roster, breaks and coverage as a workbook."""
-    buffer = io.BytesIO()
-    with pd.ExcelWriter(buffer, engine="openpyxl") as book:
-        local_times(plan.schedule.roster, zone).to_excel(book, sheet_name="roster", index=False)
-        local_times(plan.schedule.breaks, zone).to_excel(book, sheet_name="breaks", index=False)
-        local_times(plan.schedule.coverage, zone).to_excel(book, sheet_name="coverage", index=False)
-    return buffer.getvalue()
+def roster_xlsx(plan: Plan) -> bytes:
+    """The batch export's workbook (a summary sheet, then a sheet per day with shifts and breaks)."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "schedule.xlsx"
+        write_workbook(plan, path)
+        return path.read_bytes()
 
 
 def under_over(coverage: pd.DataFrame, zone: str, hours: float) -> pd.DataFrame:
@@ -104,7 +104,7 @@ def show(plan: Plan, zone: str) -> None:
     left, right = st.columns(2)
     left.download_button("Download roster (CSV)", local_times(plan.schedule.roster, zone).to_csv(index=False),
                          file_name=f"roster-{week}.csv", mime="text/csv", key="sched_csv")
-    right.download_button("Download roster (XLSX)", roster_xlsx(plan, zone), file_name=f"roster-{week}.xlsx",
+    right.download_button("Download roster (XLSX)", roster_xlsx(plan), file_name=f"roster-{week}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="sched_xlsx")
 
 
@@ -130,4 +130,5 @@ if plan is None:
     else:
         st.info("Press **Solve schedule** to plan the week's shifts.")
 if plan is not None:
-    show(plan, ctx.config.timezone)
+    with common.guard():
+        show(plan, ctx.config.timezone)

@@ -1,0 +1,78 @@
+"""Exports: the weekly batch runs recorded in the store, their summaries and files to download."""
+
+from __future__ import annotations
+
+import mimetypes
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import common
+from wfm.store import RunRecord
+
+
+def runs_table(runs: tuple[RunRecord, ...]) -> pd.DataFrame:
+    """One row per run (a reshaping for display)."""
+    rows = []
+    for run in runs:
+        summary = run.summary or {}
+        rows.append({"run": run.id, "week": run.week, "status": run.status,
+                     "started": run.started_at.strftime("%Y-%m-%d %H:%M UTC"),
+                     "seconds": (run.finished_at - run.started_at).total_seconds() if run.finished_at else None,
+                     "paid hours": summary.get("paid_hours"), "cost": summary.get("cost"),
+                     "coverage": summary.get("coverage"), "message": run.message or ""})
+    return pd.DataFrame(rows)
+
+
+def located(name: str) -> Path:
+    """A run's file: as recorded, or relative to the project when the run used a relative folder."""
+    path = Path(name)
+    return path if path.is_absolute() or path.exists() else common.PROJECT / path
+
+
+def show(run: RunRecord) -> None:
+    """A run's headline figures, per-channel summary and files."""
+    summary = run.summary or {}
+    if run.status == "failed":
+        st.error(f"Run {run.id} failed (exit code {run.exit_code}): {run.message}")
+    if summary:
+        solver = summary.get("solver") or {}
+        cols = st.columns(5)
+        cols[0].metric("Paid hours", f"{summary.get('paid_hours') or 0:,.0f}")
+        cols[1].metric("Cost", f"{summary.get('cost') or 0:,.0f}")
+        cols[2].metric("Coverage", f"{summary.get('coverage') or 0:.1%}")
+        cols[3].metric("Solver", str(solver.get("status", "-")))
+        cols[4].metric("Gap", f"{solver['gap']:.2%}" if solver.get("gap") is not None else "-")
+        if summary.get("channels"):
+            st.dataframe(pd.DataFrame(summary["channels"]), hide_index=True, key="exp_channels")
+        with st.expander("Whole summary"):
+            st.json(summary, expanded=False)
+    st.caption(f"Export folder: {run.export_dir}")
+    for index, name in enumerate(run.files):
+        path = located(name)
+        if path.is_file():
+            st.download_button(f"{path.name} ({path.stat().st_size / 1024:,.0f} kB)", path.read_bytes(),
+                               file_name=path.name, key=f"exp_file_{index}",
+                               mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+        else:
+            st.caption(f"{Path(name).name}: no longer on disk ({name})")
+
+
+st.title("Exports")
+with common.guard():
+    store = common.store()
+    runs = store.list_runs(limit=100)
+if not runs:
+    st.info("No batch runs recorded yet. `wfm plan --history ... --config ... --out out` (or `make run`) "
+            "plans a week, writes its export folder and records the run here.")
+    st.stop()
+st.caption(f"The latest {len(runs)} runs in {store.url}.")
+st.dataframe(runs_table(runs), hide_index=True, key="exp_runs",
+             column_config={"coverage": st.column_config.NumberColumn(format="percent"),
+                            "cost": st.column_config.NumberColumn(format="%.0f"),
+                            "paid hours": st.column_config.NumberColumn(format="%.0f"),
+                            "seconds": st.column_config.NumberColumn(format="%.0f")})
+labels = {f"run {r.id} · {r.week} · {r.status}": r for r in runs}
+chosen = st.selectbox("Run", list(labels), key="exp_run")
+show(labels[chosen])

@@ -1,0 +1,117 @@
+"""Scenarios: save the current what-if under a name, compare up to four side by side, cost vs service level."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, common
+from wfm import scenarios
+from wfm.store import ScenarioRecord
+
+FIGURE_FORMATS = {
+    "required_fte": "{:,.1f}", "scheduled_fte": "{:,.1f}", "paid_hours": "{:,.0f}", "cost": "{:,.0f}",
+    "projected_service_level": "{:.1%}", "projected_occupancy": "{:.1%}", "under_agent_hours": "{:,.0f}",
+}
+
+
+def save_current(ctx: common.Context) -> None:
+    """Evaluate the current what-if on the week's forecast and store it under a name."""
+    changes = common.modifiers()
+    described = ", ".join(f"{k} {v}" for k, v in changes.to_dict().items()) or "no changes (the base config)"
+    st.caption(f"Current what-if (set on the Staffing page): {described}.")
+    with st.form("scn_save", border=True):
+        name = st.text_input("Name", key="scn_name", placeholder="e.g. volume +10%, SL 90/20")
+        description = st.text_input("Description", key="scn_description")
+        solve = st.checkbox("Solve the schedule too (exact cost and scheduled FTE; takes up to the solver limit)",
+                            key="scn_solve")
+        submitted = st.form_submit_button("Save scenario", type="primary")
+    if not submitted:
+        return
+    if not name.strip():
+        st.error("Name: give the scenario a name.")
+        return
+    made = common.forecast(ctx)
+    with common.guard(), st.spinner("Evaluating the scenario..."):
+        figures = scenarios.evaluate(made.frame, ctx.config, changes, solve=solve, agents=common.agents(
+            ctx.config_text))
+        record = scenarios.save(common.store(), name.strip(), ctx.config, changes, figures, description)
+    st.session_state.scn_saved = record.name
+    st.success(f"Saved scenario {record.name!r} (version {record.version}): {figures.required_fte:,.1f} FTE, "
+               f"cost {figures.cost:,.0f}, service level {figures.projected_service_level:.1%}.")
+
+
+def compared(names: list[str], current: list[str] | None, saved: str | None) -> list[str]:
+    """The scenarios to compare: the first ones at first, then the planner's choice plus one just saved."""
+    if current is None:
+        return names[:scenarios.MAX_COMPARED]
+    kept = [n for n in current if n in names]
+    if saved is not None and saved not in kept and len(kept) < scenarios.MAX_COMPARED:
+        kept.append(saved)
+    return kept
+
+
+def listing(records: tuple[ScenarioRecord, ...]) -> pd.DataFrame:
+    """The stored scenarios, one row each (a reshaping for display)."""
+    rows = []
+    for record in records:
+        results = record.results or {}
+        rows.append({"name": record.name, "description": record.description,
+                     "changes": ", ".join(f"{k}={v}" for k, v in sorted(record.modifiers.items())) or "none",
+                     "FTE": results.get("required_fte"), "cost": results.get("cost"),
+                     "cost basis": results.get("cost_basis"),
+                     "service level": results.get("projected_service_level"),
+                     "occupancy": results.get("projected_occupancy"), "version": record.version,
+                     "updated": record.updated_at.strftime("%Y-%m-%d %H:%M UTC")})
+    return pd.DataFrame(rows)
+
+
+def formatted(table: pd.DataFrame) -> pd.DataFrame:
+    """The comparison with numbers written for people."""
+    out = table.astype(object)
+    for figure, pattern in FIGURE_FORMATS.items():
+        if figure in out.index:
+            out.loc[figure] = [pattern.format(v) if isinstance(v, int | float) else "-" for v in table.loc[figure]]
+    return out.fillna("-")
+
+
+st.title("Scenarios")
+ctx = common.context()
+with common.guard():
+    store = common.store()
+st.subheader("Save the current what-if")
+save_current(ctx)
+
+with common.guard():
+    records = store.list_scenarios()
+st.subheader(f"Stored scenarios ({len(records)})")
+if not records:
+    st.info("No scenarios yet: set a what-if on the Staffing page, then save it here.")
+    st.stop()
+st.caption(f"Stored in {store.url}: they survive restarts and everyone using this database sees them.")
+st.dataframe(listing(records), hide_index=True, key="scn_list",
+             column_config={"FTE": st.column_config.NumberColumn(format="%.1f"),
+                            "cost": st.column_config.NumberColumn(format="%.0f"),
+                            "service level": st.column_config.NumberColumn(format="percent"),
+                            "occupancy": st.column_config.NumberColumn(format="percent")})
+
+names = [r.name for r in records]
+st.session_state.scn_compare = compared(names, st.session_state.get("scn_compare"),
+                                        st.session_state.pop("scn_saved", None))
+chosen = st.multiselect(f"Compare (up to {scenarios.MAX_COMPARED})", names, max_selections=scenarios.MAX_COMPARED,
+                        key="scn_compare")
+if chosen:
+    by_name = {r.name: r for r in records}
+    with common.guard():
+        table = scenarios.compare([by_name[n] for n in chosen])
+    st.dataframe(formatted(table), key="scn_table")
+    points = pd.DataFrame({"name": chosen, "cost": [table.loc["cost", n] for n in chosen],
+                           "service_level": [table.loc["projected_service_level", n] for n in chosen]})
+    st.plotly_chart(charts.cost_service_chart(points), key="scn_chart")
+
+with st.expander("Delete a scenario"):
+    doomed = st.selectbox("Scenario", names, key="scn_delete_name")
+    if st.button("Delete", key="scn_delete"):
+        with common.guard():
+            store.delete_scenario(doomed)
+        st.rerun()
