@@ -20,6 +20,12 @@ def local(stamps: pd.Series, zone: str) -> pd.Series:
     return stamps.dt.tz_convert(zone)
 
 
+def on_grid(history: pd.DataFrame, column: str, interval_minutes: int) -> pd.Series:
+    """A history column on the full interval grid, closed (absent) intervals as gaps rather than joined lines."""
+    series = history.set_index("interval_start")[column]
+    return series.asfreq(f"{interval_minutes}min") if len(series) else series
+
+
 def requirement_heatmap(required: pd.DataFrame, zone: str, value: str = "agents") -> go.Figure:
     """Agents per interval as a day x time-of-day heatmap."""
     stamps = local(required["interval_start"], zone)
@@ -59,15 +65,16 @@ def service_curve(agents: np.ndarray, service_level: np.ndarray, occupancy: np.n
     return figure
 
 
-def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str,
-                   holidays: Mapping[dt.date, str]) -> go.Figure:
+def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, holidays: Mapping[dt.date, str],
+                   interval_minutes: int) -> go.Figure:
     """Recent history, the forecast and its 80% band; holidays shaded."""
     figure = go.Figure()
     x = local(forecast["interval_start"], zone)
     figure.add_scatter(x=x, y=forecast["volume_hi"], line={"width": 0}, showlegend=False, hoverinfo="skip")
     figure.add_scatter(x=x, y=forecast["volume_lo"], line={"width": 0}, fill="tonexty", fillcolor=BAND,
                        name="80% interval")
-    figure.add_scatter(x=local(history["interval_start"], zone), y=history["volume"], name="history",
+    volume = on_grid(history, "volume", interval_minutes)
+    figure.add_scatter(x=volume.index.tz_convert(zone), y=volume.to_numpy(), name="history",
                        line={"color": "gray", "width": 1})
     figure.add_scatter(x=x, y=forecast["volume"], name="forecast", line={"color": "#1f77b4"})
     for day, name in holidays.items():
@@ -78,11 +85,12 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str,
     return figure
 
 
-def aht_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str) -> go.Figure:
+def aht_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, interval_minutes: int) -> go.Figure:
     """Handle time: recent history and the forecast."""
     figure = go.Figure()
     if "aht_seconds" in history:
-        figure.add_scatter(x=local(history["interval_start"], zone), y=history["aht_seconds"], name="history",
+        aht = on_grid(history, "aht_seconds", interval_minutes)
+        figure.add_scatter(x=aht.index.tz_convert(zone), y=aht.to_numpy(), name="history",
                            line={"color": "gray", "width": 1})
     figure.add_scatter(x=local(forecast["interval_start"], zone), y=forecast["aht_seconds"], name="forecast")
     figure.update_layout(**LAYOUT, title="Average handle time", yaxis={"title": "seconds"})
@@ -106,10 +114,13 @@ def gantt(roster: pd.DataFrame, breaks: pd.DataFrame, zone: str) -> go.Figure:
     figure = go.Figure()
     _bars(figure, roster["agent_id"], local(roster["shift_start"], zone), local(roster["shift_end"], zone),
           "shift", "#1f77b4", 0.7)
-    for kind, part in breaks[breaks["agent_id"].isin(agents)].groupby("kind"):
+    within = breaks.merge(roster[["agent_id", "shift_start", "shift_end"]], on="agent_id")
+    if not within.empty:
+        within = within[(within["break_start"] >= within["shift_start"]) & (within["break_end"] <= within["shift_end"])]
+    for kind, part in within.groupby("kind"):
         _bars(figure, part["agent_id"], local(part["break_start"], zone), local(part["break_end"], zone),
               f"{kind} break", "#ff7f0e" if kind != "lunch" else "#d62728", 0.7)
-    figure.update_layout(**LAYOUT, title="Shifts by agent", barmode="overlay", height=max(300, 22 * len(agents)),
+    figure.update_layout(**LAYOUT, title="Shifts by agent", barmode="overlay", height=max(300, 18 * len(agents) + 120),
                          yaxis={"categoryorder": "array", "categoryarray": agents[::-1], "title": None})
     return figure
 
@@ -129,5 +140,5 @@ def cost_service_chart(points: pd.DataFrame) -> go.Figure:
                                   mode="markers+text", textposition="top center", marker={"size": 14},
                                   hovertemplate="%{text}: cost %{x:,.0f}, service level %{y:.1%}<extra></extra>"))
     figure.update_layout(**LAYOUT, title="Cost vs service level", xaxis={"title": "weekly cost"},
-                         yaxis={"title": "projected service level", "tickformat": ".0%"})
+                         yaxis={"title": "projected service level", "tickformat": ".1%"})
     return figure

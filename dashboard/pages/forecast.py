@@ -52,12 +52,12 @@ cols[0].metric("Week", ctx.week)
 cols[1].metric("Forecast contacts", f"{frame['volume'].sum():,.0f}")
 weighted_aht = (frame["aht_seconds"] * frame["volume"]).sum() / max(frame["volume"].sum(), 1e-9)
 cols[2].metric("Forecast AHT", f"{weighted_aht:,.0f} s")
-members = f" ({choice['members']})" if choice["members"] else ""
-cols[3].metric("Model", f"{choice['model']}{members}", help=f"selection: {choice['selection']}")
+members = f"members {choice['members']}; " if choice["members"] else ""
+cols[3].metric("Model", str(choice["model"]), help=f"{members}selection: {choice['selection']}")
 
 with common.guard():
     marked = holidays_between(ctx.config, start, ctx.week_start + dt.timedelta(days=6))
-st.plotly_chart(charts.forecast_chart(recent, frame, zone, marked), key="fc_volume")
+st.plotly_chart(charts.forecast_chart(recent, frame, zone, marked, ctx.config.interval_minutes), key="fc_volume")
 if marked:
     st.caption("Shaded: public holidays (" + "; ".join(f"{d:%a %d %b} {n}" for d, n in marked.items()) + ")")
 
@@ -75,4 +75,4 @@ with left:
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ("wmape", "wmape_daily", "bias", "seasonal_naive_wmape")})
 with right:
-    st.plotly_chart(charts.aht_chart(recent, frame, zone), key="fc_aht")
+    st.plotly_chart(charts.aht_chart(recent, frame, zone, ctx.config.interval_minutes), key="fc_aht")
