@@ -16,6 +16,12 @@ EXAMPLE_CONFIG = PROJECT / "data" / "example.toml"
 
 
 @pytest.fixture(scope="session")
+def project() -> Path:
+    """The project's root folder."""
+    return PROJECT
+
+
+@pytest.fixture(scope="session")
 def example_toml() -> Path:
     """Path of the shipped example config."""
     return EXAMPLE_CONFIG

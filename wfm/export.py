@@ -139,9 +139,13 @@ def _forecast_figure(plan: Plan, history: pd.DataFrame) -> go.Figure:
     frame = plan.forecast.frame
     channels = sorted(frame["channel"].unique())
     fig = make_subplots(rows=len(channels), cols=1, shared_xaxes=True, subplot_titles=channels)
-    since = frame["interval_start"].min() - pd.Timedelta(days=21)
+    start = frame["interval_start"].min()
+    # The whole grid of the last three weeks, so closed hours (absent from the history) break the line.
+    grid = pd.date_range(start - pd.Timedelta(days=21), start, freq=f"{plan.config.interval_minutes}min",
+                         inclusive="left")
     for row, channel in enumerate(channels, start=1):
-        past = history[(history["channel"] == channel) & (history["interval_start"] >= since)]
+        past = (history[history["channel"] == channel].set_index("interval_start")["volume"].reindex(grid)
+                .rename_axis("interval_start").reset_index())
         ahead = frame[frame["channel"] == channel]
         fig.add_scatter(x=past["interval_start"], y=past["volume"], name=f"{channel} history", row=row, col=1,
                         line={"color": "#888"})
@@ -172,10 +176,13 @@ def _coverage_figure(plan: Plan) -> go.Figure:
 def _service_figure(plan: Plan) -> go.Figure:
     daily = plan.summary.daily.dropna(subset=["projected_service_level"])
     fig = go.Figure()
+    targets: dict[float, list[str]] = {}
     for channel, part in daily.groupby("channel"):
         fig.add_bar(x=part["date"].astype(str), y=part["projected_service_level"], name=str(channel))
         target = plan.config.channels[str(channel)].service_level
         if target is not None:
-            fig.add_hline(y=target, line_dash="dot", annotation_text=f"{channel} target {target:.0%}")
+            targets.setdefault(target, []).append(str(channel))
+    for target, names in targets.items():
+        fig.add_hline(y=target, line_dash="dot", annotation_text=f"target {target:.0%} ({', '.join(names)})")
     fig.update_layout(title="Projected service level per day", barmode="group", yaxis_tickformat=".0%")
     return fig

@@ -61,7 +61,7 @@ def read_requirements(path: str | Path, config: Config) -> pd.DataFrame:
                                  timezone=config.timezone, channels=list(config.channels), rows=rows)
 
 
-def atomic_write(path: str | Path, write: Callable[[Path], None]) -> Path:
+def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
     """Write a file through a temporary sibling renamed into place, so readers never see half a file."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -53,7 +53,8 @@ class ScenarioFigures:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScenarioFigures:
         """Figures back from stored plain data."""
-        return cls(**{k: (math.nan if v is None and k in _ALWAYS else v) for k, v in data.items()})
+        values: dict[str, Any] = {k: (math.nan if v is None and k in _ALWAYS else v) for k, v in data.items()}
+        return cls(**values)
 
 
 _ALWAYS = {"required_fte", "required_agent_hours", "projected_service_level", "projected_occupancy", "cost"}

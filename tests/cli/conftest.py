@@ -10,8 +10,6 @@ from pathlib import Path
 
 import pytest
 
-PROJECT = Path(__file__).resolve().parents[2]
-
 
 def wfm_command() -> list[str]:
     """The installed console script, as an argument list."""
@@ -22,6 +20,12 @@ def wfm_command() -> list[str]:
     if found is None:
         pytest.fail("the wfm console script is not installed; run `pip install -e .` (make test does)")
     return [found]
+
+
+@pytest.fixture()
+def wfm_argv() -> list[str]:
+    """The installed ``wfm`` console script as an argument list, for tests that drive the process themselves."""
+    return wfm_command()
 
 
 @pytest.fixture()

@@ -13,22 +13,21 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import PROJECT, wfm_command
 from openpyxl import load_workbook
 
 from wfm.store import Store
 
 Wfm = Callable[..., subprocess.CompletedProcess[str]]
-EXAMPLE = PROJECT / "data" / "example.toml"
+EXAMPLE = Path(__file__).resolve().parents[2] / "data" / "example.toml"
 FILES = ["breaks.csv", "coverage.csv", "forecast.csv", "report.html", "requirements.csv", "roster.csv",
          "schedule.xlsx", "summary.json", "unassigned.csv", "unmet.csv"]
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def sample(tmp_path_factory: pytest.TempPathFactory, project: Path) -> Path:
     """Nine weeks of the bundled sample history (the generator, shortened for speed)."""
     path = tmp_path_factory.mktemp("sample") / "sample_history.csv"
-    subprocess.run([sys.executable, str(PROJECT / "data" / "generate.py"), "--out", str(path), "--days", "63"],
+    subprocess.run([sys.executable, str(project / "data" / "generate.py"), "--out", str(path), "--days", "63"],
                    check=True, capture_output=True)
     return path
 
@@ -42,7 +41,8 @@ def plan_args(sample: Path, out: Path) -> list[str]:
             "seasonal_naive", "--time-limit", "8"]
 
 
-def test_plans_exports_records_and_survives_a_kill(wfm: Wfm, sample: Path, tmp_path: Path) -> None:
+def test_plans_exports_records_and_survives_a_kill(wfm: Wfm, wfm_argv: list[str], sample: Path, tmp_path: Path,
+                                                   ) -> None:
     out = tmp_path / "exports"
     env_db = tmp_path / "runs.db"
     os.environ["WFM_DATABASE_URL"] = f"sqlite:///{env_db}"
@@ -71,7 +71,7 @@ def test_plans_exports_records_and_survives_a_kill(wfm: Wfm, sample: Path, tmp_p
     # A run killed mid-way leaves the previous export untouched.
     before = fingerprint(week)
     env = {**os.environ, "WFM_DATABASE_URL": f"sqlite:///{env_db}"}
-    with subprocess.Popen([*wfm_command(), *plan_args(sample, out)], stderr=subprocess.PIPE, text=True, env=env,
+    with subprocess.Popen([*wfm_argv, *plan_args(sample, out)], stderr=subprocess.PIPE, text=True, env=env,
                           cwd=tmp_path) as process:
         assert process.stderr is not None
         deadline = time.monotonic() + 120

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import click
 import pandas as pd
@@ -44,7 +45,7 @@ def scenario_group() -> None:
 @click.option("--description", default="", help="Free text shown with the scenario.")
 @_database
 def create_command(name: str, history_path: Path, config_path: Path, week: str | None, model: str | None, solve: bool,
-                   description: str, database: str | None, channels: tuple[str, ...], **changes: float | None) -> None:
+                   description: str, database: str | None, channels: tuple[str, ...], **changes: Any) -> None:
     """Evaluate a what-if on a forecast week and save it as scenario NAME (replacing one of that name)."""
     # The modelling stack is imported here, so that listing and showing scenarios start fast.
     from wfm import scenarios
