@@ -89,7 +89,7 @@ def _recent_rel_sd(daily: np.ndarray, reference: np.ndarray) -> float:
     """Spread of recent daily totals around a reference forecast, relative to their mean."""
     recent = slice(-7 * RECENT_WEEKS, None)
     error = (daily - reference)[recent]
-    mean = daily[recent].mean()
+    mean = daily[recent].mean() if error.size else 0.0  # no comparisons in too short a history: no spread
     return float(error.std() / mean) if mean > 0 else 0.0
 
 

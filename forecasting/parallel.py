@@ -88,7 +88,7 @@ def _dask_map(task: Callable[[T], R], items: Sequence[T], scheduler: str | None,
                           "check the address and that the scheduler is running") from None
     with client:
         futures = client.map(task, list(items), pure=False)
-        for done, _ in enumerate(dask_completed(futures), start=1):
+        for done, _ in enumerate(dask_completed(futures, loop=client.loop), start=1):
             if progress:
                 progress(done, len(items))
         return client.gather(futures)
