@@ -62,9 +62,9 @@ def forecast_command(history_path: Path, interval_minutes: int | None, config_pa
                      horizon_days: int | None, model: str | None, start: str | None, out_path: Path, backend: str,
                      scheduler: str | None) -> None:
     """Forecast volume (with an 80% interval) and handle time per channel and interval."""
+    config, history = _load(config_path, history_path, interval_minutes)
     from forecasting import forecast  # imported here: it loads statsmodels and prophet, which other commands skip
 
-    config, history = _load(config_path, history_path, interval_minutes)
     with _progress("forecasting") as progress:
         result = forecast(history, config, interval_minutes=interval_minutes, horizon_days=horizon_days,
                           start=start, model=model, backend=backend, scheduler=scheduler, progress=progress)
@@ -88,9 +88,9 @@ def backtest_command(history_path: Path, interval_minutes: int | None, config_pa
                      horizon_days: int | None, folds: int | None, as_json: bool, backend: str,
                      scheduler: str | None) -> None:
     """Rolling-origin backtest of every model: wMAPE, MASE, bias per channel, and the winner."""
+    config, history = _load(config_path, history_path, interval_minutes)
     from forecasting import backtest
 
-    config, history = _load(config_path, history_path, interval_minutes)
     with _progress("backtesting") as progress:
         result = backtest(history, config, interval_minutes=interval_minutes, horizon_days=horizon_days,
                           folds=folds, backend=backend, scheduler=scheduler, progress=progress)
