@@ -81,8 +81,8 @@ def _channel_series(history: pd.DataFrame, config: Config | None, interval_minut
     if not isinstance(stamps.dtype, pd.DatetimeTZDtype):
         raise DataError("history: interval_start must be timezone-aware; read the file with wfm.io.read_history")
     tz = config.zone if config is not None else stamps.dt.tz
-    series = [series_from_history(history, str(channel), minutes, tz)
-              for channel in sorted(history["channel"].unique())]
+    series = [series_from_history(rows, str(channel), minutes, tz)
+              for channel, rows in history.groupby("channel", sort=True)]
     for one in series:
         if len(one.dates) < MIN_TRAINING_DAYS:
             raise DataError(f"channel {one.channel!r}: only {len(one.dates)} days of history; forecasting needs "
