@@ -24,7 +24,7 @@ from forecasting.calendar import day_calendar
 from forecasting.grid import ChannelSeries, frame_from_grid, series_from_history, to_date
 from forecasting.models import BASE_MODELS, MODELS, Ensemble, ForecastModel
 from forecasting.parallel import Backend, Progress, parallel_map
-from forecasting.training import prediction_bounds
+from forecasting.training import Training, prediction_bounds
 from wfm.config import Config, ForecastSettings
 from wfm.contracts import FORECAST_COLUMNS
 from wfm.errors import ConfigError, DataError
@@ -88,6 +88,22 @@ def _channel_series(history: pd.DataFrame, config: Config | None, interval_minut
             raise DataError(f"channel {one.channel!r}: only {len(one.dates)} days of history; forecasting needs "
                             f"at least {MIN_TRAINING_DAYS} days (four weeks) per channel")
     return series
+
+
+def prepare_channel(history: pd.DataFrame, channel: str, *, interval_minutes: int | None = None,
+                    config: Config | None = None) -> Training:
+    """One channel of a history contract frame, cleaned and ready for a model's ``fit``.
+
+    Examples
+    --------
+    >>> training = prepare_channel(history, "voice", interval_minutes=15, config=config)  # doctest: +SKIP
+    >>> MODELS["ets"]().fit(training).predict(pd.date_range("2026-11-16", periods=7))  # doctest: +SKIP
+    """
+    rows = history[history["channel"] == channel]
+    if rows.empty:
+        raise DataError(f"history: no rows for channel {channel!r}; channels present: "
+                        f"{', '.join(sorted(map(str, history['channel'].unique())))}")
+    return training_for(_channel_series(rows, config, interval_minutes)[0], _settings(config))
 
 
 def _check_model(model: str) -> str:

@@ -4,7 +4,7 @@ Every model forecasts *ordinary* days, slot by slot; :meth:`forecasting.training
 applies holidays, events and closed slots, the same way for all models. A model also says how uncertain
 each forecast day total is (``daily_rel_sd``), from which the 80% interval is built.
 
-=================  ==========================================================================
+==================  ==========================================================================
 ``seasonal_naive``  the same slot on the last week's same weekday
 ``weekly_average``  the same slot over the last 4 same weekdays, weighted 4:3:2:1 (newest first)
 ``ets``             damped additive Holt-Winters (statsmodels ETS) on daily totals x profile
@@ -12,7 +12,7 @@ each forecast day total is (``daily_rel_sd``), from which the 80% interval is bu
 ``mstl``            MSTL (daily and weekly seasons) on the last 8 weeks of the slot series
 ``prophet``         Prophet (multiplicative weekly, and yearly from a year of history) on daily totals x profile
 ``ensemble``        the mean of several of the above (chosen by backtest)
-=================  ==========================================================================
+==================  ==========================================================================
 """
 
 from __future__ import annotations
@@ -53,7 +53,14 @@ class Prediction:
 
 
 class ForecastModel(ABC):
-    """A model: ``fit(training)`` then ``predict(dates)`` for days after the training window."""
+    """A model: ``fit(training)`` then ``predict(dates)`` for days after the training window.
+
+    Examples
+    --------
+    >>> training = prepare_channel(history, "voice", interval_minutes=15, config=config)  # doctest: +SKIP
+    >>> ETS().fit(training).predict(pd.date_range("2026-11-16", periods=7)).volume.shape  # doctest: +SKIP
+    (7, 96)
+    """
 
     name: ClassVar[str]
 
