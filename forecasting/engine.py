@@ -106,6 +106,12 @@ def prepare_channel(history: pd.DataFrame, channel: str, *, interval_minutes: in
     return training_for(_channel_series(rows, config, interval_minutes)[0], _settings(config))
 
 
+def _check_calendar(series: list[ChannelSeries], settings: ForecastSettings | None, last: pd.Timestamp) -> None:
+    """Look the holidays up once here: a bad country fails early, and workers inherit the loaded tables."""
+    first = min(one.dates[0] for one in series)
+    day_calendar(pd.DatetimeIndex([first, last]), settings, series[0].channel)
+
+
 def _check_model(model: str) -> str:
     if model != AUTO and model not in MODELS:
         raise ConfigError(f"model: unknown model {model!r}; use auto or one of {', '.join(MODELS)}")
@@ -197,6 +203,7 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     model = _check_model(model or (settings.model if settings is not None else AUTO))
     series = _channel_series(history, config, interval_minutes)
     dates = _horizon_dates(series, start, horizon_days or (settings.horizon_days if settings else 14))
+    _check_calendar(series, settings, dates[-1])
     choices = pd.DataFrame({"channel": [one.channel for one in series], "model": model, "members": "",
                             "wmape": np.nan, "wmape_daily": np.nan, "mase": np.nan, "bias": np.nan,
                             "seasonal_naive_wmape": np.nan, "selection": "fixed"})
@@ -266,6 +273,7 @@ def backtest(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     if horizon <= 0 or count <= 0:
         raise ConfigError(f"horizon_days and folds: must be > 0, got {horizon} and {count}")
     series = _channel_series(history, config, interval_minutes)
+    _check_calendar(series, settings, max(one.dates[-1] for one in series))
     with threadpool_limits(limits=1, user_api="blas"):
         return _run_backtest(series, settings, horizon, count, base, "ensemble" in names, backend, scheduler,
                              progress)

@@ -211,19 +211,20 @@ class ProphetDaily(DailyProfileModel):
         # Prophet logs a caution for yearly seasonality under two years; a year and more helps it here.
         logging.getLogger("prophet").setLevel(logging.ERROR)
         self._last = daily.index[-1]
-        self._model = Prophet(interval_width=0.8, uncertainty_samples=200, daily_seasonality=False,
-                              weekly_seasonality=True, yearly_seasonality=len(daily) >= 365,
-                              seasonality_mode="multiplicative")
+        self._model = Prophet(uncertainty_samples=0, daily_seasonality=False, weekly_seasonality=True,
+                              yearly_seasonality=len(daily) >= 365, seasonality_mode="multiplicative")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Pandas4Warning)  # prophet 1.5 still passes inplace=True to pandas
             self._model.fit(pd.DataFrame({"ds": daily.index, "y": daily.to_numpy()}))
+        # The fitted noise level (sigma_obs, in units of y_scale) gives the interval without sampling paths.
+        self._sd = float(np.ravel(self._model.params["sigma_obs"])[0]) * float(self._model.y_scale)
 
     def _forecast_daily(self, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         future = pd.DataFrame({"ds": pd.date_range(self._last + pd.Timedelta(days=1), periods=steps, freq="D")})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Pandas4Warning)
-            frame = self._model.predict(future)
-        return frame["yhat"].to_numpy(), frame["yhat_lower"].to_numpy(), frame["yhat_upper"].to_numpy()
+            mean = self._model.predict(future)["yhat"].to_numpy()
+        return mean, mean - Z80 * self._sd, mean + Z80 * self._sd
 
 
 class MSTLModel(ForecastModel):
