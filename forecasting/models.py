@@ -217,7 +217,7 @@ class ProphetDaily(DailyProfileModel):
             warnings.simplefilter("ignore", Pandas4Warning)  # prophet 1.5 still passes inplace=True to pandas
             self._model.fit(pd.DataFrame({"ds": daily.index, "y": daily.to_numpy()}))
         # The fitted noise level (sigma_obs, in units of y_scale) gives the interval without sampling paths.
-        self._sd = float(np.ravel(self._model.params["sigma_obs"])[0]) * float(self._model.y_scale)
+        self._sd = float(np.ravel(self._model.params["sigma_obs"])[0]) * float(self._model.y_scale or 1.0)
 
     def _forecast_daily(self, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         future = pd.DataFrame({"ds": pd.date_range(self._last + pd.Timedelta(days=1), periods=steps, freq="D")})
