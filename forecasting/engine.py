@@ -168,7 +168,8 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     Parameters
     ----------
     history
-        A validated history frame (:func:`wfm.io.read_history`).
+        A validated history frame (:func:`wfm.io.read_history`), covering whole local days: intervals absent
+        from it count as closed (volume 0), so a last day cut short would look like a quiet day.
     config
         Timezone, interval, holidays (``forecast.country``/``region``), events, outlier days, backtest folds
         and defaults. Without it, days are those of the history's own UTC offset and no holidays apply.
