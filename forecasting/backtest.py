@@ -27,7 +27,6 @@ MIN_TRAINING_DAYS = 28
 #: Single models averaged by the ensemble.
 ENSEMBLE_SIZE = 3
 
-METRIC_COLUMNS = ("wmape_interval", "wmape_daily", "mase", "bias", "coverage")
 
 
 @dataclass(frozen=True)
