@@ -28,7 +28,6 @@ MIN_TRAINING_DAYS = 28
 ENSEMBLE_SIZE = 3
 
 
-
 @dataclass(frozen=True)
 class BacktestResult:
     """Backtest scores.
