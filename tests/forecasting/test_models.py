@@ -21,17 +21,13 @@ def split(history, train_days: int):
 
 
 @pytest.fixture(scope="module")
-def flat():
-    from conftest import make_history
-
-    return split(make_history(days=16 * 7 + 14, interval_minutes=60), 16 * 7)
+def flat(history_factory):
+    return split(history_factory(days=16 * 7 + 14, interval_minutes=60), 16 * 7)
 
 
 @pytest.fixture(scope="module")
-def trending():
-    from conftest import make_history
-
-    return split(make_history(days=16 * 7 + 14, interval_minutes=60, trend_per_day=0.004), 16 * 7)
+def trending(history_factory):
+    return split(history_factory(days=16 * 7 + 14, interval_minutes=60, trend_per_day=0.004), 16 * 7)
 
 
 def test_model_names() -> None:
