@@ -5,14 +5,15 @@
 >>> result.frame                                  # the forecast contract  # doctest: +SKIP
 >>> result.choices                                # model chosen per channel, with its backtest wMAPE  # doctest: +SKIP
 
-Models (:data:`MODELS`) share one interface (:class:`ForecastModel`: ``fit`` a prepared training window,
-``predict`` days). Daily-total models are spread over the day by an :class:`IntradayProfile`; holidays,
-events and outlier days come from the config (:mod:`forecasting.calendar`). Channels and backtest folds
-run in parallel through :func:`parallel_map` (local processes, or Dask).
+Models (:data:`MODELS`) share one interface (:class:`ForecastModel`: ``fit`` a training window prepared
+from the history contract by :func:`prepare_channel`, ``predict`` days). Daily-total models are spread over
+the day by an :class:`IntradayProfile`; holidays, events and outlier days come from the config
+(:mod:`forecasting.calendar`). Channels and backtest folds run in parallel through :func:`parallel_map`
+(local processes, or Dask).
 """
 
 from forecasting.backtest import BacktestResult
-from forecasting.engine import ForecastResult, backtest, forecast
+from forecasting.engine import ForecastResult, backtest, forecast, prepare_channel
 from forecasting.models import MODELS, ForecastModel, Prediction
 from forecasting.parallel import parallel_map
 from forecasting.profile import IntradayProfile, fit_profile
@@ -28,4 +29,5 @@ __all__ = [
     "fit_profile",
     "forecast",
     "parallel_map",
+    "prepare_channel",
 ]

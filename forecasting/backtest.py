@@ -27,8 +27,6 @@ MIN_TRAINING_DAYS = 28
 #: Single models averaged by the ensemble.
 ENSEMBLE_SIZE = 3
 
-METRIC_COLUMNS = ("wmape_interval", "wmape_daily", "mase", "bias", "coverage")
-
 
 @dataclass(frozen=True)
 class BacktestResult:
@@ -103,8 +101,9 @@ def run_fold(task: FoldTask) -> FoldResult:
     for name in task.models:
         prediction = BASE_MODELS[name]().fit(training).predict(dates)
         predictions[name] = (training.finish(calendar, prediction.volume), prediction.daily_rel_sd)
+    week = 7 * series.slots
     return FoldResult(channel=series.channel, fold=task.fold, origin=series.dates[task.origin],
-                      actual=series.volume[task.origin:end], scale=naive_scale(training.series.volume, 7),
+                      actual=series.volume[task.origin:end], scale=naive_scale(training.series.volume, week),
                       dispersion=training.dispersion, predictions=predictions)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import holidays
@@ -42,8 +43,9 @@ class DayCalendar:
         return (self.holiday != "") | self.outlier | self.like_sunday | (self.uplift != 1.0)
 
 
+@functools.lru_cache(maxsize=64)
 def country_holidays(country: str, region: str | None, years: range) -> dict:
-    """Public holidays of ``country`` (and ``region``) for ``years``, as ``{date: name}``."""
+    """Public holidays of ``country`` (and ``region``) for ``years``, as ``{date: name}`` (cached; do not modify)."""
     try:
         return dict(holidays.country_holidays(country, subdiv=region, years=years))
     except NotImplementedError as exc:

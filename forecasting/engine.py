@@ -24,7 +24,7 @@ from forecasting.calendar import day_calendar
 from forecasting.grid import ChannelSeries, frame_from_grid, series_from_history, to_date
 from forecasting.models import BASE_MODELS, MODELS, Ensemble, ForecastModel
 from forecasting.parallel import Backend, Progress, parallel_map
-from forecasting.training import prediction_bounds
+from forecasting.training import Training, prediction_bounds
 from wfm.config import Config, ForecastSettings
 from wfm.contracts import FORECAST_COLUMNS
 from wfm.errors import ConfigError, DataError
@@ -81,13 +81,35 @@ def _channel_series(history: pd.DataFrame, config: Config | None, interval_minut
     if not isinstance(stamps.dtype, pd.DatetimeTZDtype):
         raise DataError("history: interval_start must be timezone-aware; read the file with wfm.io.read_history")
     tz = config.zone if config is not None else stamps.dt.tz
-    series = [series_from_history(history, str(channel), minutes, tz)
-              for channel in sorted(history["channel"].unique())]
+    series = [series_from_history(rows, str(channel), minutes, tz)
+              for channel, rows in history.groupby("channel", sort=True)]
     for one in series:
         if len(one.dates) < MIN_TRAINING_DAYS:
             raise DataError(f"channel {one.channel!r}: only {len(one.dates)} days of history; forecasting needs "
                             f"at least {MIN_TRAINING_DAYS} days (four weeks) per channel")
     return series
+
+
+def prepare_channel(history: pd.DataFrame, channel: str, *, interval_minutes: int | None = None,
+                    config: Config | None = None) -> Training:
+    """One channel of a history contract frame, cleaned and ready for a model's ``fit``.
+
+    Examples
+    --------
+    >>> training = prepare_channel(history, "voice", interval_minutes=15, config=config)  # doctest: +SKIP
+    >>> MODELS["ets"]().fit(training).predict(pd.date_range("2026-11-16", periods=7))  # doctest: +SKIP
+    """
+    rows = history[history["channel"] == channel]
+    if rows.empty:
+        raise DataError(f"history: no rows for channel {channel!r}; channels present: "
+                        f"{', '.join(sorted(map(str, history['channel'].unique())))}")
+    return training_for(_channel_series(rows, config, interval_minutes)[0], _settings(config))
+
+
+def _check_calendar(series: list[ChannelSeries], settings: ForecastSettings | None, last: pd.Timestamp) -> None:
+    """Look the holidays up once here: a bad country fails early, and workers inherit the loaded tables."""
+    first = min(one.dates[0] for one in series)
+    day_calendar(pd.DatetimeIndex([first, last]), settings, series[0].channel)
 
 
 def _check_model(model: str) -> str:
@@ -146,7 +168,8 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     Parameters
     ----------
     history
-        A validated history frame (:func:`wfm.io.read_history`).
+        A validated history frame (:func:`wfm.io.read_history`), covering whole local days: intervals absent
+        from it count as closed (volume 0), so a last day cut short would look like a quiet day.
     config
         Timezone, interval, holidays (``forecast.country``/``region``), events, outlier days, backtest folds
         and defaults. Without it, days are those of the history's own UTC offset and no holidays apply.
@@ -181,6 +204,7 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     model = _check_model(model or (settings.model if settings is not None else AUTO))
     series = _channel_series(history, config, interval_minutes)
     dates = _horizon_dates(series, start, horizon_days or (settings.horizon_days if settings else 14))
+    _check_calendar(series, settings, dates[-1])
     choices = pd.DataFrame({"channel": [one.channel for one in series], "model": model, "members": "",
                             "wmape": np.nan, "wmape_daily": np.nan, "mase": np.nan, "bias": np.nan,
                             "seasonal_naive_wmape": np.nan, "selection": "fixed"})
@@ -250,6 +274,7 @@ def backtest(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     if horizon <= 0 or count <= 0:
         raise ConfigError(f"horizon_days and folds: must be > 0, got {horizon} and {count}")
     series = _channel_series(history, config, interval_minutes)
+    _check_calendar(series, settings, max(one.dates[-1] for one in series))
     with threadpool_limits(limits=1, user_api="blas"):
         return _run_backtest(series, settings, horizon, count, base, "ensemble" in names, backend, scheduler,
                              progress)

@@ -4,7 +4,8 @@
 - **MASE**: mean absolute error over ``scale``, the in-sample mean absolute error of the weekly seasonal
   naive forecast (same slot a week earlier) on the training history; below 1 beats that naive.
 - **bias**: sum of errors (forecast minus actual) over the sum of actuals; positive means over-forecast.
-- **coverage**: share of actuals inside the prediction interval (0.8 is right for an 80% interval).
+- **coverage**: share of actuals inside the prediction interval, over open slots (0.8 is right for an 80%
+  interval).
 """
 
 from __future__ import annotations
@@ -36,5 +37,7 @@ def mase(actual: np.ndarray, predicted: np.ndarray, scale: float) -> float:
 
 
 def coverage(actual: np.ndarray, lower: np.ndarray, upper: np.ndarray) -> float:
-    """Share of actuals within ``[lower, upper]``."""
-    return float(np.mean((actual >= lower) & (actual <= upper)))
+    """Share of actuals within ``[lower, upper]``, over slots that are open (forecast or actual above 0)."""
+    open_slots = (upper > 0) | (actual > 0)
+    inside = (actual >= lower) & (actual <= upper)
+    return float(np.mean(inside[open_slots])) if open_slots.any() else float("nan")

@@ -4,7 +4,7 @@ Every model forecasts *ordinary* days, slot by slot; :meth:`forecasting.training
 applies holidays, events and closed slots, the same way for all models. A model also says how uncertain
 each forecast day total is (``daily_rel_sd``), from which the 80% interval is built.
 
-=================  ==========================================================================
+==================  ==========================================================================
 ``seasonal_naive``  the same slot on the last week's same weekday
 ``weekly_average``  the same slot over the last 4 same weekdays, weighted 4:3:2:1 (newest first)
 ``ets``             damped additive Holt-Winters (statsmodels ETS) on daily totals x profile
@@ -12,7 +12,7 @@ each forecast day total is (``daily_rel_sd``), from which the 80% interval is bu
 ``mstl``            MSTL (daily and weekly seasons) on the last 8 weeks of the slot series
 ``prophet``         Prophet (multiplicative weekly, and yearly from a year of history) on daily totals x profile
 ``ensemble``        the mean of several of the above (chosen by backtest)
-=================  ==========================================================================
+==================  ==========================================================================
 """
 
 from __future__ import annotations
@@ -53,7 +53,14 @@ class Prediction:
 
 
 class ForecastModel(ABC):
-    """A model: ``fit(training)`` then ``predict(dates)`` for days after the training window."""
+    """A model: ``fit(training)`` then ``predict(dates)`` for days after the training window.
+
+    Examples
+    --------
+    >>> training = prepare_channel(history, "voice", interval_minutes=15, config=config)  # doctest: +SKIP
+    >>> ETS().fit(training).predict(pd.date_range("2026-11-16", periods=7)).volume.shape  # doctest: +SKIP
+    (7, 96)
+    """
 
     name: ClassVar[str]
 
@@ -89,7 +96,7 @@ def _recent_rel_sd(daily: np.ndarray, reference: np.ndarray) -> float:
     """Spread of recent daily totals around a reference forecast, relative to their mean."""
     recent = slice(-7 * RECENT_WEEKS, None)
     error = (daily - reference)[recent]
-    mean = daily[recent].mean()
+    mean = daily[recent].mean() if error.size else 0.0  # no comparisons in too short a history: no spread
     return float(error.std() / mean) if mean > 0 else 0.0
 
 
@@ -204,19 +211,20 @@ class ProphetDaily(DailyProfileModel):
         # Prophet logs a caution for yearly seasonality under two years; a year and more helps it here.
         logging.getLogger("prophet").setLevel(logging.ERROR)
         self._last = daily.index[-1]
-        self._model = Prophet(interval_width=0.8, uncertainty_samples=200, daily_seasonality=False,
-                              weekly_seasonality=True, yearly_seasonality=len(daily) >= 365,
-                              seasonality_mode="multiplicative")
+        self._model = Prophet(uncertainty_samples=0, daily_seasonality=False, weekly_seasonality=True,
+                              yearly_seasonality=len(daily) >= 365, seasonality_mode="multiplicative")
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Pandas4Warning)  # prophet 1.5 still passes inplace=True to pandas
             self._model.fit(pd.DataFrame({"ds": daily.index, "y": daily.to_numpy()}))
+        # The fitted noise level (sigma_obs, in units of y_scale) gives the interval without sampling paths.
+        self._sd = float(np.ravel(self._model.params["sigma_obs"])[0]) * float(self._model.y_scale or 1.0)
 
     def _forecast_daily(self, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         future = pd.DataFrame({"ds": pd.date_range(self._last + pd.Timedelta(days=1), periods=steps, freq="D")})
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Pandas4Warning)
-            frame = self._model.predict(future)
-        return frame["yhat"].to_numpy(), frame["yhat_lower"].to_numpy(), frame["yhat_upper"].to_numpy()
+            mean = self._model.predict(future)["yhat"].to_numpy()
+        return mean, mean - Z80 * self._sd, mean + Z80 * self._sd
 
 
 class MSTLModel(ForecastModel):

@@ -1,16 +1,19 @@
 """One ``parallel_map`` seam for independent work (channels, backtest folds).
 
-``backend="local"`` runs on local processes (one per core; in-process for a single item);
+``backend="local"`` runs on local processes (one per core, forked from a fork server that has the models
+loaded; in-process for a single item or inside a daemon process);
 ``backend="dask"`` submits to an existing Dask distributed scheduler at ``scheduler`` (its workers must
 have wfm installed). Each task runs with one BLAS thread: statsmodels fits are several times faster so.
 """
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from functools import partial
+from multiprocessing.context import BaseContext
 from typing import Literal, TypeVar
 
 from threadpoolctl import threadpool_limits
@@ -23,6 +26,19 @@ Progress = Callable[[int, int], None]
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+
+def _context() -> BaseContext:
+    """Fork workers from a clean server process that has the models loaded, not from the caller.
+
+    The caller may run threads (a web dashboard does) that ``fork`` would copy mid-lock; the fork server
+    imports :mod:`forecasting` once, so each worker still starts in a fraction of a second.
+    """
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["forecasting.engine"])
+    return context
 
 
 def _one_thread(func: Callable[[T], R], item: T) -> R:
@@ -58,13 +74,13 @@ def parallel_map(func: Callable[[T], R], items: Sequence[T], *, backend: Backend
         raise ConfigError(f"backend: unknown backend {backend!r}; use 'local' or 'dask'")
     workers = min(workers or os.cpu_count() or 1, total)
     results: list[R] = [None] * total  # type: ignore[list-item]
-    if workers <= 1:
+    if workers <= 1 or multiprocessing.current_process().daemon:  # a daemon process may not start others
         for index, item in enumerate(items):
             results[index] = task(item)
             if progress:
                 progress(index + 1, total)
         return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=_context()) as pool:
         futures = {pool.submit(task, item): index for index, item in enumerate(items)}
         for done, future in enumerate(as_completed(futures), start=1):
             results[futures[future]] = future.result()
@@ -88,7 +104,7 @@ def _dask_map(task: Callable[[T], R], items: Sequence[T], scheduler: str | None,
                           "check the address and that the scheduler is running") from None
     with client:
         futures = client.map(task, list(items), pure=False)
-        for done, _ in enumerate(dask_completed(futures), start=1):
+        for done, _ in enumerate(dask_completed(futures, loop=client.loop), start=1):
             if progress:
                 progress(done, len(items))
         return client.gather(futures)

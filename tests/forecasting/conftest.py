@@ -56,7 +56,7 @@ def make_history(days: int = 70, interval_minutes: int = 60, *, start: str = "20
     return validate_history(frame, source="synthetic", interval_minutes=interval_minutes, timezone=tz)
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def history_factory() -> Callable[..., pd.DataFrame]:
     """Build synthetic histories (see :func:`make_history`)."""
     return make_history

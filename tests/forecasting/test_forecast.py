@@ -152,3 +152,8 @@ def test_refuses_bad_input(history_factory) -> None:
         forecast(history_factory(days=35), make_config())
     with pytest.raises(ConfigError, match="interval_minutes: unknown"):
         forecast(history_factory(days=35), model="ets")
+
+
+def test_unknown_holiday_country_fails_before_any_fit(history_factory) -> None:
+    with pytest.raises(ConfigError, match="forecast.country: Country XX not available"):
+        forecast(history_factory(days=35), make_config(country="XX"), model="ets")

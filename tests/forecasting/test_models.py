@@ -21,17 +21,13 @@ def split(history, train_days: int):
 
 
 @pytest.fixture(scope="module")
-def flat():
-    from conftest import make_history
-
-    return split(make_history(days=16 * 7 + 14, interval_minutes=60), 16 * 7)
+def flat(history_factory):
+    return split(history_factory(days=16 * 7 + 14, interval_minutes=60), 16 * 7)
 
 
 @pytest.fixture(scope="module")
-def trending():
-    from conftest import make_history
-
-    return split(make_history(days=16 * 7 + 14, interval_minutes=60, trend_per_day=0.004), 16 * 7)
+def trending(history_factory):
+    return split(history_factory(days=16 * 7 + 14, interval_minutes=60, trend_per_day=0.004), 16 * 7)
 
 
 def test_model_names() -> None:
@@ -75,3 +71,16 @@ def test_ensemble_is_the_mean_of_its_members(flat) -> None:
     ensemble = Ensemble(members).fit(training).predict(dates)
     np.testing.assert_allclose(ensemble.volume, np.mean([p.volume for p in parts], axis=0))
     np.testing.assert_allclose(ensemble.daily_rel_sd, np.mean([p.daily_rel_sd for p in parts], axis=0))
+
+
+def test_models_fit_on_the_history_contract(history_factory) -> None:
+    from forecasting import prepare_channel
+    from wfm.errors import DataError
+
+    history = history_factory(days=35, channels=("voice", "chat"))
+    training = prepare_channel(history, "chat", interval_minutes=60)
+    assert training.series.channel == "chat" and training.clean.shape == (35, 24)
+    prediction = MODELS["weekly_average"]().fit(training).predict(training.dates[-7:] + np.timedelta64(7, "D"))
+    np.testing.assert_allclose(prediction.volume, training.series.volume[-7:])
+    with pytest.raises(DataError, match="no rows for channel 'email'; channels present: chat, voice"):
+        prepare_channel(history, "email", interval_minutes=60)

@@ -7,8 +7,10 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 import click
+import pandas as pd
 
 from wfm.cli import cli
 from wfm.config import Config, load_config
@@ -40,7 +42,8 @@ def _progress(label: str) -> Iterator[Callable[[int, int], None] | None]:
         yield update
 
 
-def _load(config_path: Path | None, history_path: Path, interval_minutes: int | None):
+def _load(config_path: Path | None, history_path: Path, interval_minutes: int | None,
+          ) -> tuple[Config | None, pd.DataFrame]:
     config: Config | None = load_config(config_path) if config_path else None
     return config, read_history(history_path, config, interval_minutes=interval_minutes)
 
@@ -59,12 +62,13 @@ def _load(config_path: Path | None, history_path: Path, interval_minutes: int | 
 @_backend
 @_scheduler
 def forecast_command(history_path: Path, interval_minutes: int | None, config_path: Path | None,
-                     horizon_days: int | None, model: str | None, start: str | None, out_path: Path, backend: str,
+                     horizon_days: int | None, model: str | None, start: str | None, out_path: Path,
+                     backend: Literal["local", "dask"],
                      scheduler: str | None) -> None:
     """Forecast volume (with an 80% interval) and handle time per channel and interval."""
+    config, history = _load(config_path, history_path, interval_minutes)
     from forecasting import forecast  # imported here: it loads statsmodels and prophet, which other commands skip
 
-    config, history = _load(config_path, history_path, interval_minutes)
     with _progress("forecasting") as progress:
         result = forecast(history, config, interval_minutes=interval_minutes, horizon_days=horizon_days,
                           start=start, model=model, backend=backend, scheduler=scheduler, progress=progress)
@@ -85,12 +89,13 @@ def forecast_command(history_path: Path, interval_minutes: int | None, config_pa
 @_backend
 @_scheduler
 def backtest_command(history_path: Path, interval_minutes: int | None, config_path: Path | None,
-                     horizon_days: int | None, folds: int | None, as_json: bool, backend: str,
+                     horizon_days: int | None, folds: int | None, as_json: bool,
+                     backend: Literal["local", "dask"],
                      scheduler: str | None) -> None:
     """Rolling-origin backtest of every model: wMAPE, MASE, bias per channel, and the winner."""
+    config, history = _load(config_path, history_path, interval_minutes)
     from forecasting import backtest
 
-    config, history = _load(config_path, history_path, interval_minutes)
     with _progress("backtesting") as progress:
         result = backtest(history, config, interval_minutes=interval_minutes, horizon_days=horizon_days,
                           folds=folds, backend=backend, scheduler=scheduler, progress=progress)
