@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from wfm.config import Config, load_config
 
 PROJECT = Path(__file__).resolve().parents[2]
-PAGES = PROJECT / "dashboard" / "pages"
+APP = PROJECT / "dashboard" / "app.py"
 FAST_CONFIG = Path(__file__).with_name("fast_config.toml")
 #: Days of generated history: enough for a forecast (four weeks) and quick to read.
 HISTORY_DAYS = 42
@@ -63,12 +64,27 @@ def database(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
     return url
 
 
-@pytest.fixture()
-def page() -> Callable[[str], AppTest]:
-    """Run one page of the app (``page("staffing")``) and return its AppTest after the first run."""
+@pytest.fixture(autouse=True)
+def main_module() -> Iterator[None]:
+    """Give back the real ``__main__`` after a test: AppTest leaves the app script installed there."""
+    saved = sys.modules["__main__"]
+    yield
+    sys.modules["__main__"] = saved
 
-    def run(name: str) -> AppTest:
-        app = AppTest.from_file(str(PAGES / f"{name}.py"), default_timeout=120)
+
+@pytest.fixture()
+def page() -> Callable[..., AppTest]:
+    """Open the app on one page (``page("staffing")``), with optional session state; returns it after a run.
+
+    The app runs from ``dashboard/app.py`` as in production, so its router and its ``__main__`` guard are
+    exercised too.
+    """
+
+    def run(name: str, **state: object) -> AppTest:
+        app = AppTest.from_file(str(APP), default_timeout=120)
+        for key, value in state.items():
+            app.session_state[key] = value
+        app.switch_page(f"pages/{name}.py")
         app.run()
         return app
 

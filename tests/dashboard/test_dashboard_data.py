@@ -15,7 +15,7 @@ def csv(*rows: str) -> bytes:
     return ("channel,interval_start,volume,aht_seconds\n" + "\n".join(rows) + "\n").encode()
 
 
-def test_sample_is_used_by_default(page: Callable[[str], AppTest], short_history: Path) -> None:
+def test_sample_is_used_by_default(page: Callable[..., AppTest], short_history: Path) -> None:
     app = page("data")
     assert not app.exception and not app.error
     shown = {m.label: m.value for m in app.metric}
@@ -24,7 +24,7 @@ def test_sample_is_used_by_default(page: Callable[[str], AppTest], short_history
     assert shown["Rows"] == f"{short_history.read_text().count(chr(10)) - 1:,}"
 
 
-def test_upload_lists_every_problem_with_row_and_field(page: Callable[[str], AppTest]) -> None:
+def test_upload_lists_every_problem_with_row_and_field(page: Callable[..., AppTest]) -> None:
     app = page("data")
     app.radio(key="data_source").set_value("Upload a file").run()
     bad = csv(GOOD_ROWS[0], "voice,2026-11-02T09:15:00+00:00,-3,300", GOOD_ROWS[2],
@@ -39,7 +39,7 @@ def test_upload_lists_every_problem_with_row_and_field(page: Callable[[str], App
     assert app.session_state["history_name"] != "bad.csv"
 
 
-def test_valid_upload_becomes_the_history(page: Callable[[str], AppTest]) -> None:
+def test_valid_upload_becomes_the_history(page: Callable[..., AppTest]) -> None:
     app = page("data")
     app.radio(key="data_source").set_value("Upload a file").run()
     app.file_uploader(key="data_upload").upload("good.csv", csv(*GOOD_ROWS), "text/csv").run()
@@ -47,7 +47,7 @@ def test_valid_upload_becomes_the_history(page: Callable[[str], AppTest]) -> Non
     assert app.session_state["history_name"] == "good.csv"
 
 
-def test_config_edit_is_validated(page: Callable[[str], AppTest]) -> None:
+def test_config_edit_is_validated(page: Callable[..., AppTest]) -> None:
     app = page("data")
     editor = app.text_area(key="config_editor")
     editor.set_value(editor.value.replace("service_level = 0.80", "service_level = 1.5", 1))

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from wfm.store import Store
 
 
-def test_runs_summaries_and_files(page: Callable[[str], AppTest], database: str, tmp_path: Path) -> None:
+def test_runs_summaries_and_files(page: Callable[..., AppTest], database: str, tmp_path: Path) -> None:
     app = page("exports")
     assert "No batch runs recorded yet" in app.info[0].value
     folder = tmp_path / "out" / "2026-W47"

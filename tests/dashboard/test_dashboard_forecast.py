@@ -11,8 +11,10 @@ from wfm import pipeline
 from wfm.config import Config
 from wfm.io import read_history
 
+FAST_CONFIG = Path(__file__).with_name("fast_config.toml")
 
-def test_forecast_figures_match_the_library(page: Callable[[str], AppTest], short_history: Path,
+
+def test_forecast_figures_match_the_library(page: Callable[..., AppTest], short_history: Path,
                                             fast_config: Config) -> None:
     config = fast_config
     history = read_history(short_history, config)
@@ -30,29 +32,21 @@ def test_forecast_figures_match_the_library(page: Callable[[str], AppTest], shor
     assert len(app.get("plotly_chart")) == 2
 
 
-def test_library_errors_show_as_messages(tmp_path: Path) -> None:
+def test_library_errors_show_as_messages(page: Callable[..., AppTest], tmp_path: Path) -> None:
     short = tmp_path / "two-days.csv"
     short.write_text("channel,interval_start,volume,aht_seconds\n"
                      + "".join(f"voice,2026-11-0{d}T09:00:00+00:00,10,300\n" for d in (2, 3)))
-    app = AppTest.from_file(str(Path(__file__).parents[2] / "dashboard" / "pages" / "forecast.py"),
-                            default_timeout=120)
-    app.session_state["history_path"] = str(short)
-    app.session_state["history_name"] = short.name
-    app.run()
+    app = page("forecast", history_path=str(short), history_name=short.name)
     assert not app.exception
     assert "channel 'voice': only 2 days of history" in app.error[0].value
 
 
-def test_backtest_leaderboard_when_the_model_is_chosen(page: Callable[[str], AppTest], fast_config: Config) -> None:
-    app = page("data")
-    text = app.session_state["config_text"].replace('model = "seasonal_naive"', 'model = "auto"\n'
-                                                    'backtest_folds = 1\nbacktest_horizon_days = 7')
-    forecast = AppTest.from_file(app._script_path.replace("data.py", "forecast.py"), default_timeout=300)
-    forecast.session_state["config_text"] = text
-    forecast.session_state["config_source"] = "edited"
-    forecast.run()
-    assert not forecast.exception and not forecast.error
-    board = forecast.dataframe[0].value
+def test_backtest_leaderboard_when_the_model_is_chosen(page: Callable[..., AppTest], fast_config: Config) -> None:
+    text = FAST_CONFIG.read_text().replace('model = "seasonal_naive"',
+                                           'model = "auto"\nbacktest_folds = 1\nbacktest_horizon_days = 7')
+    app = page("forecast", config_text=text, config_source="edited")
+    assert not app.exception and not app.error
+    board = app.dataframe[0].value
     assert board["chosen"].sum() == 1
     assert {"seasonal_naive", "ets"} <= set(board["model"])
     assert board["wMAPE (interval)"].is_monotonic_increasing

@@ -23,7 +23,7 @@ def save(app: AppTest, name: str, changes: Modifiers) -> AppTest:
     return app
 
 
-def test_save_compare_and_reopen(page: Callable[[str], AppTest], short_history: Path, fast_config: Config,
+def test_save_compare_and_reopen(page: Callable[..., AppTest], short_history: Path, fast_config: Config,
                                  database: str) -> None:
     app = page("scenarios")
     assert "No scenarios yet" in app.info[0].value
@@ -41,14 +41,13 @@ def test_save_compare_and_reopen(page: Callable[[str], AppTest], short_history: 
     assert table.loc["cost", "busy"] == f"{busy.cost:,.0f}"
     assert app.get("plotly_chart")
 
-    reopened = AppTest.from_file(app._script_path, default_timeout=120)  # a new session: a restart
-    reopened.run()
+    reopened = page("scenarios")  # a new session, as after a restart
     assert reopened.dataframe[0].value["name"].tolist() == ["base", "busy"]
     with Store.open(database) as store:
         assert store.get_scenario("busy").modifiers == {"volume_pct": 20.0, "service_level": 0.9}
 
 
-def test_compare_at_most_four(page: Callable[[str], AppTest], database: str, fast_config: Config) -> None:
+def test_compare_at_most_four(page: Callable[..., AppTest], database: str, fast_config: Config) -> None:
     figures = scenarios.ScenarioFigures(required_fte=10, required_agent_hours=300, projected_service_level=0.8,
                                         projected_occupancy=0.8, cost=5000, cost_basis="estimate")
     with Store.open(database) as store:
@@ -63,7 +62,7 @@ def test_compare_at_most_four(page: Callable[[str], AppTest], database: str, fas
 
 
 @pytest.mark.parametrize("name", ["", "   "])
-def test_a_scenario_needs_a_name(page: Callable[[str], AppTest], name: str) -> None:
+def test_a_scenario_needs_a_name(page: Callable[..., AppTest], name: str) -> None:
     app = page("scenarios")
     app.text_input(key="scn_name").set_value(name)
     next(b for b in app.button if b.label == "Save scenario").click().run()

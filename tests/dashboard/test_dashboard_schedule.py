@@ -7,7 +7,7 @@ from collections.abc import Callable
 from streamlit.testing.v1 import AppTest
 
 
-def test_solve_shows_status_figures_and_downloads(page: Callable[[str], AppTest]) -> None:
+def test_solve_shows_status_figures_and_downloads(page: Callable[..., AppTest]) -> None:
     app = page("schedule")
     assert not app.exception and not app.error
     assert "Solve schedule" in app.info[0].value

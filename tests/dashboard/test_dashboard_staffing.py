@@ -14,7 +14,7 @@ def metric(app: AppTest, label: str) -> str:
     return found[0]
 
 
-def test_calculator_known_answer(page: Callable[[str], AppTest]) -> None:
+def test_calculator_known_answer(page: Callable[..., AppTest]) -> None:
     app = page("staffing")
     assert not app.exception and not app.error
     # 100 calls in 30 minutes at AHT 180 s, 80% in 20 s: 14 agents (service level 0.888, ASA 7.8 s).
@@ -25,7 +25,7 @@ def test_calculator_known_answer(page: Callable[[str], AppTest]) -> None:
     assert metric(app, "Scheduled (after shrinkage)") == "20"
 
 
-def test_calculator_occupancy_cap_and_erlang_a(page: Callable[[str], AppTest]) -> None:
+def test_calculator_occupancy_cap_and_erlang_a(page: Callable[..., AppTest]) -> None:
     app = page("staffing")
     app.number_input(key="calc_occupancy").set_value(0.70).run()
     assert metric(app, "Required agents") == "15"
@@ -37,7 +37,7 @@ def test_calculator_occupancy_cap_and_erlang_a(page: Callable[[str], AppTest]) -
     assert metric(app, "Abandoned") == "6.2%"
 
 
-def test_what_if_recomputes_on_change(page: Callable[[str], AppTest]) -> None:
+def test_what_if_recomputes_on_change(page: Callable[..., AppTest]) -> None:
     app = page("staffing")
     before = float(metric(app, "Required FTE").replace(",", ""))
     app.slider(key="wi_volume_pct").set_value(20).run()
