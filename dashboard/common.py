@@ -67,8 +67,12 @@ class Context:
 
     @property
     def key(self) -> str:
-        """Identifies history, config and week together (cache key of a forecast)."""
-        return _digest(self.history_key, self.config_text, self.week)
+        """Identifies what a forecast depends on: history, forecast settings, grid and week.
+
+        Other config edits (targets, shrinkage, shifts) keep the forecast, so they need no new one.
+        """
+        grid = self.config.model_dump_json(include={"timezone", "interval_minutes", "forecast"})
+        return _digest(self.history_key, grid, self.week)
 
 
 def _digest(*parts: str) -> str:
@@ -245,6 +249,21 @@ def modifiers() -> Modifiers:
     return st.session_state.get("modifiers", Modifiers())
 
 
+def open_what_if(value: Modifiers) -> None:
+    """Make ``value`` the current what-if, as if set by hand on the Staffing page (opening a scenario)."""
+    patience = value.patience_seconds
+    shown = {"wi_volume_pct": int(round(value.volume_pct)), "wi_aht_pct": int(round(value.aht_pct)),
+             "wi_channels": list(value.channels), "wi_service_level": value.service_level,
+             "wi_answer_seconds": value.answer_seconds, "wi_max_occupancy": value.max_occupancy,
+             "wi_shrinkage": value.shrinkage, "wi_concurrency": value.concurrency,
+             "wi_model": "Erlang A" if patience else "Erlang C", "wi_patience": patience or 180.0,
+             "wi_headcount_cap": value.headcount_cap, "wi_cost_per_hour": value.cost_per_hour}
+    for key, shown_value in shown.items():
+        st.session_state.pop(key, None)
+        st.session_state[f"kept:{key}"] = shown_value
+    st.session_state.modifiers = value
+
+
 def modifiers_key(value: Modifiers) -> str:
     """Modifiers as a stable string (a cache key)."""
     return json.dumps(value.to_dict(), sort_keys=True)
@@ -302,8 +321,8 @@ def staff(forecast_key: str, config_text: str, modifiers_json: str, _forecast_fr
 
 
 def plan_key(ctx: Context, value: Modifiers) -> str:
-    """Identifies a plan: inputs, week and modifiers."""
-    return _digest(ctx.key, modifiers_key(value))
+    """Identifies a plan: history, the whole config, week and modifiers."""
+    return _digest(ctx.key, ctx.config_text, modifiers_key(value))
 
 
 def cached_plan(key: str) -> Plan | None:

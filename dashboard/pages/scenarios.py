@@ -96,10 +96,12 @@ st.dataframe(listing(records), hide_index=True, key="scn_list",
                             "occupancy": st.column_config.NumberColumn(format="percent")})
 
 names = [r.name for r in records]
-st.session_state.scn_compare = compared(names, st.session_state.get("scn_compare"),
+evaluated = [r.name for r in records if r.results]
+st.session_state.scn_compare = compared(evaluated, st.session_state.get("scn_compare"),
                                         st.session_state.pop("scn_saved", None))
-chosen = st.multiselect(f"Compare (up to {scenarios.MAX_COMPARED})", names, max_selections=scenarios.MAX_COMPARED,
-                        key="scn_compare")
+chosen = st.multiselect(f"Compare (up to {scenarios.MAX_COMPARED})", evaluated,
+                        max_selections=scenarios.MAX_COMPARED, key="scn_compare",
+                        help="Scenarios stored without results (not evaluated yet) cannot be compared.")
 if chosen:
     by_name = {r.name: r for r in records}
     with common.guard():
@@ -109,8 +111,20 @@ if chosen:
                            "service_level": [table.loc["projected_service_level", n] for n in chosen]})
     st.plotly_chart(charts.cost_service_chart(points), key="scn_chart")
 
+with st.expander("Open a scenario in the what-if"):
+    opened = st.selectbox("Scenario", names, key="scn_open_name")
+    if st.button("Open", key="scn_open"):
+        record = next(r for r in records if r.name == opened)
+        with common.guard():
+            base, changes, _ = scenarios.load(record)
+        common.open_what_if(changes)
+        st.success(f"{opened!r} is now the what-if: see the Staffing and Schedule pages.")
+        if base != ctx.config:
+            st.warning(f"{opened!r} was saved with a different base config than the one in use; its changes "
+                       "now apply to the config in use (edit it on the Data page to match).")
+
 with st.expander("Delete a scenario"):
-    doomed = st.selectbox("Scenario", names, key="scn_delete_name")
+    doomed = st.selectbox("Scenario to delete", names, key="scn_delete_name")
     if st.button("Delete", key="scn_delete"):
         with common.guard():
             store.delete_scenario(doomed)

@@ -83,10 +83,16 @@ def what_if_inputs(channels: list[str]) -> Modifiers:
         if model == "Erlang A":
             patience = kept(st.number_input, "Mean patience (seconds)", "wi_patience", 180.0, min_value=1.0,
                             step=30.0)
+    with st.expander("Caps and cost"):
+        left, right = st.columns(2)
+        cap = kept(left.number_input, "Headcount cap per interval (per staff group)", "wi_headcount_cap", None,
+                   min_value=0, step=5, placeholder="none")
+        cost = kept(right.number_input, "Cost per paid hour", "wi_cost_per_hour", None, min_value=0.0, step=1.0,
+                    placeholder="as configured")
     return Modifiers(volume_pct=float(volume), aht_pct=float(aht), service_level=level, answer_seconds=answer,
                      shrinkage=shrinkage, max_occupancy=occupancy,
                      concurrency=None if concurrency is None else int(concurrency), patience_seconds=patience,
-                     channels=tuple(scope))
+                     headcount_cap=None if cap is None else int(cap), cost_per_hour=cost, channels=tuple(scope))
 
 
 def channel_table(required: pd.DataFrame, hours: float) -> pd.DataFrame:

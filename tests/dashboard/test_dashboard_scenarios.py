@@ -67,3 +67,20 @@ def test_a_scenario_needs_a_name(page: Callable[..., AppTest], name: str) -> Non
     app.text_input(key="scn_name").set_value(name)
     next(b for b in app.button if b.label == "Save scenario").click().run()
     assert "give the scenario a name" in app.error[0].value
+
+
+def test_open_a_scenario_in_the_what_if(page: Callable[..., AppTest], database: str, fast_config: Config) -> None:
+    changes = Modifiers(volume_pct=15, shrinkage=0.2, patience_seconds=240, cost_per_hour=25)
+    with Store.open(database) as store:
+        scenarios.save(store, "opened", fast_config, changes, None)
+    app = page("scenarios")
+    app.selectbox(key="scn_open_name").set_value("opened")
+    app.button(key="scn_open").click().run()
+    assert "'opened' is now the what-if" in app.success[0].value
+    assert not app.warning
+    app.switch_page("pages/staffing.py").run()
+    assert not app.exception and not app.error
+    assert app.slider(key="wi_volume_pct").value == 15
+    assert app.number_input(key="wi_shrinkage").value == 0.2
+    assert app.radio(key="wi_model").value == "Erlang A"
+    assert app.session_state["modifiers"] == changes
