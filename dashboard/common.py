@@ -112,11 +112,14 @@ def ensure_sample(path: Path) -> None:
     """Generate the bundled sample history (deterministic, about 10 s) when it is missing."""
     if path.exists() or path != SAMPLE_HISTORY:
         return
+    partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # renamed into place: never read half-written
     with st.spinner("Generating the sample history (first start only, about 10 s)..."):
-        done = subprocess.run([sys.executable, str(PROJECT / "data" / "generate.py"), "--out", str(path)],
+        done = subprocess.run([sys.executable, str(PROJECT / "data" / "generate.py"), "--out", str(partial)],
                               capture_output=True, text=True, check=False)
     if done.returncode != 0:
+        partial.unlink(missing_ok=True)
         raise WfmError(f"{path}: the sample history could not be generated: {done.stderr.strip()[-500:]}")
+    os.replace(partial, path)
 
 
 @st.cache_data(show_spinner=False)
