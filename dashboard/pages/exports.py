@@ -49,14 +49,16 @@ def show(run: RunRecord) -> None:
         with st.expander("Whole summary"):
             st.json(summary, expanded=False)
     st.caption(f"Export folder: {run.export_dir}")
+    columns = st.columns(4)
     for index, name in enumerate(run.files):
         path = located(name)
+        cell = columns[index % len(columns)]
         if path.is_file():
-            st.download_button(f"{path.name} ({path.stat().st_size / 1024:,.0f} kB)", path.read_bytes(),
+            cell.download_button(f"{path.name} ({path.stat().st_size / 1024:,.0f} kB)", path.read_bytes(),
                                file_name=path.name, key=f"exp_file_{index}",
                                mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream")
         else:
-            st.caption(f"{Path(name).name}: no longer on disk ({name})")
+            cell.caption(f"{Path(name).name}: no longer on disk ({name})")
 
 
 st.title("Exports")
@@ -67,7 +69,7 @@ if not runs:
     st.info("No batch runs recorded yet. `wfm plan --history ... --config ... --out out` (or `make run`) "
             "plans a week, writes its export folder and records the run here.")
     st.stop()
-st.caption(f"The latest {len(runs)} runs in {store.url}.")
+st.caption(f"The latest {len(runs)} run{'s' if len(runs) > 1 else ''} recorded in {store.url}.")
 st.dataframe(runs_table(runs), hide_index=True, key="exp_runs",
              column_config={"coverage": st.column_config.NumberColumn(format="percent"),
                             "cost": st.column_config.NumberColumn(format="%.0f"),
