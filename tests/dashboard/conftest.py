@@ -20,20 +20,26 @@ FAST_CONFIG = Path(__file__).with_name("fast_config.toml")
 HISTORY_DAYS = 42
 
 
-def _generator():  # noqa: ANN202 - a module loaded from data/generate.py
+@pytest.fixture(scope="session")
+def write_sample(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., Path]:
+    """Write a sample history with ``data/generate.py`` (``write_sample(end=..., days=...)``); returns its path."""
     spec = importlib.util.spec_from_file_location("wfm_sample_generator", PROJECT / "data" / "generate.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module
+
+    def write(**options: object) -> Path:
+        path = tmp_path_factory.mktemp("dashboard-data") / "history.csv"
+        module.generate(**options).to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
+        return path
+
+    return write
 
 
 @pytest.fixture(scope="session")
-def short_history(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def short_history(write_sample: Callable[..., Path]) -> Path:
     """Six weeks of the sample history, ending on Sunday 2026-11-15 (the planned week is 2026-W47)."""
-    path = tmp_path_factory.mktemp("dashboard-data") / "history.csv"
-    _generator().generate(days=HISTORY_DAYS).to_csv(path, index=False, date_format="%Y-%m-%dT%H:%M:%S%z")
-    return path
+    return write_sample(days=HISTORY_DAYS)
 
 
 @pytest.fixture(scope="session")

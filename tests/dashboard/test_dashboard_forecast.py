@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -50,3 +51,12 @@ def test_backtest_leaderboard_when_the_model_is_chosen(page: Callable[..., AppTe
     assert board["chosen"].sum() == 1
     assert {"seasonal_naive", "ets"} <= set(board["model"])
     assert board["wMAPE (interval)"].is_monotonic_increasing
+
+
+def test_holidays_are_marked(page: Callable[..., AppTest], write_sample: Callable[..., Path]) -> None:
+    christmas = write_sample(end=dt.date(2026, 12, 20), days=35)
+    app = page("forecast", history_path=str(christmas), history_name=christmas.name)
+    assert not app.exception and not app.error
+    assert {m.label: m.value for m in app.metric}["Week"] == "2026-W52"
+    shaded = [c.value for c in app.caption if c.value.startswith("Shaded: public holidays")]
+    assert shaded and "Fri 25 Dec Christmas Day" in shaded[0] and "Boxing Day" in shaded[0]
