@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from wfm import pipeline
+from wfm.config import Config
+from wfm.io import read_history
 
-def test_solve_shows_status_figures_and_downloads(page: Callable[..., AppTest]) -> None:
+
+def test_solve_shows_status_figures_and_downloads(page: Callable[..., AppTest], short_history: Path,
+                                                  fast_config: Config) -> None:
+    history = read_history(short_history, fast_config)
+    plan = pipeline.plan_week(history, fast_config)
     app = page("schedule")
     assert not app.exception and not app.error
     assert "Solve schedule" in app.info[0].value
     app.button(key="sched_solve").click().run()
     assert not app.exception and not app.error
     shown = {m.label: m.value for m in app.metric}
-    assert shown["Solver status"] in {"optimal", "feasible"}
+    assert shown["Solver status"] == plan.schedule.summary.status == "optimal"
+    assert shown["Cost"] == f"{plan.schedule.summary.cost:,.0f}"
     assert shown["Gap"].endswith("%")
     assert float(shown["Coverage"].rstrip("%")) > 95
     assert int(shown["Agents"].replace(",", "")) > 50

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
+
+from wfm import pipeline, scenarios
+from wfm.config import Config
+from wfm.io import read_history
+from wfm.whatif import Modifiers
 
 
 def metric(app: AppTest, label: str) -> str:
@@ -37,11 +43,18 @@ def test_calculator_occupancy_cap_and_erlang_a(page: Callable[..., AppTest]) -> 
     assert metric(app, "Abandoned") == "6.2%"
 
 
-def test_what_if_recomputes_on_change(page: Callable[..., AppTest]) -> None:
+def test_what_if_recomputes_on_change(page: Callable[..., AppTest], short_history: Path,
+                                      fast_config: Config) -> None:
+    history = read_history(short_history, fast_config)
+    frame = pipeline.forecast_week(history, fast_config, pipeline.week_after(history)).frame
     app = page("staffing")
     before = float(metric(app, "Required FTE").replace(",", ""))
     app.slider(key="wi_volume_pct").set_value(20).run()
     assert not app.exception and not app.error
+    expected = scenarios.evaluate(frame, fast_config, Modifiers(volume_pct=20))
+    assert metric(app, "Required FTE") == f"{expected.required_fte:,.1f}"
+    assert metric(app, "Projected service level") == f"{expected.projected_service_level:.1%}"
+    assert metric(app, "Estimated cost") == f"{expected.cost:,.0f}"
     after = float(metric(app, "Required FTE").replace(",", ""))
     assert after > before * 1.1
     app.number_input(key="wi_shrinkage").set_value(0.0).run()
