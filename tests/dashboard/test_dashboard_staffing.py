@@ -62,3 +62,16 @@ def test_what_if_recomputes_on_change(page: Callable[..., AppTest], short_histor
     app.radio(key="wi_model").set_value("Erlang A").run()
     assert not app.exception and not app.error
     assert app.session_state["modifiers"].patience_seconds == 180.0
+
+
+def test_channel_and_interval_choices(page: Callable[..., AppTest]) -> None:
+    app = page("staffing")
+    last = app.selectbox(key="wi_interval").options[-1]
+    app.selectbox(key="wi_interval").set_value(last).run()
+    app.selectbox(key="wi_channel").set_value("email").run()
+    assert not app.exception and not app.error
+    assert any("email is deferred work" in i.value for i in app.info)
+    app.selectbox(key="wi_channel").set_value("chat").run()
+    assert not app.exception and not app.error
+    caption = next(c.value for c in app.caption if "contacts, AHT" in c.value)
+    assert caption.endswith(" agents") and "target 80% in 60 s" in caption
