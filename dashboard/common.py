@@ -230,9 +230,16 @@ def _init_session() -> None:
 
 
 def context() -> Context:
-    """The session's history, config and week; defaults on first use. Shows errors and stops on failure."""
+    """The session's history, config and week (also shown in the sidebar); defaults on first use.
+
+    Shows a failure as an error and stops the page.
+    """
     with guard():
-        return _build_context()
+        ctx = _build_context()
+    what_if = "what-if active" if not modifiers().is_empty else "no what-if"
+    st.sidebar.caption(f"Planning **{ctx.week}** from {ctx.history_name} · config: "
+                       f"{Path(st.session_state.config_source).name} · {what_if}")
+    return ctx
 
 
 def _build_context() -> Context:
