@@ -110,6 +110,8 @@ def test_every_page_renders_in_chromium(server: str, tmp_path: Path) -> None:
         visit("Staffing what-if")
         settled("Required FTE")
         page.get_by_role("tab", name="Single interval").click()
+        sync_api.expect(page.get_by_label("Calls in the interval")).to_have_value("100.00")
+        sync_api.expect(page.get_by_label("AHT (seconds)")).to_have_value("180.00")
         metric = page.locator('[data-testid="stMetric"]').filter(has_text="Required agents")
         assert metric.locator('[data-testid="stMetricValue"]').inner_text() == "14"
         check("staffing")
