@@ -84,3 +84,13 @@ def test_open_a_scenario_in_the_what_if(page: Callable[..., AppTest], database: 
     assert app.number_input(key="wi_shrinkage").value == 0.2
     assert app.radio(key="wi_model").value == "Erlang A"
     assert app.session_state["modifiers"] == changes
+
+
+def test_save_with_a_solved_schedule(page: Callable[..., AppTest]) -> None:
+    app = page("scenarios")
+    app.checkbox(key="scn_solve").check()
+    save(app, "solved", Modifiers(cost_per_hour=30))
+    table = app.dataframe[1].value
+    assert table.loc["cost_basis", "solved"] == "schedule"
+    assert table.loc["scheduled_fte", "solved"] != "-"
+    assert table.loc["paid_hours", "solved"] != "-"
