@@ -293,10 +293,21 @@ def _read_agents(path: str, modified: float, config_text: str) -> pd.DataFrame:
 
 # -- library calls, cached --------------------------------------------------------------------------------
 
+#: Forecasts and plans kept in memory (the oldest is dropped first).
+MAX_RESULTS = 24
+
+
 @st.cache_resource(show_spinner=False)
 def _results() -> dict[str, Any]:
     """Forecasts and plans made so far, shared by every session (they take seconds to a minute to make)."""
     return {}
+
+
+def _keep(key: str, value: Any) -> None:
+    results = _results()
+    results[key] = value
+    while len(results) > MAX_RESULTS:
+        results.pop(next(iter(results)), None)
 
 
 def cached_forecast(ctx: Context) -> ForecastResult | None:
@@ -318,7 +329,7 @@ def forecast(ctx: Context) -> ForecastResult:
         with guard():
             made = pipeline.forecast_week(ctx.history, ctx.config, ctx.week_start, progress=report)
         status.update(label=f"Forecast of {ctx.week} ready", state="complete", expanded=False)
-    _results()[f"forecast:{ctx.key}"] = made
+    _keep(f"forecast:{ctx.key}", made)
     return made
 
 
@@ -344,7 +355,7 @@ def solve(ctx: Context, value: Modifiers, on_stage: Callable[[str, str], None]) 
     """Plan the week (schedule included) and cache it; ``on_stage`` reports each stage."""
     made = pipeline.plan_week(ctx.history, ctx.config, ctx.week_start, agents=agents(ctx.config_text),
                               modifiers=value, forecast_result=forecast(ctx), progress=on_stage)
-    _results()[f"plan:{plan_key(ctx, value)}"] = made
+    _keep(f"plan:{plan_key(ctx, value)}", made)
     return made
 
 
