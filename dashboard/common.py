@@ -84,13 +84,10 @@ def guard() -> Iterator[None]:
     """Show a failure as ``st.error`` with the library's message and stop the page (never a traceback)."""
     try:
         yield
-    except WfmError as exc:
+    except (WfmError, ValueError) as exc:  # the Erlang functions refuse bad numbers with ValueError
         st.error(str(exc))
         st.stop()
-    except ValueError as exc:  # the Erlang functions refuse bad numbers with ValueError
-        st.error(str(exc))
-        st.stop()
-    except Exception as exc:  # noqa: BLE001 - a page shows every failure, it never crashes
+    except Exception as exc:  # a page shows every failure, it never crashes; the log keeps the traceback
         log.exception("dashboard page failed")
         st.error(f"Unexpected error ({type(exc).__name__}): {exc}")
         st.stop()
@@ -336,7 +333,10 @@ def forecast(ctx: Context) -> ForecastResult:
 @st.cache_data(show_spinner=False, max_entries=64)
 def staff(forecast_key: str, config_text: str, modifiers_json: str, _forecast_frame: pd.DataFrame,
           ) -> tuple[Config, pd.DataFrame]:
-    """Requirements of the week under what-if modifiers (``wfm.pipeline.staff_week``)."""
+    """Requirements of the week under what-if modifiers (``wfm.pipeline.staff_week``).
+
+    ``forecast_key`` stands for the forecast frame in the cache key (the frame itself is not hashed).
+    """
     config = parse_config_text(config_text, "config")
     return pipeline.staff_week(_forecast_frame, config, Modifiers.from_dict(json.loads(modifiers_json)))
 

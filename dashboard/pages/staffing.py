@@ -11,6 +11,7 @@ import streamlit as st
 from dashboard import charts, common
 from dashboard.widgets import kept
 from wfm import scenarios
+from wfm.config import Config
 from wfm.staffing import queue_metrics, required_agents, scheduled_agents
 from wfm.whatif import Modifiers
 
@@ -18,6 +19,7 @@ from wfm.whatif import Modifiers
 @st.cache_data(show_spinner=False, max_entries=64)
 def _figures(forecast_key: str, config_text: str, modifiers_json: str, _forecast_frame: pd.DataFrame,
              ) -> scenarios.ScenarioFigures:
+    """Headline figures of the what-if (``wfm.scenarios.evaluate``); ``forecast_key`` stands for the frame."""
     config = common.parse_config_text(config_text, "config")
     return scenarios.evaluate(_forecast_frame, config, Modifiers.from_dict(json.loads(modifiers_json)))
 
@@ -108,7 +110,7 @@ def channel_table(required: pd.DataFrame, hours: float) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def interval_curve(part: pd.DataFrame, config, channel: str, zone: str) -> None:
+def interval_curve(part: pd.DataFrame, config: Config, channel: str, zone: str) -> None:
     """Service level against agents for one chosen interval of a queue channel."""
     rules = config.channels[channel]
     if not rules.is_queue:
