@@ -17,8 +17,9 @@ Agents file (CSV or Parquet), one row per agent::
 
 Assignment is a greedy pass in start order over the solved shifts: each shift goes to the eligible agent
 (same group, available, at least 11 hours since their last shift, at most 6 consecutive working days, one
-shift a day, within max hours) who is furthest below their minimum hours, then who has worked fewer
-weekend shifts, then whose preferred start is nearest. Shifts no agent can take are reported, not dropped.
+shift a day, within max hours) who has worked fewer weekend shifts (for a weekend shift), then who is
+furthest below their minimum hours, then whose preferred start is nearest, then who has worked least.
+Shifts no agent can take are reported, not dropped; agents left below their minimum hours are counted.
 """
 
 from __future__ import annotations
@@ -247,8 +248,8 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
                 continue
             deficit = max(agent.min_minutes - agent.worked_minutes, 0.0)
             preference = abs(clock_start - agent.preferred) if agent.preferred is not None else 0
-            continuity = agent.last_end if generated else 0.0
-            key = (deficit, -(agent.weekend_shifts if weekend else 0), -preference, continuity)
+            balance = agent.last_end if generated else -agent.worked_minutes
+            key = (-(agent.weekend_shifts if weekend else 0), deficit, -preference, balance)
             if best is None or key > best_key:
                 best, best_key = agent, key
         if best is None and generated:

@@ -18,7 +18,7 @@ from scheduling.model import CoverModel, ModelKind
 from wfm.errors import InfeasibleError, SolverError
 
 #: Default solver per model kind, chosen by bench/schedule.py on a 2-core machine (see the module docs).
-DEFAULT_BACKEND: dict[ModelKind, Backend] = {"shifts": "highs", "breaks": "highs", "tours": "highs"}
+DEFAULT_BACKEND: dict[ModelKind, Backend] = {"shifts": "cbc", "breaks": "cbc", "tours": "cbc"}
 #: Models with more integer variables than this are solved by fix-and-optimise over day windows.
 DIRECT_MIP_LIMIT = 4000
 #: Relative gap each day window is solved to.
