@@ -53,6 +53,60 @@ def rounded_start(model: CoverModel) -> dict[Any, float]:
     return start
 
 
+def _repair(model: CoverModel, start: dict[Any, float]) -> None:
+    """Add shifts (of templates without tours) where the rounded start leaves intervals short, most short
+    intervals covered per cost first, each with its breaks where they leave nothing short."""
+    n = model.n_slots
+    windows = {(k.template, w.key): w for k in model.kinds for w in k.breaks}
+    deficit = {group: np.array(required, dtype=float) for group, required in model.required.items()}
+    for s, k, x in model.shifts:
+        if start[x]:
+            span = np.arange(s.slot, s.slot + model.kinds[k].length_slots) % n
+            deficit[model.group_of_template[s.template]][span] -= start[x]
+    for (t, key, slot), pool in model.breaks.items():
+        for offset, w in pool:
+            if start[w]:
+                taken = np.arange(slot + offset, slot + offset + windows[(t, key)].length_slots) % n
+                deficit[model.group_of_template[t]][taken] += start[w]
+    toured = {t for t, _, _ in model.tours}
+    covering: dict[tuple[str, int], list[tuple[Any, int, Any, np.ndarray]]] = defaultdict(list)
+    for s, k, x in model.shifts:
+        if s.template not in toured:
+            span = np.arange(s.slot, s.slot + model.kinds[k].length_slots) % n
+            for slot in span:
+                covering[(model.group_of_template[s.template], int(slot))].append((s, k, x, span))
+    for group, short in deficit.items():
+        hopeless = np.zeros(n, dtype=bool)
+        while True:
+            open_slots = np.flatnonzero((short > 0) & ~hopeless)
+            if not open_slots.size:
+                break
+            first = int(open_slots[0])
+            best, best_score, best_breaks = None, 0.0, []
+            for s, k, x, span in covering[(group, first)]:
+                kind = model.kinds[k]
+                placed, gain = [], float((short[span] > 0).sum())
+                for window in kind.breaks:
+                    losses = [(float((short[np.arange(s.slot + o, s.slot + o + window.length_slots) % n] > 0).sum()), o)
+                              for o in window.offsets]
+                    loss, offset = min(losses)
+                    gain -= loss
+                    placed.append((window, offset))
+                score = gain / max(kind.cost, 1e-9)
+                if gain > 0 and score > best_score:
+                    best, best_score, best_breaks = (s, k, x, span), score, placed
+            if best is None:
+                hopeless[first] = True
+                continue
+            s, k, x, span = best
+            start[x] += 1
+            short[span] -= 1
+            for window, offset in best_breaks:
+                w = next(var for o, var in model.breaks[(s.template, window.key, s.slot)] if o == offset)
+                start[w] += 1
+                short[np.arange(s.slot + offset, s.slot + offset + window.length_slots) % n] += 1
+
+
 def _place_breaks(model: CoverModel, start: dict[Any, float]) -> None:
     """Apportion each start's breaks among its break positions as the LP did, then set the slacks."""
     value = model.lp.value
@@ -64,6 +118,7 @@ def _place_breaks(model: CoverModel, start: dict[Any, float]) -> None:
                         if any(w.key == key for w in model.kinds[k].breaks)))
         counts = _apportion(np.array([value(w) for _, w in pool]), total)
         start.update(zip((w for _, w in pool), counts.astype(float), strict=True))
+    _repair(model, start)
     for terms, under, over, required in model.cover_rows:
         covered = sum(coefficient * start[var] for var, coefficient in terms.items())
         start[under] = max(required - covered, 0.0)

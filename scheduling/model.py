@@ -46,7 +46,6 @@ class CoverModel:
     shifts: list[tuple[Start, int, Any]] = field(default_factory=list)
     breaks: dict[tuple[int, str, int], list[tuple[int, Any]]] = field(default_factory=dict)
     tours: list[tuple[int, tuple[bool, ...], Any]] = field(default_factory=list)
-    under: dict[str, list[Any]] = field(default_factory=dict)
     cover_rows: list[tuple[dict[Any, float], Any, Any, float]] = field(default_factory=list)
     day_shifts: dict[tuple[int, int], list[Any]] = field(default_factory=dict)
     weekdays: tuple[int, ...] = ()
@@ -139,7 +138,6 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray]) -> Cove
         model.day_shifts.update({key: list(terms) for key, terms in per_day.items()})
         _add_tours(config, grid, model, group, per_day)
         _add_counts(config, grid, lp, group, per_day)
-        model.under[group] = []
         names: set[str] = set()
         for slot in range(n):
             name = f"{group}_{_slot_name(grid, slot)}"
@@ -147,7 +145,6 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray]) -> Cove
             names.add(name)
             under = lp.continuous(f"under_{group}_{slot}", upper=float(required[slot]))
             over = lp.continuous(f"over_{group}_{slot}")
-            model.under[group].append(under)
             terms = dict(on_duty[slot])
             for w, coefficient in on_break[slot].items():
                 terms[w] = terms.get(w, 0.0) - coefficient

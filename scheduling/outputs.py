@@ -126,5 +126,9 @@ def write_schedule(result: ScheduleResult, out_dir: str | Path) -> dict[str, Pat
     paths = {name: write_frame(getattr(result, name), out / f"{name}.csv")
              for name in ("roster", "breaks", "coverage", "unmet", "unassigned")}
     text = json.dumps(result.summary.to_dict(), indent=2) + "\n"
-    paths["summary"] = atomic_write(out / "summary.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def write_json(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    paths["summary"] = atomic_write(out / "summary.json", write_json)
     return paths

@@ -20,6 +20,8 @@ Assignment is a greedy pass in start order over the solved shifts: each shift go
 shift a day, within max hours) who has worked fewer weekend shifts (for a weekend shift), then who is
 furthest below their minimum hours, then whose preferred start is nearest, then who has worked least.
 Shifts no agent can take are reported, not dropped; agents left below their minimum hours are counted.
+Named agents keep their own days (the solved days-off patterns only size the shifts per day); without an
+agents file each solved tour becomes one generated agent working its pattern.
 """
 
 from __future__ import annotations
@@ -218,6 +220,17 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         by_group.setdefault(group, []).append(agent)
         return agent
 
+    if generated:
+        # Enough agents for the busiest day and for every shift at 5 days a week, so that days off rotate
+        # instead of everyone starting on the first day and new agents being hired for the weekend.
+        toured = {template for _, template, _, _ in tours}
+        free = [s for s in shifts if s.template not in toured]
+        for group in sorted({s.group for s in free}):
+            mine = [s for s in free if s.group == group]
+            busiest = max(sum(1 for s in mine if s.day == day) for day in range(grid.n_days))
+            for _ in range(max(busiest, math.ceil(len(mine) / (GENERATED_DAYS_PER_WEEK * weeks)))):
+                new_agent(group)
+
     assigned: list[tuple[_Agent, ShiftInstance]] = []
     unassigned: list[ShiftInstance] = []
     step = grid.interval_minutes
@@ -248,8 +261,10 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
                 continue
             deficit = max(agent.min_minutes - agent.worked_minutes, 0.0)
             preference = abs(clock_start - agent.preferred) if agent.preferred is not None else 0
-            balance = agent.last_end if generated else -agent.worked_minutes
-            key = (-(agent.weekend_shifts if weekend else 0), deficit, -preference, balance)
+            if generated:  # rotate days off: fewest days worked this week first, then the latest finisher
+                key = (-agent.days_per_week.get(week, 0), agent.last_end)
+            else:
+                key = (-(agent.weekend_shifts if weekend else 0), deficit, -preference, -agent.worked_minutes)
             if best is None or key > best_key:
                 best, best_key = agent, key
         if best is None and generated:
