@@ -73,6 +73,7 @@ def agents_frame(count: int, seed: int = 11) -> pd.DataFrame:
 def emit(figure: str, result, extra: dict | None = None) -> None:
     s = result.summary
     line = {"figure": figure, "status": s.status, "objective": round(s.objective, 2), "bound": round(s.bound, 2),
+            "lp_bound": round(s.lp_bound, 2),
             "gap": round(s.gap, 5), "seconds": round(s.seconds, 2), "solver": s.solver, "model": s.model,
             "integer_variables": s.integer_variables, "constraints": s.constraints,
             "required_agent_hours": s.required_agent_hours, "paid_hours": s.paid_hours,

@@ -32,6 +32,7 @@ class SolveReport:
     status: SolveStatus
     objective: float
     bound: float
+    lp_bound: float
     gap: float
     seconds: float
     solver: Backend
@@ -89,7 +90,7 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
                         target=lp_bound / (1 - gap) if gap < 1 else math.inf)
         objective = lp.objective_value()
         status: SolveStatus = "optimal" if _gap(objective, lp_bound) <= gap else "feasible"
-        return SolveReport(status=status, objective=objective, bound=min(lp_bound, objective),
+        return SolveReport(status=status, objective=objective, bound=min(lp_bound, objective), lp_bound=lp_bound,
                            gap=_gap(objective, lp_bound), seconds=time.perf_counter() - started, solver=backend,
                            model=model.kind, integer_variables=lp.integer_count, constraints=lp.row_count)
     outcome = lp.solve(backend, time_limit_seconds=remaining, gap=gap, warm_start=start_ok)
@@ -103,6 +104,6 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
                           objective=start_objective)
     bound = max((b for b in (lp_bound, outcome.dual_bound) if not math.isnan(b)), default=math.nan)
     bound = min(bound, outcome.objective)
-    return SolveReport(status=outcome.status, objective=outcome.objective, bound=bound,
+    return SolveReport(status=outcome.status, objective=outcome.objective, bound=bound, lp_bound=lp_bound,
                        gap=_gap(outcome.objective, bound), seconds=time.perf_counter() - started, solver=backend,
                        model=model.kind, integer_variables=lp.integer_count, constraints=lp.row_count)
