@@ -29,8 +29,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -66,24 +67,39 @@ class ShiftInstance:
     breaks: tuple[tuple[str, int, int], ...]  # (break rule, start interval, length in intervals)
 
 
-@dataclass
-class _Agent:
-    agent_id: str
-    group: str
-    max_minutes: float = math.inf
-    min_minutes: float = 0.0
-    days: tuple[bool, ...] = (True,) * 7
-    window: tuple[int, int] = (0, 48 * 60)
-    preferred: int | None = None
-    pattern: tuple[bool, ...] | None = None
-    template: int | None = None
-    max_days_per_week: int = 7
-    worked_minutes: float = 0.0
-    last_end: float = -math.inf
-    last_day: int = -10
-    streak: int = 0
-    weekend_shifts: int = 0
-    days_per_week: dict[int, int] = field(default_factory=dict)
+class _Pool:
+    """The agents of one group as arrays (one row per agent), with what they have worked so far."""
+
+    def __init__(self, size: int, n_weeks: int) -> None:
+        self.ids = [""] * size
+        self.active = np.zeros(size, dtype=bool)
+        self.min_minutes = np.zeros(size)
+        self.max_minutes = np.full(size, np.inf)
+        self.days = np.ones((size, 7), dtype=bool)
+        self.window_from = np.zeros(size)
+        self.window_to = np.full(size, 48 * 60.0)
+        self.preferred = np.full(size, np.nan)
+        self.template = np.full(size, -1)
+        self.max_days_per_week = np.full(size, 7)
+        self.worked_minutes = np.zeros(size)
+        self.last_end = np.full(size, -np.inf)
+        self.last_day = np.full(size, -10)
+        self.streak = np.zeros(size, dtype=np.int64)
+        self.weekend_shifts = np.zeros(size, dtype=np.int64)
+        self.days_per_week = np.zeros((size, max(n_weeks, 1)), dtype=np.int64)
+        self.used = 0
+
+    def add(self, **fields: object) -> int:
+        """Activate the next free row with the given fields; returns its index."""
+        row = self.used
+        self.used += 1
+        self.active[row] = True
+        for name, value in fields.items():
+            if name == "ids":
+                self.ids[row] = str(value)
+            else:
+                getattr(self, name)[row] = value
+        return row
 
 
 def _clock_minutes(text: str, source: str, where: str, column: str) -> int:
@@ -170,19 +186,23 @@ def validate_agents(frame: pd.DataFrame, config: Config, *, source: str, rows: R
     return out.astype({"min_hours": "float64", "max_hours": "float64"})
 
 
-def _named_agents(agents: pd.DataFrame, weeks: float) -> list[_Agent]:
-    out = []
-    for row in agents.itertuples(index=False):
-        start = _clock_minutes(row.available_from, "agents", "", "available_from")
-        end = _clock_minutes(row.available_to, "agents", "", "available_to")
-        end = end + 24 * 60 if end <= start else end
-        preferred = _clock_minutes(row.preferred_start, "agents", "", "preferred_start") if row.preferred_start \
-            else None
-        out.append(_Agent(agent_id=str(row.agent_id), group=str(row.group), min_minutes=row.min_hours * 60 * weeks,
-                          max_minutes=row.max_hours * 60 * weeks,
-                          days=tuple(d in str(row.days).split() for d in DAY_NAMES), window=(start, end),
-                          preferred=preferred))
-    return out
+def _add_named(pool: _Pool, row: Any, weeks: float) -> None:
+    start = _clock_minutes(row.available_from, "agents", "", "available_from")
+    end = _clock_minutes(row.available_to, "agents", "", "available_to")
+    pool.add(ids=row.agent_id, min_minutes=row.min_hours * 60 * weeks, max_minutes=row.max_hours * 60 * weeks,
+             days=[d in str(row.days).split() for d in DAY_NAMES], window_from=start,
+             window_to=end + 24 * 60 if end <= start else end,
+             preferred=_clock_minutes(row.preferred_start, "agents", "", "preferred_start") if row.preferred_start
+             else np.nan)
+
+
+def _pick(pool: _Pool, eligible: np.ndarray, keys: list[tuple[np.ndarray, bool]]) -> int:
+    """The first eligible row, after narrowing to the best value of each key in turn (True: largest)."""
+    mask = eligible.copy()
+    for values, largest in keys:
+        best = values[mask].max() if largest else values[mask].min()
+        mask &= values == best
+    return int(np.flatnonzero(mask)[0])
 
 
 def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | None,
@@ -207,83 +227,74 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     minimum contract hours.
     """
     weeks = grid.n_days / 7
-    pool = _named_agents(agents, weeks) if agents is not None else [
-        _Agent(agent_id="", group=group, pattern=pattern, template=template)
-        for group, template, pattern, count in tours for _ in range(count)]
-    by_group: dict[str, list[_Agent]] = {}
-    for agent in pool:
-        by_group.setdefault(agent.group, []).append(agent)
+    n_weeks = math.ceil(grid.n_days / 7)
     generated = agents is None
-
-    def new_agent(group: str) -> _Agent:
-        agent = _Agent(agent_id="", group=group, max_days_per_week=GENERATED_DAYS_PER_WEEK)
-        by_group.setdefault(group, []).append(agent)
-        return agent
-
-    if generated:
+    toured = {template for _, template, _, _ in tours}
+    pools: dict[str, _Pool] = {}
+    for group in sorted({s.group for s in shifts}):
+        mine = [s for s in shifts if s.group == group]
+        if not generated:
+            named = agents[agents["group"] == group]
+            pools[group] = pool = _Pool(len(named), n_weeks)
+            for row in named.itertuples(index=False):
+                _add_named(pool, row, weeks)
+            continue
+        patterns = [(template, pattern, count) for g, template, pattern, count in tours if g == group]
+        pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), n_weeks)
+        for template, pattern, count in patterns:
+            for _ in range(count):
+                pool.add(days=pattern, template=template)
         # Enough agents for the busiest day and for every shift at 5 days a week, so that days off rotate
         # instead of everyone starting on the first day and new agents being hired for the weekend.
-        toured = {template for _, template, _, _ in tours}
-        free = [s for s in shifts if s.template not in toured]
-        for group in sorted({s.group for s in free}):
-            mine = [s for s in free if s.group == group]
-            busiest = max(sum(1 for s in mine if s.day == day) for day in range(grid.n_days))
-            for _ in range(max(busiest, math.ceil(len(mine) / (GENERATED_DAYS_PER_WEEK * weeks)))):
-                new_agent(group)
+        free = [s for s in mine if s.template not in toured]
+        if free:
+            busiest = max(sum(1 for s in free if s.day == day) for day in range(grid.n_days))
+            for _ in range(max(busiest, math.ceil(len(free) / (GENERATED_DAYS_PER_WEEK * weeks)))):
+                pool.add(max_days_per_week=GENERATED_DAYS_PER_WEEK)
 
-    assigned: list[tuple[_Agent, ShiftInstance]] = []
+    assigned: list[tuple[_Pool, int, ShiftInstance]] = []
     unassigned: list[ShiftInstance] = []
     step = grid.interval_minutes
+    midnights = [grid.slot_of(grid.local(date, dt.time(0))) * step for date in grid.dates]
     for shift in sorted(shifts, key=lambda s: (s.start_slot, s.group, s.length_slots)):
+        pool = pools[shift.group]
         begin = shift.start_slot * step
-        date = grid.dates[shift.day]
-        weekday = date.weekday()
-        midnight = grid.slot_of(grid.local(date, dt.time(0))) * step
-        clock_start = begin - midnight
+        weekday = grid.dates[shift.day].weekday()
+        clock_start = begin - midnights[shift.day]
         clock_end = clock_start + shift.length_slots * step
         week = shift.day // 7
-        weekend = weekday >= 5
         paid_minutes = shift.paid_hours * 60
-        best: _Agent | None = None
-        best_key: tuple[float, ...] = ()
-        for agent in by_group.get(shift.group, ()):
-            if agent.last_day == shift.day or begin - agent.last_end < MIN_REST_HOURS * 60:
-                continue
-            if agent.last_day == shift.day - 1 and agent.streak >= MAX_CONSECUTIVE_DAYS:
-                continue
-            if agent.worked_minutes + paid_minutes > agent.max_minutes + 1e-6:
-                continue
-            if agent.pattern is not None and (agent.template != shift.template or not agent.pattern[weekday]):
-                continue
-            if not agent.days[weekday] or clock_start < agent.window[0] or clock_end > agent.window[1]:
-                continue
-            if agent.days_per_week.get(week, 0) >= agent.max_days_per_week:
-                continue
-            deficit = max(agent.min_minutes - agent.worked_minutes, 0.0)
-            preference = abs(clock_start - agent.preferred) if agent.preferred is not None else 0
-            if generated:  # rotate days off: fewest days worked this week first, then the latest finisher
-                key = (-agent.days_per_week.get(week, 0), agent.last_end)
-            else:
-                key = (-(agent.weekend_shifts if weekend else 0), deficit, -preference, -agent.worked_minutes)
-            if best is None or key > best_key:
-                best, best_key = agent, key
-        if best is None and generated:
-            best = new_agent(shift.group)
-        if best is None:
+        eligible = (pool.active & (pool.last_day != shift.day) & (begin - pool.last_end >= MIN_REST_HOURS * 60)
+                    & ~((pool.last_day == shift.day - 1) & (pool.streak >= MAX_CONSECUTIVE_DAYS))
+                    & (pool.worked_minutes + paid_minutes <= pool.max_minutes + 1e-6) & pool.days[:, weekday]
+                    & ((pool.template == -1) | (pool.template == shift.template))
+                    & (clock_start >= pool.window_from) & (clock_end <= pool.window_to)
+                    & (pool.days_per_week[:, week] < pool.max_days_per_week))
+        if eligible.any() and generated:  # rotate days off: fewest days this week, then the latest finisher
+            row = _pick(pool, eligible, [(pool.days_per_week[:, week], False), (pool.last_end, True)])
+        elif eligible.any():
+            keys = [(pool.weekend_shifts, False)] if weekday >= 5 else []
+            keys += [(np.maximum(pool.min_minutes - pool.worked_minutes, 0), True),
+                     (np.nan_to_num(np.abs(clock_start - pool.preferred)), False), (pool.worked_minutes, False)]
+            row = _pick(pool, eligible, keys)
+        elif generated:
+            row = pool.add(max_days_per_week=GENERATED_DAYS_PER_WEEK)
+        else:
             unassigned.append(shift)
             continue
-        best.streak = best.streak + 1 if best.last_day == shift.day - 1 else 1
-        best.last_day = shift.day
-        best.last_end = begin + shift.length_slots * step
-        best.worked_minutes += paid_minutes
-        best.weekend_shifts += weekend
-        best.days_per_week[week] = best.days_per_week.get(week, 0) + 1
-        assigned.append((best, shift))
-    if generated:
-        working = {id(agent) for agent, _ in assigned}
-        for group in sorted(by_group):
-            numbered = [a for a in by_group[group] if id(a) in working]
-            for number, agent in enumerate(numbered, start=1):
-                agent.agent_id = f"{group}-{number:04d}"
-    below = [a.agent_id for g in sorted(by_group) for a in by_group[g] if a.worked_minutes < a.min_minutes - 1e-6]
-    return [(agent.agent_id, shift) for agent, shift in assigned], unassigned, below
+        pool.streak[row] = pool.streak[row] + 1 if pool.last_day[row] == shift.day - 1 else 1
+        pool.last_day[row] = shift.day
+        pool.last_end[row] = begin + shift.length_slots * step
+        pool.worked_minutes[row] += paid_minutes
+        pool.weekend_shifts[row] += weekday >= 5
+        pool.days_per_week[row, week] += 1
+        assigned.append((pool, row, shift))
+    below = []
+    for group, pool in pools.items():
+        if generated:
+            working = sorted({row for p, row, _ in assigned if p is pool})
+            for number, row in enumerate(working, start=1):
+                pool.ids[row] = f"{group}-{number:04d}"
+        short = pool.active & (pool.worked_minutes < pool.min_minutes - 1e-6)
+        below += [pool.ids[row] for row in np.flatnonzero(short)]
+    return [(pool.ids[row], shift) for pool, row, shift in assigned], unassigned, below
