@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -33,26 +33,30 @@ def _apportion(values: np.ndarray, total: int) -> np.ndarray:
     return whole
 
 
-def rounded_start(model: CoverModel) -> dict[Any, float]:
-    """An integer solution rounded from the LP relaxation's values (call after solving the relaxation).
+def rounded_start(model: CoverModel, relaxed: Mapping[Any, float], *, down: bool = False, repair: bool = True,
+                  ) -> dict[Any, float]:
+    """An integer solution rounded from the LP relaxation's values ``relaxed``.
 
     Tours are rounded to the nearest whole agent and each day's shifts apportioned to the agents working;
-    without tours each day's shifts are rounded up in total and apportioned among starts and lengths. Break
-    counts are apportioned to their shifts. The slacks then follow from the coverage.
+    without tours each day's shifts are rounded up in total and apportioned among starts and lengths, then
+    shifts are added (``repair``) where intervals are left short, within the upper limits (caps, named
+    agents). Break counts are apportioned to their shifts; the slacks follow from the coverage. With
+    ``down``, everything is rounded down, which keeps every upper limit the LP met.
     """
-    value = model.lp.value
+    value = relaxed.__getitem__
     start: dict[Any, float] = {}
     for _, _, y in model.tours:
-        start[y] = float(round(value(y)))
+        start[y] = float(np.floor(value(y) + 1e-6) if down else round(value(y)))
     tour_templates = {t for t, _, _ in model.tours}
     for (t, day), xs in model.day_shifts.items():
         lp_values = np.array([value(x) for x in xs])
         if t in tour_templates:
             total = int(sum(start[y] for tt, pattern, y in model.tours if tt == t and pattern[model.weekdays[day]]))
         else:
-            total = int(np.ceil(lp_values.sum() - 1e-6))
-        start.update(zip(xs, _apportion(lp_values, total).astype(float), strict=True))
-    _place_breaks(model, start)
+            total = int(np.floor(lp_values.sum() + 1e-6) if down else np.ceil(lp_values.sum() - 1e-6))
+        whole = np.floor(lp_values + 1e-6) if down else _apportion(lp_values, total)
+        start.update(zip(xs, whole.astype(float), strict=True))
+    _place_breaks(model, relaxed, start, repair=repair)
     return start
 
 
@@ -71,6 +75,11 @@ def _repair(model: CoverModel, start: dict[Any, float]) -> None:
             if start[w]:
                 taken = np.arange(slot + offset, slot + offset + windows[(t, key)].length_slots) % n
                 deficit[model.group_of_template[t]][taken] += start[w]
+    room = [cap - sum(c * start[v] for v, c in terms.items()) for terms, cap in model.limits]
+    limits_of: dict[Any, list[tuple[int, float]]] = defaultdict(list)
+    for index, (terms, _) in enumerate(model.limits):
+        for v, coefficient in terms.items():
+            limits_of[v].append((index, coefficient))
     toured = {t for t, _, _ in model.tours}
     covering: dict[tuple[str, int], list[tuple[Any, int, Any, np.ndarray]]] = defaultdict(list)
     for s, k, x in model.shifts:
@@ -87,6 +96,9 @@ def _repair(model: CoverModel, start: dict[Any, float]) -> None:
             first = int(open_slots[0])
             best, best_score, best_breaks = None, 0.0, []
             for s, k, x, span in covering[(group, first)]:
+                upper = model.lp.upper(x)
+                if (upper is not None and start[x] >= upper) or any(c > room[i] + 1e-9 for i, c in limits_of[x]):
+                    continue
                 kind = model.kinds[k]
                 placed, gain = [], float((short[span] > 0).sum())
                 for window in kind.breaks:
@@ -103,6 +115,8 @@ def _repair(model: CoverModel, start: dict[Any, float]) -> None:
                 continue
             s, k, x, span = best
             start[x] += 1
+            for index, coefficient in limits_of[x]:
+                room[index] -= coefficient
             short[span] -= 1
             for window, offset in best_breaks:
                 w = next(var for o, var in model.breaks[(s.template, window.key, s.slot)] if o == offset)
@@ -110,9 +124,11 @@ def _repair(model: CoverModel, start: dict[Any, float]) -> None:
                 short[np.arange(s.slot + offset, s.slot + offset + window.length_slots) % n] += 1
 
 
-def _place_breaks(model: CoverModel, start: dict[Any, float]) -> None:
-    """Apportion each start's breaks among its break positions as the LP did, then set the slacks."""
-    value = model.lp.value
+def _place_breaks(model: CoverModel, relaxed: Mapping[Any, float], start: dict[Any, float], *, repair: bool,
+                  ) -> None:
+    """Apportion each start's breaks among its break positions as the LP did, repair (add shifts where
+    short) if asked, then set the slacks."""
+    value = relaxed.__getitem__
     x_by_start: dict[tuple[int, int], list[tuple[int, Any]]] = defaultdict(list)
     for s, k, x in model.shifts:
         x_by_start[(s.template, s.slot)].append((k, x))
@@ -121,7 +137,8 @@ def _place_breaks(model: CoverModel, start: dict[Any, float]) -> None:
                         if any(w.key == key for w in model.kinds[k].breaks)))
         counts = _apportion(np.array([value(w) for _, w in pool]), total)
         start.update(zip((w for _, w in pool), counts.astype(float), strict=True))
-    _repair(model, start)
+    if repair:
+        _repair(model, start)
     for terms, under, over, required in model.cover_rows:
         covered = sum(coefficient * start[var] for var, coefficient in terms.items())
         start[under] = max(required - covered, 0.0)

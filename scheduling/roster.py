@@ -31,7 +31,6 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -186,14 +185,40 @@ def validate_agents(frame: pd.DataFrame, config: Config, *, source: str, rows: R
     return out.astype({"min_hours": "float64", "max_hours": "float64"})
 
 
-def _add_named(pool: _Pool, row: Any, weeks: float) -> None:
-    start = _clock_minutes(row.available_from, "agents", "", "available_from")
-    end = _clock_minutes(row.available_to, "agents", "", "available_to")
-    pool.add(ids=row.agent_id, min_minutes=row.min_hours * 60 * weeks, max_minutes=row.max_hours * 60 * weeks,
-             days=[d in str(row.days).split() for d in DAY_NAMES], window_from=start,
-             window_to=end + 24 * 60 if end <= start else end,
-             preferred=_clock_minutes(row.preferred_start, "agents", "", "preferred_start") if row.preferred_start
-             else np.nan)
+@dataclass(frozen=True)
+class Availability:
+    """A group's named agents as arrays: the weekdays they may start (n x 7), their daily window in minutes
+    from midnight (``window_to`` past 1440 runs into the next day), contract hours per week and the
+    preferred start (NaN for none)."""
+
+    ids: tuple[str, ...]
+    days: np.ndarray
+    window_from: np.ndarray
+    window_to: np.ndarray
+    min_hours: np.ndarray
+    max_hours: np.ndarray
+    preferred: np.ndarray
+
+    def can_work(self, weekday: int, clock_start: float, clock_end: float, paid_hours: float) -> np.ndarray:
+        """Which agents could take a shift starting on ``weekday`` at ``clock_start`` minutes past midnight."""
+        return (self.days[:, weekday] & (self.window_from <= clock_start) & (clock_end <= self.window_to)
+                & (self.max_hours >= paid_hours))
+
+
+def availability(agents: pd.DataFrame) -> dict[str, Availability]:
+    """Named agents (from :func:`read_agents`) by group, as arrays."""
+    out = {}
+    for group, rows in agents.groupby("group", sort=True):
+        start = np.array([_clock_minutes(v, "agents", "", "available_from") for v in rows["available_from"]])
+        end = np.array([_clock_minutes(v, "agents", "", "available_to") for v in rows["available_to"]])
+        out[str(group)] = Availability(
+            ids=tuple(map(str, rows["agent_id"])),
+            days=np.array([[d in str(days).split() for d in DAY_NAMES] for days in rows["days"]], dtype=bool),
+            window_from=start.astype(float), window_to=np.where(end <= start, end + 24 * 60, end).astype(float),
+            min_hours=rows["min_hours"].to_numpy(dtype=float), max_hours=rows["max_hours"].to_numpy(dtype=float),
+            preferred=np.array([_clock_minutes(v, "agents", "", "preferred_start") if v else np.nan
+                                for v in rows["preferred_start"]], dtype=float))
+    return out
 
 
 def _pick(pool: _Pool, eligible: np.ndarray, keys: list[tuple[np.ndarray, bool]]) -> int:
@@ -230,14 +255,18 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     n_weeks = math.ceil(grid.n_days / 7)
     generated = agents is None
     toured = {template for _, template, _, _ in tours}
+    team = availability(agents) if agents is not None else {}
     pools: dict[str, _Pool] = {}
     for group in sorted({s.group for s in shifts}):
         mine = [s for s in shifts if s.group == group]
         if not generated:
-            named = agents[agents["group"] == group]
-            pools[group] = pool = _Pool(len(named), n_weeks)
-            for row in named.itertuples(index=False):
-                _add_named(pool, row, weeks)
+            named = team.get(group)
+            pools[group] = pool = _Pool(len(named.ids) if named else 0, n_weeks)
+            for row in range(len(named.ids) if named else 0):
+                pool.add(ids=named.ids[row], min_minutes=named.min_hours[row] * 60 * weeks,
+                         max_minutes=named.max_hours[row] * 60 * weeks, days=named.days[row],
+                         window_from=named.window_from[row], window_to=named.window_to[row],
+                         preferred=named.preferred[row])
             continue
         patterns = [(template, pattern, count) for g, template, pattern, count in tours if g == group]
         pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), n_weeks)

@@ -11,6 +11,7 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 from scheduling.improve import improve_by_days, rounded_start
 from scheduling.lp import Backend, SolveStatus, available_backends
@@ -79,9 +80,15 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
         raise InfeasibleError("shifts.min_count / shifts.max_count and groups.headcount_cap / budget_cap "
                               "contradict each other: no schedule meets them all; relax one of them")
     lp_bound = relaxed.objective if relaxed.status == "optimal" else math.nan
-    start = rounded_start(model) if relaxed.status == "optimal" else {}
-    lp.set_values(start)
-    start_ok = bool(start) and lp.values_feasible()
+    start: dict[Any, float] = {}
+    start_ok = False
+    solution = {v: lp.value(v) for v in lp.variables()}
+    for down, repair in ((False, True), (True, True), (True, False)) if relaxed.status == "optimal" else ():
+        start = rounded_start(model, solution, down=down, repair=repair)
+        lp.set_values(start)
+        start_ok = lp.values_feasible()
+        if start_ok:
+            break
     start_objective = lp.objective_value() if start_ok else math.inf
     say(f"LP bound {lp_bound:.2f}; rounded start {start_objective:.2f}")
     remaining = max(time_limit_seconds - (time.perf_counter() - started), 1.0)
