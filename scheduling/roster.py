@@ -15,9 +15,10 @@ Agents file (CSV or Parquet), one row per agent::
   or earlier than ``available_from`` (``02:00``) for windows running past midnight; empty means any time;
 - ``preferred_start`` (optional): ``HH:MM``, the start the agent prefers.
 
-Assignment is a greedy pass in start order over the solved shifts: each shift goes to the eligible agent
-(same group, available, at least 11 hours since their last shift, at most 6 consecutive working days, one
-shift a day, within max hours) who has worked fewer weekend shifts (for a weekend shift), then who is
+Assignment is a greedy pass over the solved shifts, scarcest first (fewest agents who could ever take
+them), then in start order: each shift goes to the eligible agent (same group, available, at least 11
+hours from their shifts the day before and the day after, at most 6 consecutive working days, one shift a
+day, within max hours) who has worked fewer weekend shifts (for a weekend shift), then who is
 furthest below their minimum hours, then whose preferred start is nearest, then who has worked least.
 Shifts no agent can take are reported, not dropped; agents left below their minimum hours are counted.
 Named agents keep their own days (the solved days-off patterns only size the shifts per day); without an
@@ -69,7 +70,7 @@ class ShiftInstance:
 class _Pool:
     """The agents of one group as arrays (one row per agent), with what they have worked so far."""
 
-    def __init__(self, size: int, n_weeks: int) -> None:
+    def __init__(self, size: int, n_days: int) -> None:
         self.ids = [""] * size
         self.active = np.zeros(size, dtype=bool)
         self.min_minutes = np.zeros(size)
@@ -81,12 +82,31 @@ class _Pool:
         self.template = np.full(size, -1)
         self.max_days_per_week = np.full(size, 7)
         self.worked_minutes = np.zeros(size)
-        self.last_end = np.full(size, -np.inf)
-        self.last_day = np.full(size, -10)
-        self.streak = np.zeros(size, dtype=np.int64)
         self.weekend_shifts = np.zeros(size, dtype=np.int64)
-        self.days_per_week = np.zeros((size, max(n_weeks, 1)), dtype=np.int64)
+        self.days_per_week = np.zeros((size, max(math.ceil(n_days / 7), 1)), dtype=np.int64)
+        # Shift start and end (minutes) per plan day, with a free day of padding at both ends.
+        self.begins = np.full((size, n_days + 2), np.nan)
+        self.ends = np.full((size, n_days + 2), np.nan)
+        self.last_end = np.full(size, -np.inf)
         self.used = 0
+
+    def eligible(self, day: int, begin: float, end: float) -> np.ndarray:
+        """Agents free that day, rested 11 hours either side, and within 6 consecutive working days."""
+        rest = MIN_REST_HOURS * 60
+        before, after = self.ends[:, day], self.begins[:, day + 2]
+        ok = (self.active & np.isnan(self.begins[:, day + 1]) & ~(before > begin - rest)
+              & ~(after < end + rest))
+        worked = ~np.isnan(self.begins)
+        run = np.ones(len(ok), dtype=np.int64)
+        for step in (-1, 1):
+            alive = np.ones(len(ok), dtype=bool)
+            for k in range(1, MAX_CONSECUTIVE_DAYS + 1):
+                column = day + 1 + step * k
+                if not 0 <= column < worked.shape[1]:
+                    break
+                alive &= worked[:, column]
+                run += alive
+        return ok & (run <= MAX_CONSECUTIVE_DAYS)
 
     def add(self, **fields: object) -> int:
         """Activate the next free row with the given fields; returns its index."""
@@ -252,7 +272,6 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     minimum contract hours.
     """
     weeks = grid.n_days / 7
-    n_weeks = math.ceil(grid.n_days / 7)
     generated = agents is None
     toured = {template for _, template, _, _ in tours}
     team = availability(agents) if agents is not None else {}
@@ -261,7 +280,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         mine = [s for s in shifts if s.group == group]
         if not generated:
             named = team.get(group)
-            pools[group] = pool = _Pool(len(named.ids) if named else 0, n_weeks)
+            pools[group] = pool = _Pool(len(named.ids) if named else 0, grid.n_days)
             for row in range(len(named.ids) if named else 0):
                 pool.add(ids=named.ids[row], min_minutes=named.min_hours[row] * 60 * weeks,
                          max_minutes=named.max_hours[row] * 60 * weeks, days=named.days[row],
@@ -269,7 +288,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
                          preferred=named.preferred[row])
             continue
         patterns = [(template, pattern, count) for g, template, pattern, count in tours if g == group]
-        pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), n_weeks)
+        pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), grid.n_days)
         for template, pattern, count in patterns:
             for _ in range(count):
                 pool.add(days=pattern, template=template)
@@ -285,19 +304,29 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     unassigned: list[ShiftInstance] = []
     step = grid.interval_minutes
     midnights = [grid.slot_of(grid.local(date, dt.time(0))) * step for date in grid.dates]
-    for shift in sorted(shifts, key=lambda s: (s.start_slot, s.group, s.length_slots)):
+
+    def scarcity(shift: ShiftInstance) -> int:
+        """How many named agents could ever take a shift: the scarcest go first."""
+        named = team.get(shift.group)
+        if generated or named is None:
+            return 0
+        clock = shift.start_slot * step - midnights[shift.day]
+        return int(named.can_work(grid.dates[shift.day].weekday(), clock, clock + shift.length_slots * step,
+                                  shift.paid_hours).sum())
+
+    order = sorted(shifts, key=lambda s: (scarcity(s), s.start_slot, s.group, s.length_slots))
+    for shift in order:
         pool = pools[shift.group]
         begin = shift.start_slot * step
+        end = begin + shift.length_slots * step
         weekday = grid.dates[shift.day].weekday()
         clock_start = begin - midnights[shift.day]
-        clock_end = clock_start + shift.length_slots * step
         week = shift.day // 7
         paid_minutes = shift.paid_hours * 60
-        eligible = (pool.active & (pool.last_day != shift.day) & (begin - pool.last_end >= MIN_REST_HOURS * 60)
-                    & ~((pool.last_day == shift.day - 1) & (pool.streak >= MAX_CONSECUTIVE_DAYS))
+        eligible = (pool.eligible(shift.day, begin, end)
                     & (pool.worked_minutes + paid_minutes <= pool.max_minutes + 1e-6) & pool.days[:, weekday]
                     & ((pool.template == -1) | (pool.template == shift.template))
-                    & (clock_start >= pool.window_from) & (clock_end <= pool.window_to)
+                    & (clock_start >= pool.window_from) & (clock_start + end - begin <= pool.window_to)
                     & (pool.days_per_week[:, week] < pool.max_days_per_week))
         if eligible.any() and generated:  # rotate days off: fewest days this week, then the latest finisher
             row = _pick(pool, eligible, [(pool.days_per_week[:, week], False), (pool.last_end, True)])
@@ -311,9 +340,9 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         else:
             unassigned.append(shift)
             continue
-        pool.streak[row] = pool.streak[row] + 1 if pool.last_day[row] == shift.day - 1 else 1
-        pool.last_day[row] = shift.day
-        pool.last_end[row] = begin + shift.length_slots * step
+        pool.begins[row, shift.day + 1] = begin
+        pool.ends[row, shift.day + 1] = end
+        pool.last_end[row] = max(pool.last_end[row], end)
         pool.worked_minutes[row] += paid_minutes
         pool.weekend_shifts[row] += weekday >= 5
         pool.days_per_week[row, week] += 1
