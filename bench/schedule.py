@@ -59,14 +59,19 @@ def config(*, breaks: bool, tours: bool) -> Config:
 
 
 def agents_frame(count: int, seed: int = 11) -> pd.DataFrame:
-    """Named agents: 70% full time (35-40 h), 30% part time (16-24 h), mixed availability."""
+    """Named agents: 70% full time (32-48 h), 30% part time (12-28 h on 4 days); a quarter each available
+    any time, early (05:00-17:00), by day (08:00-22:00) or late (12:00-04:00)."""
     rng = np.random.default_rng(seed)
+    windows = [("00:00", "48:00"), ("05:00", "17:00"), ("08:00", "22:00"), ("12:00", "28:00")]
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     rows = []
     for i in range(count):
         full = rng.random() < 0.7
+        start, end = windows[i % 4]
         rows.append({"agent_id": f"A{i:04d}", "group": "agents", "min_hours": 32.0 if full else 12.0,
-                     "max_hours": 48.0 if full else 28.0, "days": "Mon Tue Wed Thu Fri Sat Sun",
-                     "available_from": "00:00", "available_to": "48:00", "preferred_start": ""})
+                     "max_hours": 48.0 if full else 28.0,
+                     "days": " ".join(days if full else sorted(rng.choice(days, 4, replace=False), key=days.index)),
+                     "available_from": start, "available_to": end, "preferred_start": ""})
     return pd.DataFrame(rows)
 
 
@@ -79,7 +84,8 @@ def emit(figure: str, result, extra: dict | None = None) -> None:
             "required_agent_hours": s.required_agent_hours, "paid_hours": s.paid_hours,
             "paid_hours_per_required_hour": round(s.paid_hours_per_required_hour, 4),
             "coverage": round(s.coverage, 5), "efficiency": round(s.efficiency, 5), "agents": s.agents,
-            "unassigned_shifts": s.unassigned_shifts, "roster_seconds": round(s.roster_seconds, 2), **(extra or {})}
+            "unassigned_shifts": s.unassigned_shifts, "agents_below_min_hours": s.agents_below_min_hours,
+            "roster_seconds": round(s.roster_seconds, 2), **(extra or {})}
     print(json.dumps(line), flush=True)
 
 

@@ -18,8 +18,9 @@ Agents file (CSV or Parquet), one row per agent::
 Assignment is a greedy pass over the solved shifts, scarcest first (fewest agents who could ever take
 them), then in start order: each shift goes to the eligible agent (same group, available, at least 11
 hours from their shifts the day before and the day after, at most 6 consecutive working days, one shift a
-day, within max hours) who has worked fewer weekend shifts (for a weekend shift), then who is
-furthest below their minimum hours, then whose preferred start is nearest, then who has worked least.
+day, within max hours) who has worked fewer weekend shifts (for a weekend shift), then who is still below
+their minimum hours and closest to it (so as many agents as possible reach their minimum when there is
+less work than contracts), then whose preferred start is nearest, then who has worked least.
 Shifts no agent can take are reported, not dropped; agents left below their minimum hours are counted.
 Named agents keep their own days (the solved days-off patterns only size the shifts per day); without an
 agents file each solved tour becomes one generated agent working its pattern.
@@ -332,7 +333,8 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
             row = _pick(pool, eligible, [(pool.days_per_week[:, week], False), (pool.last_end, True)])
         elif eligible.any():
             keys = [(pool.weekend_shifts, False)] if weekday >= 5 else []
-            keys += [(np.maximum(pool.min_minutes - pool.worked_minutes, 0), True),
+            deficit = np.maximum(pool.min_minutes - pool.worked_minutes, 0)
+            keys += [(deficit > 0, True), (-deficit, True),
                      (np.nan_to_num(np.abs(clock_start - pool.preferred)), False), (pool.worked_minutes, False)]
             row = _pick(pool, eligible, keys)
         elif generated:
