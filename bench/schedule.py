@@ -7,7 +7,8 @@ Run from the project root::
 
 Figures: ``shifts`` (one week, peak ~150 agents, 4-10 h shifts every 15 minutes, no breaks), ``breaks`` (the
 same with a 30-minute lunch and 15-minute rests), ``tours`` (breaks and weekly tours, 5 of 7 days with 2
-consecutive days off), ``scale`` (breaks at peak ~1,500 agents), ``roster`` (500 named agents for a week).
+consecutive days off), ``tours_free`` (the same with any 2 days off: 21 patterns), ``scale`` (breaks at peak
+~1,500 agents), ``roster`` (500 named agents for a week).
 """
 
 from __future__ import annotations
@@ -40,14 +41,14 @@ def requirements(peak: int, *, days: int = 7, seed: int = 7) -> pd.DataFrame:
     return pd.DataFrame({"channel": "voice", "interval_start": stamps, "scheduled_agents": agents})
 
 
-def config(*, breaks: bool, tours: bool) -> Config:
-    """One group, one flexible template: starts every 15 minutes all day, 4-10 hours."""
+def config(*, breaks: bool, tours: bool, consecutive_off: bool = True) -> Config:
+    """One group, one flexible template: starts every 15 minutes all day, 4-10 hours (tours: 8 or 10)."""
     template = {"name": "flex", "group": "agents", "earliest_start": "00:00", "latest_start": "23:45",
                 "lengths_hours": [4, 6, 8, 10], "cost_per_hour": 20.0}
     if not breaks:
         template["breaks"] = []
     if tours:
-        template["days_off"] = {"working_days": 5, "consecutive_off": True}
+        template["days_off"] = {"working_days": 5, "consecutive_off": consecutive_off}
         template["lengths_hours"] = [8, 10]
     return parse_config({
         "timezone": "Europe/London", "interval_minutes": 15,
@@ -91,7 +92,8 @@ def emit(figure: str, result, extra: dict | None = None) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--figure", action="append", choices=["shifts", "breaks", "tours", "scale", "roster"])
+    parser.add_argument("--figure", action="append",
+                        choices=["shifts", "breaks", "tours", "tours_free", "scale", "roster"])
     parser.add_argument("--solver", action="append", choices=["cbc", "highs"])
     parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--gap", type=float, default=0.001)
@@ -100,7 +102,7 @@ def main() -> None:
     progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.verbose else None
     figures = args.figure or ["shifts", "breaks", "tours", "scale", "roster"]
     solvers = args.solver or ["cbc", "highs"]
-    limits = {"shifts": 30, "breaks": 30, "tours": 120, "scale": 300, "roster": 60}
+    limits = {"shifts": 30, "breaks": 30, "tours": 120, "tours_free": 120, "scale": 300, "roster": 60}
     for figure in figures:
         limit = args.time_limit or limits[figure]
         for solver in solvers if figure != "roster" else solvers[:1]:
@@ -108,6 +110,9 @@ def main() -> None:
             if figure == "scale":
                 result = solve_schedule(requirements(1500), config(breaks=True, tours=False), solver=solver,
                                         time_limit_seconds=limit, gap=args.gap, progress=progress)
+            elif figure == "tours_free":
+                result = solve_schedule(requirements(150), config(breaks=True, tours=True, consecutive_off=False),
+                                        solver=solver, time_limit_seconds=limit, gap=args.gap, progress=progress)
             elif figure == "roster":
                 result = solve_schedule(requirements(150), config(breaks=True, tours=False), solver=solver,
                                         time_limit_seconds=limit, gap=0.01, agents=agents_frame(500), progress=progress)
