@@ -85,8 +85,8 @@ def _repair(model: CoverModel, start: dict[Any, float]) -> None:
     for s, k, x in model.shifts:
         if s.template not in toured:
             span = np.arange(s.slot, s.slot + model.kinds[k].length_slots) % n
-            for slot in span:
-                covering[(model.group_of_template[s.template], int(slot))].append((s, k, x, span))
+            for covered in span.tolist():
+                covering[(model.group_of_template[s.template], covered)].append((s, k, x, span))
     for group, short in deficit.items():
         hopeless = np.zeros(n, dtype=bool)
         while True:

@@ -33,6 +33,7 @@ import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -242,7 +243,7 @@ def availability(agents: pd.DataFrame) -> dict[str, Availability]:
     return out
 
 
-def _pick(pool: _Pool, eligible: np.ndarray, keys: list[tuple[np.ndarray, bool]]) -> int:
+def _pick(pool: _Pool, eligible: np.ndarray, keys: list[tuple[Any, bool]]) -> int:
     """The first eligible row, after narrowing to the best value of each key in turn (True: largest)."""
     mask = eligible.copy()
     for values, largest in keys:
@@ -282,11 +283,12 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         if not generated:
             named = team.get(group)
             pools[group] = pool = _Pool(len(named.ids) if named else 0, grid.n_days)
-            for row in range(len(named.ids) if named else 0):
-                pool.add(ids=named.ids[row], min_minutes=named.min_hours[row] * 60 * weeks,
-                         max_minutes=named.max_hours[row] * 60 * weeks, days=named.days[row],
-                         window_from=named.window_from[row], window_to=named.window_to[row],
-                         preferred=named.preferred[row])
+            if named is not None:
+                for row in range(len(named.ids)):
+                    pool.add(ids=named.ids[row], min_minutes=named.min_hours[row] * 60 * weeks,
+                             max_minutes=named.max_hours[row] * 60 * weeks, days=named.days[row],
+                             window_from=named.window_from[row], window_to=named.window_to[row],
+                             preferred=named.preferred[row])
             continue
         patterns = [(template, pattern, count) for g, template, pattern, count in tours if g == group]
         pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), grid.n_days)
@@ -332,7 +334,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         if eligible.any() and generated:  # rotate days off: fewest days this week, then the latest finisher
             row = _pick(pool, eligible, [(pool.days_per_week[:, week], False), (pool.last_end, True)])
         elif eligible.any():
-            keys = [(pool.weekend_shifts, False)] if weekday >= 5 else []
+            keys: list[tuple[Any, bool]] = [(pool.weekend_shifts, False)] if weekday >= 5 else []
             deficit = np.maximum(pool.min_minutes - pool.worked_minutes, 0)
             keys += [(deficit > 0, True), (-deficit, True),
                      (np.nan_to_num(np.abs(clock_start - pool.preferred)), False), (pool.worked_minutes, False)]
