@@ -70,11 +70,10 @@ class ShiftInstance:
 
 
 class _Pool:
-    """The agents of one group as arrays (one row per agent), with what they have worked so far."""
+    """The agents of one group as arrays (one row per agent, rows in use first), with what they have worked."""
 
     def __init__(self, size: int, n_days: int) -> None:
         self.ids = [""] * size
-        self.active = np.zeros(size, dtype=bool)
         self.min_minutes = np.zeros(size)
         self.max_minutes = np.full(size, np.inf)
         self.days = np.ones((size, 7), dtype=bool)
@@ -89,32 +88,38 @@ class _Pool:
         # Shift start and end (minutes) per plan day, with a free day of padding at both ends.
         self.begins = np.full((size, n_days + 2), np.nan)
         self.ends = np.full((size, n_days + 2), np.nan)
+        self.worked = np.zeros((size, n_days + 2), dtype=bool)
         self.last_end = np.full(size, -np.inf)
         self.used = 0
 
     def eligible(self, day: int, begin: float, end: float) -> np.ndarray:
-        """Agents free that day, rested 11 hours either side, and within 6 consecutive working days."""
-        rest = MIN_REST_HOURS * 60
-        before, after = self.ends[:, day], self.begins[:, day + 2]
-        ok = (self.active & np.isnan(self.begins[:, day + 1]) & ~(before > begin - rest)
-              & ~(after < end + rest))
-        worked = ~np.isnan(self.begins)
-        run = np.ones(len(ok), dtype=np.int64)
+        """Of the agents in use, those free that day, rested 11 hours either side, and within 6 consecutive
+        working days."""
+        used, rest = self.used, MIN_REST_HOURS * 60
+        ok = (~self.worked[:used, day + 1] & ~(self.ends[:used, day] > begin - rest)
+              & ~(self.begins[:used, day + 2] < end + rest))
+        run = np.ones(used, dtype=np.int64)
         for step in (-1, 1):
-            alive = np.ones(len(ok), dtype=bool)
+            alive = np.ones(used, dtype=bool)
             for k in range(1, MAX_CONSECUTIVE_DAYS + 1):
                 column = day + 1 + step * k
-                if not 0 <= column < worked.shape[1]:
+                if not 0 <= column < self.worked.shape[1]:
                     break
-                alive &= worked[:, column]
+                alive &= self.worked[:used, column]
                 run += alive
         return ok & (run <= MAX_CONSECUTIVE_DAYS)
+
+    def assign(self, row: int, day: int, begin: float, end: float) -> None:
+        """Record a shift of an agent."""
+        self.worked[row, day + 1] = True
+        self.begins[row, day + 1] = begin
+        self.ends[row, day + 1] = end
+        self.last_end[row] = max(self.last_end[row], end)
 
     def add(self, **fields: object) -> int:
         """Activate the next free row with the given fields; returns its index."""
         row = self.used
         self.used += 1
-        self.active[row] = True
         for name, value in fields.items():
             if name == "ids":
                 self.ids[row] = str(value)
@@ -243,7 +248,7 @@ def availability(agents: pd.DataFrame) -> dict[str, Availability]:
     return out
 
 
-def _pick(pool: _Pool, eligible: np.ndarray, keys: list[tuple[Any, bool]]) -> int:
+def _pick(eligible: np.ndarray, keys: list[tuple[Any, bool]]) -> int:
     """The first eligible row, after narrowing to the best value of each key in turn (True: largest)."""
     mask = eligible.copy()
     for values, largest in keys:
@@ -326,27 +331,28 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         clock_start = begin - midnights[shift.day]
         week = shift.day // 7
         paid_minutes = shift.paid_hours * 60
+        used = pool.used
         eligible = (pool.eligible(shift.day, begin, end)
-                    & (pool.worked_minutes + paid_minutes <= pool.max_minutes + 1e-6) & pool.days[:, weekday]
-                    & ((pool.template == -1) | (pool.template == shift.template))
-                    & (clock_start >= pool.window_from) & (clock_start + end - begin <= pool.window_to)
-                    & (pool.days_per_week[:, week] < pool.max_days_per_week))
+                    & (pool.worked_minutes[:used] + paid_minutes <= pool.max_minutes[:used] + 1e-6)
+                    & pool.days[:used, weekday]
+                    & ((pool.template[:used] == -1) | (pool.template[:used] == shift.template))
+                    & (clock_start >= pool.window_from[:used]) & (clock_start + end - begin <= pool.window_to[:used])
+                    & (pool.days_per_week[:used, week] < pool.max_days_per_week[:used]))
         if eligible.any() and generated:  # rotate days off: fewest days this week, then the latest finisher
-            row = _pick(pool, eligible, [(pool.days_per_week[:, week], False), (pool.last_end, True)])
+            row = _pick(eligible, [(pool.days_per_week[:used, week], False), (pool.last_end[:used], True)])
         elif eligible.any():
-            keys: list[tuple[Any, bool]] = [(pool.weekend_shifts, False)] if weekday >= 5 else []
-            deficit = np.maximum(pool.min_minutes - pool.worked_minutes, 0)
+            keys: list[tuple[Any, bool]] = [(pool.weekend_shifts[:used], False)] if weekday >= 5 else []
+            deficit = np.maximum(pool.min_minutes[:used] - pool.worked_minutes[:used], 0)
             keys += [(deficit > 0, True), (-deficit, True),
-                     (np.nan_to_num(np.abs(clock_start - pool.preferred)), False), (pool.worked_minutes, False)]
-            row = _pick(pool, eligible, keys)
+                     (np.nan_to_num(np.abs(clock_start - pool.preferred[:used])), False),
+                     (pool.worked_minutes[:used], False)]
+            row = _pick(eligible, keys)
         elif generated:
             row = pool.add(max_days_per_week=GENERATED_DAYS_PER_WEEK)
         else:
             unassigned.append(shift)
             continue
-        pool.begins[row, shift.day + 1] = begin
-        pool.ends[row, shift.day + 1] = end
-        pool.last_end[row] = max(pool.last_end[row], end)
+        pool.assign(row, shift.day, begin, end)
         pool.worked_minutes[row] += paid_minutes
         pool.weekend_shifts[row] += weekday >= 5
         pool.days_per_week[row, week] += 1
@@ -357,6 +363,6 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
             working = sorted({row for p, row, _ in assigned if p is pool})
             for number, row in enumerate(working, start=1):
                 pool.ids[row] = f"{group}-{number:04d}"
-        short = pool.active & (pool.worked_minutes < pool.min_minutes - 1e-6)
+        short = pool.worked_minutes[:pool.used] < pool.min_minutes[:pool.used] - 1e-6
         below += [pool.ids[row] for row in np.flatnonzero(short)]
     return [(pool.ids[row], shift) for pool, row, shift in assigned], unassigned, below
