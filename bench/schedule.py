@@ -100,7 +100,7 @@ def main() -> None:
     parser.add_argument("--verbose", action="store_true", help="print progress to stderr")
     args = parser.parse_args()
     progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.verbose else None
-    figures = args.figure or ["shifts", "breaks", "tours", "scale", "roster"]
+    figures = args.figure or ["shifts", "breaks", "tours", "tours_free", "scale", "roster"]
     solvers = args.solver or ["cbc", "highs"]
     limits = {"shifts": 30, "breaks": 30, "tours": 120, "tours_free": 120, "scale": 300, "roster": 60}
     for figure in figures:
