@@ -11,10 +11,10 @@ peak 150 agents, 4-10 h shifts every 15 minutes; gap to the LP bound):
 ============  ==================  ==================
 model         CBC                 HiGHS
 ============  ==================  ==================
-shifts        optimal, 1.2 s      optimal, 1.4 s
-breaks        0.43% in 30 s       1.07% in 31 s
-tours         0.52% in 62 s       0.52% in 84 s
-breaks x10    0.09% in 16 s       0.11% in 12 s
+shifts        optimal, 0.7 s      optimal, 1.0 s
+breaks        0.43% in 30 s       1.07% in 34 s
+tours         0.52% in 50 s       0.73% in 119 s
+breaks x10    0.09% in 23 s       0.11% in 17 s
 ============  ==================  ==================
 
 HiGHS overruns its time limit in the day windows and finds fewer improvements there, so "auto" is CBC.
