@@ -1,6 +1,6 @@
 """Generate data/agents.csv: the sample center's named agents, deterministically.
 
-About 340 frontline agents (voice and chat) and 45 backoffice agents (email), a mix of full-time
+About 420 frontline agents (voice and chat) and 55 backoffice agents (email), a mix of full-time
 (30-40 hours a week) and part-time (12-30 hours) contracts, with early, day, late and flexible
 availability windows and some weekday-only or weekend-heavy rotas. Run from the project root::
 
@@ -28,7 +28,7 @@ def agents(seed: int = 20260105) -> list[dict[str, str]]:
     """Rows of the agents file, the same on every run."""
     rng = random.Random(seed)
     rows = []
-    for number in range(1, 341):
+    for number in range(1, 421):
         full = rng.random() < 0.6
         window = rng.choices(list(WINDOWS), weights=[3, 4, 3, 2])[0]
         days = ALL_DAYS if full and rng.random() < 0.7 else WEEKDAYS if full else rng.choice(
@@ -39,7 +39,7 @@ def agents(seed: int = 20260105) -> list[dict[str, str]]:
                      "max_hours": rng.choice(["37.5", "40"]) if full else rng.choice(["24", "30"]),
                      "days": days, "available_from": start, "available_to": end,
                      "preferred_start": rng.choice(preferred)})
-    for number in range(1, 46):
+    for number in range(1, 56):
         full = rng.random() < 0.75
         rows.append({"agent_id": f"B{number:03d}", "group": "backoffice", "min_hours": "30" if full else "12",
                      "max_hours": "40" if full else "24", "days": WEEKDAYS if rng.random() < 0.6 else ALL_DAYS,
