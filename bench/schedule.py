@@ -7,7 +7,8 @@ Run from the project root::
 
 Figures: ``shifts`` (one week, peak ~150 agents, 4-10 h shifts every 15 minutes, no breaks), ``breaks`` (the
 same with a 30-minute lunch and 15-minute rests), ``tours`` (breaks and weekly tours, 5 of 7 days with 2
-consecutive days off), ``scale`` (breaks at peak ~1,500 agents), ``roster`` (500 named agents for a week).
+consecutive days off), ``tours_free`` (the same with any 2 days off: 21 patterns), ``scale`` (breaks at peak
+~1,500 agents), ``roster`` (500 named agents for a week).
 """
 
 from __future__ import annotations
@@ -40,14 +41,14 @@ def requirements(peak: int, *, days: int = 7, seed: int = 7) -> pd.DataFrame:
     return pd.DataFrame({"channel": "voice", "interval_start": stamps, "scheduled_agents": agents})
 
 
-def config(*, breaks: bool, tours: bool) -> Config:
-    """One group, one flexible template: starts every 15 minutes all day, 4-10 hours."""
+def config(*, breaks: bool, tours: bool, consecutive_off: bool = True) -> Config:
+    """One group, one flexible template: starts every 15 minutes all day, 4-10 hours (tours: 8 or 10)."""
     template = {"name": "flex", "group": "agents", "earliest_start": "00:00", "latest_start": "23:45",
                 "lengths_hours": [4, 6, 8, 10], "cost_per_hour": 20.0}
     if not breaks:
         template["breaks"] = []
     if tours:
-        template["days_off"] = {"working_days": 5, "consecutive_off": True}
+        template["days_off"] = {"working_days": 5, "consecutive_off": consecutive_off}
         template["lengths_hours"] = [8, 10]
     return parse_config({
         "timezone": "Europe/London", "interval_minutes": 15,
@@ -59,41 +60,49 @@ def config(*, breaks: bool, tours: bool) -> Config:
 
 
 def agents_frame(count: int, seed: int = 11) -> pd.DataFrame:
-    """Named agents: 70% full time (35-40 h), 30% part time (16-24 h), mixed availability."""
+    """Named agents: 70% full time (32-48 h), 30% part time (12-28 h on 4 days); a quarter each available
+    any time, early (05:00-17:00), by day (08:00-22:00) or late (12:00-04:00)."""
     rng = np.random.default_rng(seed)
+    windows = [("00:00", "48:00"), ("05:00", "17:00"), ("08:00", "22:00"), ("12:00", "28:00")]
+    days = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
     rows = []
     for i in range(count):
         full = rng.random() < 0.7
+        start, end = windows[i % 4]
         rows.append({"agent_id": f"A{i:04d}", "group": "agents", "min_hours": 32.0 if full else 12.0,
-                     "max_hours": 48.0 if full else 28.0, "days": "Mon Tue Wed Thu Fri Sat Sun",
-                     "available_from": "00:00", "available_to": "48:00", "preferred_start": ""})
+                     "max_hours": 48.0 if full else 28.0,
+                     "days": " ".join(days if full else sorted(rng.choice(days, 4, replace=False), key=days.index)),
+                     "available_from": start, "available_to": end, "preferred_start": ""})
     return pd.DataFrame(rows)
 
 
 def emit(figure: str, result, extra: dict | None = None) -> None:
     s = result.summary
     line = {"figure": figure, "status": s.status, "objective": round(s.objective, 2), "bound": round(s.bound, 2),
+            "lp_bound": round(s.lp_bound, 2),
             "gap": round(s.gap, 5), "seconds": round(s.seconds, 2), "solver": s.solver, "model": s.model,
             "integer_variables": s.integer_variables, "constraints": s.constraints,
             "required_agent_hours": s.required_agent_hours, "paid_hours": s.paid_hours,
             "paid_hours_per_required_hour": round(s.paid_hours_per_required_hour, 4),
             "coverage": round(s.coverage, 5), "efficiency": round(s.efficiency, 5), "agents": s.agents,
-            "unassigned_shifts": s.unassigned_shifts, "roster_seconds": round(s.roster_seconds, 2), **(extra or {})}
+            "unassigned_shifts": s.unassigned_shifts, "agents_below_min_hours": s.agents_below_min_hours,
+            "roster_seconds": round(s.roster_seconds, 2), **(extra or {})}
     print(json.dumps(line), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--figure", action="append", choices=["shifts", "breaks", "tours", "scale", "roster"])
+    parser.add_argument("--figure", action="append",
+                        choices=["shifts", "breaks", "tours", "tours_free", "scale", "roster"])
     parser.add_argument("--solver", action="append", choices=["cbc", "highs"])
     parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--gap", type=float, default=0.001)
     parser.add_argument("--verbose", action="store_true", help="print progress to stderr")
     args = parser.parse_args()
     progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.verbose else None
-    figures = args.figure or ["shifts", "breaks", "tours", "scale", "roster"]
+    figures = args.figure or ["shifts", "breaks", "tours", "tours_free", "scale", "roster"]
     solvers = args.solver or ["cbc", "highs"]
-    limits = {"shifts": 30, "breaks": 30, "tours": 120, "scale": 300, "roster": 60}
+    limits = {"shifts": 30, "breaks": 30, "tours": 120, "tours_free": 120, "scale": 300, "roster": 60}
     for figure in figures:
         limit = args.time_limit or limits[figure]
         for solver in solvers if figure != "roster" else solvers[:1]:
@@ -101,6 +110,9 @@ def main() -> None:
             if figure == "scale":
                 result = solve_schedule(requirements(1500), config(breaks=True, tours=False), solver=solver,
                                         time_limit_seconds=limit, gap=args.gap, progress=progress)
+            elif figure == "tours_free":
+                result = solve_schedule(requirements(150), config(breaks=True, tours=True, consecutive_off=False),
+                                        solver=solver, time_limit_seconds=limit, gap=args.gap, progress=progress)
             elif figure == "roster":
                 result = solve_schedule(requirements(150), config(breaks=True, tours=False), solver=solver,
                                         time_limit_seconds=limit, gap=0.01, agents=agents_frame(500), progress=progress)

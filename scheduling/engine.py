@@ -11,7 +11,7 @@ import pandas as pd
 from scheduling.grid import group_requirements, make_grid
 from scheduling.model import CoverModel, build_model
 from scheduling.outputs import UNMET_COLUMNS, ScheduleResult, ScheduleSummary, coverage_frame, roster_frames
-from scheduling.roster import ShiftInstance, assign_shifts
+from scheduling.roster import ShiftInstance, assign_shifts, availability
 from scheduling.solve import pick_backend, solve_model
 from wfm.config import Config
 from wfm.contracts import validate_requirements
@@ -84,7 +84,7 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
     grid = make_grid(requirements, config)
     need = group_requirements(requirements, config, grid)
     say(f"building the model: {grid.n_days} days x {grid.n_slots // grid.n_days} intervals, {len(need)} groups")
-    model = build_model(config, grid, need)
+    model = build_model(config, grid, need, availability(agents) if agents is not None else None)
     backend = pick_backend(solver or config.solver.backend, model.kind)
     limit = time_limit_seconds if time_limit_seconds is not None else config.solver.time_limit_seconds
     gap_limit = gap if gap is not None else config.solver.gap
@@ -113,7 +113,8 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
         coverage=1 - under / required if required else 1.0,
         efficiency=1 - (over + under) / required if required else float(over == 0),
         paid_hours_per_required_hour=paid / required if required else float(np.nan),
-        status=report.status, objective=report.objective, bound=report.bound, gap=report.gap, gap_limit=gap_limit,
+        status=report.status, objective=report.objective, bound=report.bound, lp_bound=report.lp_bound,
+        gap=report.gap, gap_limit=gap_limit,
         seconds=report.seconds, solver=report.solver, model=report.model,
         integer_variables=report.integer_variables, constraints=report.constraints,
         agents=int(roster["agent_id"].nunique()), shifts=len(assigned), unassigned_shifts=len(unassigned),

@@ -58,10 +58,6 @@ class Grid:
         """Start times of all intervals of the plan."""
         return pd.DatetimeIndex(self.stamp(np.arange(self.n_slots)))
 
-    def day_of_slot(self, slot: int) -> int:
-        """The plan day an interval (wrapped into the plan) falls on."""
-        return int(np.searchsorted(self.day_slots, slot % self.n_slots, side="right") - 1)
-
 
 def make_grid(requirements: pd.DataFrame, config: Config) -> Grid:
     """The grid spanning whole local days from the first to the last requirement interval."""

@@ -11,13 +11,16 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
 from scheduling.lp import Backend
 from scheduling.model import CoverModel
+
+#: Time a window solve spends outside the solver (PuLP writing and reading the model), kept out of its limit.
+WINDOW_OVERHEAD_SECONDS = 0.7
 
 
 def _apportion(values: np.ndarray, total: int) -> np.ndarray:
@@ -30,32 +33,102 @@ def _apportion(values: np.ndarray, total: int) -> np.ndarray:
     return whole
 
 
-def rounded_start(model: CoverModel) -> dict[Any, float]:
-    """An integer solution rounded from the LP relaxation's values (call after solving the relaxation).
+def rounded_start(model: CoverModel, relaxed: Mapping[Any, float], *, down: bool = False, repair: bool = True,
+                  ) -> dict[Any, float]:
+    """An integer solution rounded from the LP relaxation's values ``relaxed``.
 
     Tours are rounded to the nearest whole agent and each day's shifts apportioned to the agents working;
-    without tours each day's shifts are rounded up in total and apportioned among starts and lengths. Break
-    counts are apportioned to their shifts. The slacks then follow from the coverage.
+    without tours each day's shifts are rounded up in total and apportioned among starts and lengths, then
+    shifts are added (``repair``) where intervals are left short, within the upper limits (caps, named
+    agents). Break counts are apportioned to their shifts; the slacks follow from the coverage. With
+    ``down``, everything is rounded down, which keeps every upper limit the LP met.
     """
-    value = model.lp.value
+    value = relaxed.__getitem__
     start: dict[Any, float] = {}
     for _, _, y in model.tours:
-        start[y] = float(round(value(y)))
+        start[y] = float(np.floor(value(y) + 1e-6) if down else round(value(y)))
     tour_templates = {t for t, _, _ in model.tours}
     for (t, day), xs in model.day_shifts.items():
         lp_values = np.array([value(x) for x in xs])
         if t in tour_templates:
             total = int(sum(start[y] for tt, pattern, y in model.tours if tt == t and pattern[model.weekdays[day]]))
         else:
-            total = int(np.ceil(lp_values.sum() - 1e-6))
-        start.update(zip(xs, _apportion(lp_values, total).astype(float), strict=True))
-    _place_breaks(model, start)
+            total = int(np.floor(lp_values.sum() + 1e-6) if down else np.ceil(lp_values.sum() - 1e-6))
+        whole = np.floor(lp_values + 1e-6) if down else _apportion(lp_values, total)
+        start.update(zip(xs, whole.astype(float), strict=True))
+    _place_breaks(model, relaxed, start, repair=repair)
     return start
 
 
-def _place_breaks(model: CoverModel, start: dict[Any, float]) -> None:
-    """Apportion each start's breaks among its break positions as the LP did, then set the slacks."""
-    value = model.lp.value
+def _repair(model: CoverModel, start: dict[Any, float]) -> None:
+    """Add shifts (of templates without tours) where the rounded start leaves intervals short, most short
+    intervals covered per cost first, each with its breaks where they leave nothing short."""
+    n = model.n_slots
+    windows = {(k.template, w.key): w for k in model.kinds for w in k.breaks}
+    deficit = {group: np.array(required, dtype=float) for group, required in model.required.items()}
+    for s, k, x in model.shifts:
+        if start[x]:
+            span = np.arange(s.slot, s.slot + model.kinds[k].length_slots) % n
+            deficit[model.group_of_template[s.template]][span] -= start[x]
+    for (t, key, slot), pool in model.breaks.items():
+        for offset, w in pool:
+            if start[w]:
+                taken = np.arange(slot + offset, slot + offset + windows[(t, key)].length_slots) % n
+                deficit[model.group_of_template[t]][taken] += start[w]
+    room = [cap - sum(c * start[v] for v, c in terms.items()) for terms, cap in model.limits]
+    limits_of: dict[Any, list[tuple[int, float]]] = defaultdict(list)
+    for index, (terms, _) in enumerate(model.limits):
+        for v, coefficient in terms.items():
+            limits_of[v].append((index, coefficient))
+    toured = {t for t, _, _ in model.tours}
+    covering: dict[tuple[str, int], list[tuple[Any, int, Any, np.ndarray]]] = defaultdict(list)
+    for s, k, x in model.shifts:
+        if s.template not in toured:
+            span = np.arange(s.slot, s.slot + model.kinds[k].length_slots) % n
+            for covered in span.tolist():
+                covering[(model.group_of_template[s.template], covered)].append((s, k, x, span))
+    for group, short in deficit.items():
+        hopeless = np.zeros(n, dtype=bool)
+        while True:
+            open_slots = np.flatnonzero((short > 0) & ~hopeless)
+            if not open_slots.size:
+                break
+            first = int(open_slots[0])
+            best, best_score, best_breaks = None, 0.0, []
+            for s, k, x, span in covering[(group, first)]:
+                upper = model.lp.upper(x)
+                if (upper is not None and start[x] >= upper) or any(c > room[i] + 1e-9 for i, c in limits_of[x]):
+                    continue
+                kind = model.kinds[k]
+                placed, gain = [], float((short[span] > 0).sum())
+                for window in kind.breaks:
+                    losses = [(float((short[np.arange(s.slot + o, s.slot + o + window.length_slots) % n] > 0).sum()), o)
+                              for o in window.offsets]
+                    loss, offset = min(losses)
+                    gain -= loss
+                    placed.append((window, offset))
+                score = gain / max(kind.cost, 1e-9)
+                if gain > 0 and score > best_score:
+                    best, best_score, best_breaks = (s, k, x, span), score, placed
+            if best is None:
+                hopeless[first] = True
+                continue
+            s, k, x, span = best
+            start[x] += 1
+            for index, coefficient in limits_of[x]:
+                room[index] -= coefficient
+            short[span] -= 1
+            for window, offset in best_breaks:
+                w = next(var for o, var in model.breaks[(s.template, window.key, s.slot)] if o == offset)
+                start[w] += 1
+                short[np.arange(s.slot + offset, s.slot + offset + window.length_slots) % n] += 1
+
+
+def _place_breaks(model: CoverModel, relaxed: Mapping[Any, float], start: dict[Any, float], *, repair: bool,
+                  ) -> None:
+    """Apportion each start's breaks among its break positions as the LP did, repair (add shifts where
+    short) if asked, then set the slacks."""
+    value = relaxed.__getitem__
     x_by_start: dict[tuple[int, int], list[tuple[int, Any]]] = defaultdict(list)
     for s, k, x in model.shifts:
         x_by_start[(s.template, s.slot)].append((k, x))
@@ -64,6 +137,8 @@ def _place_breaks(model: CoverModel, start: dict[Any, float]) -> None:
                         if any(w.key == key for w in model.kinds[k].breaks)))
         counts = _apportion(np.array([value(w) for _, w in pool]), total)
         start.update(zip((w for _, w in pool), counts.astype(float), strict=True))
+    if repair:
+        _repair(model, start)
     for terms, under, over, required in model.cover_rows:
         covered = sum(coefficient * start[var] for var, coefficient in terms.items())
         start[under] = max(required - covered, 0.0)
@@ -71,12 +146,10 @@ def _place_breaks(model: CoverModel, start: dict[Any, float]) -> None:
 
 
 def improve_by_days(model: CoverModel, backend: Backend, *, seconds: float, gap: float, target: float,
-                    say: Callable[[str], None]) -> bool:
-    """Fix-and-optimise from the current (feasible) values, one day's starts at a time, for ``seconds`` or
-    until the objective reaches ``target``.
-
-    Returns whether every window was solved to optimality (within ``gap``) in the last pass without
-    improving, which proves nothing globally but says the search converged.
+                    say: Callable[[str], None]) -> None:
+    """Fix-and-optimise from the current (feasible) values, one day's starts at a time (tours and slacks stay
+    free), for ``seconds``, until the objective reaches ``target``, or until a pass over all days changes
+    nothing with every window solved to optimality. The best values found are left on the variables.
     """
     lp = model.lp
     everything = lp.variables()
@@ -95,24 +168,23 @@ def improve_by_days(model: CoverModel, backend: Backend, *, seconds: float, gap:
     deadline = time.perf_counter() + seconds
     days = sorted(by_day)
     converged = False
-    while not converged and time.perf_counter() < deadline - 1:
+    while not converged:
         converged = True
         for position, day in enumerate(days):
             left = deadline - time.perf_counter()
-            if left < 1 or best <= target:
-                return False
+            if left < 2 * WINDOW_OVERHEAD_SECONDS or best <= target:
+                return
             fixed = {v: incumbent[v] for v in everything if v not in by_day[day] and v not in always_free}
             lp.fix(fixed)
             lp.set_values(incumbent)
-            outcome = lp.solve(backend, time_limit_seconds=max(left / (len(days) - position), 1.0), gap=gap,
-                               warm_start=True)
+            budget = left / (len(days) - position) - WINDOW_OVERHEAD_SECONDS
+            outcome = lp.solve(backend, time_limit_seconds=max(budget, 1.0), gap=gap, warm_start=True)
             lp.release(fixed, uppers)
-            say(f"day {day + 1}: {outcome.status} {outcome.objective:.2f} in {outcome.seconds:.1f} s")
+            say(f"day {day + 1}: {outcome.status}, objective {best:.2f} -> {outcome.objective:.2f} "
+                f"in {outcome.seconds:.1f} s")
             if outcome.status in ("optimal", "feasible") and outcome.objective < best - 1e-6 * max(abs(best), 1):
-                say(f"day {day + 1}: objective {best:.2f} -> {outcome.objective:.2f}")
                 incumbent, best = lp.current(everything), outcome.objective
                 converged = False
             elif outcome.status != "optimal":
                 converged = False
             lp.set_values(incumbent)
-    return converged

@@ -19,6 +19,7 @@ The objective is paid cost + a high penalty per agent-interval short + a small o
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -26,6 +27,7 @@ import numpy as np
 
 from scheduling.grid import Grid
 from scheduling.lp import LinearModel
+from scheduling.roster import Availability
 from scheduling.templates import ShiftKind, Start, days_off_patterns, shift_kinds, starts
 from wfm.config import Config
 from wfm.errors import InfeasibleError
@@ -46,7 +48,6 @@ class CoverModel:
     shifts: list[tuple[Start, int, Any]] = field(default_factory=list)
     breaks: dict[tuple[int, str, int], list[tuple[int, Any]]] = field(default_factory=dict)
     tours: list[tuple[int, tuple[bool, ...], Any]] = field(default_factory=list)
-    under: dict[str, list[Any]] = field(default_factory=dict)
     cover_rows: list[tuple[dict[Any, float], Any, Any, float]] = field(default_factory=list)
     day_shifts: dict[tuple[int, int], list[Any]] = field(default_factory=dict)
     weekdays: tuple[int, ...] = ()
@@ -55,6 +56,12 @@ class CoverModel:
     group_of_template: dict[int, str] = field(default_factory=dict)
     under_penalty: float = 0.0
     over_penalty: float = 0.0
+    limits: list[tuple[dict[Any, float], float]] = field(default_factory=list)
+
+    def limit(self, name: str, terms: dict[Any, float], cap: float) -> None:
+        """Add ``sum(terms) <= cap``, remembered so heuristics can keep it."""
+        self.lp.constrain(name, terms, "<=", cap)
+        self.limits.append((dict(terms), float(cap)))
 
 
 def _slot_name(grid: Grid, slot: int) -> str:
@@ -84,8 +91,13 @@ def _check_coverable(config: Config, grid: Grid, group: str, need: np.ndarray, k
                               "earliest_start/latest_start or lengths_hours, or add a template")
 
 
-def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray]) -> CoverModel:
+def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
+                team: Mapping[str, Availability] | None = None) -> CoverModel:
     """Build the covering model for the groups in ``need``.
+
+    With named agents (``team``), each shift of a start and length is bounded by the agents who could work
+    it (weekday, window, contract hours), each day's shifts by the agents who may work that weekday, and the
+    paid hours by the contracts: shifts nobody can take are never planned (intervals go short instead).
 
     Raises
     ------
@@ -117,7 +129,16 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray]) -> Cove
             for k, kind in enumerate(kinds):
                 if kind.template != start.template:
                     continue
-                x = lp.integer(f"shift_t{start.template}_s{start.slot}_k{k}")
+                upper = None
+                if team is not None:
+                    clock = (start.slot - grid.day_slots[start.day]) * grid.interval_minutes
+                    available = team.get(group)
+                    upper = 0 if available is None else int(available.can_work(
+                        model.weekdays[start.day], clock, clock + kind.length_slots * grid.interval_minutes,
+                        kind.paid_hours).sum())
+                    if upper == 0:
+                        continue
+                x = lp.integer(f"shift_t{start.template}_s{start.slot}_k{k}", upper=upper)
                 model.shifts.append((start, k, x))
                 cost_terms[x] = kind.cost
                 per_day[(start.template, start.day)][x] = 1.0
@@ -138,8 +159,7 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray]) -> Cove
                              "==", 0)
         model.day_shifts.update({key: list(terms) for key, terms in per_day.items()})
         _add_tours(config, grid, model, group, per_day)
-        _add_counts(config, grid, lp, group, per_day)
-        model.under[group] = []
+        _add_counts(config, grid, model, group, per_day)
         names: set[str] = set()
         for slot in range(n):
             name = f"{group}_{_slot_name(grid, slot)}"
@@ -147,7 +167,6 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray]) -> Cove
             names.add(name)
             under = lp.continuous(f"under_{group}_{slot}", upper=float(required[slot]))
             over = lp.continuous(f"over_{group}_{slot}")
-            model.under[group].append(under)
             terms = dict(on_duty[slot])
             for w, coefficient in on_break[slot].items():
                 terms[w] = terms.get(w, 0.0) - coefficient
@@ -158,10 +177,12 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray]) -> Cove
             objective += [(under, model.under_penalty), (over, model.over_penalty)]
             cap = config.groups[group].headcount_cap
             if cap is not None:
-                lp.constrain(f"headcount_{name}", on_duty[slot], "<=", cap)
+                model.limit(f"headcount_{name}", on_duty[slot], cap)
+        if team is not None:
+            _add_team(grid, model, group, team.get(group), per_day, cost_terms)
         budget = config.groups[group].budget_cap
         if budget is not None:
-            lp.constrain(f"budget_{group}", cost_terms, "<=", budget * grid.n_days / 7)
+            model.limit(f"budget_{group}", cost_terms, budget * grid.n_days / 7)
         objective += list(cost_terms.items())
     lp.minimise(objective)
     return model
@@ -187,7 +208,7 @@ def _add_tours(config: Config, grid: Grid, model: CoverModel, group: str,
             model.lp.constrain(f"days_off_t{t}_{date:%Y%m%d}", terms, "==", 0)
 
 
-def _add_counts(config: Config, grid: Grid, lp: LinearModel, group: str,
+def _add_counts(config: Config, grid: Grid, model: CoverModel, group: str,
                 per_day: dict[tuple[int, int], dict[Any, float]]) -> None:
     """Template min_count / max_count: shifts of the template on each day."""
     for t, template in enumerate(config.shifts):
@@ -195,7 +216,22 @@ def _add_counts(config: Config, grid: Grid, lp: LinearModel, group: str,
             continue
         for day, date in enumerate(grid.dates):
             if template.min_count:
-                lp.constrain(f"min_count_t{t}_{date:%Y%m%d}", per_day[(t, day)], ">=", template.min_count)
+                model.lp.constrain(f"min_count_t{t}_{date:%Y%m%d}", per_day[(t, day)], ">=", template.min_count)
             if template.max_count is not None:
-                lp.constrain(f"max_count_t{t}_{date:%Y%m%d}", per_day[(t, day)], "<=", template.max_count)
+                model.limit(f"max_count_t{t}_{date:%Y%m%d}", per_day[(t, day)], template.max_count)
 
+
+
+def _add_team(grid: Grid, model: CoverModel, group: str, available: Availability | None,
+              per_day: dict[tuple[int, int], dict[Any, float]], cost_terms: dict[Any, float]) -> None:
+    """Named agents bound the shifts: per day, agents who may work that weekday; per plan, contract hours."""
+    paid = {x: model.kinds[k].paid_hours for _, k, x in model.shifts}
+    for day, date in enumerate(grid.dates):
+        terms = {x: 1.0 for (t, d), xs in per_day.items() if d == day for x in xs}
+        if terms:
+            on_day = 0 if available is None else int(available.days[:, date.weekday()].sum())
+            model.limit(f"agents_{group}_{date:%Y%m%d}", terms, on_day)
+    hours = {x: paid[x] for x in cost_terms}
+    if hours:
+        weekly = 0.0 if available is None else float(available.max_hours.sum())
+        model.limit(f"contract_hours_{group}", hours, weekly * grid.n_days / 7)

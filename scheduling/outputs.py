@@ -26,8 +26,9 @@ class ScheduleSummary:
 
     ``coverage`` = 1 - under / required; ``efficiency`` = 1 - (over + under) / required;
     ``paid_hours_per_required_hour`` = paid hours / required agent-hours. ``status`` is "optimal" (proven
-    within ``gap_limit``) or "feasible" (stopped at the time limit); ``bound`` is a proven lower bound of
-    ``objective`` (cost + penalties) and ``gap`` = (objective - bound) / objective.
+    within ``gap_limit``) or "feasible" (stopped at the time limit); ``bound`` is the best proven lower bound
+    of ``objective`` (cost + penalties): the LP relaxation (``lp_bound``) or the solver's own bound when
+    better; ``gap`` = (objective - bound) / objective; ``seconds`` is the solve time (LP and integer search).
     """
 
     paid_hours: float
@@ -41,6 +42,7 @@ class ScheduleSummary:
     status: str
     objective: float
     bound: float
+    lp_bound: float
     gap: float
     gap_limit: float
     seconds: float
@@ -126,5 +128,9 @@ def write_schedule(result: ScheduleResult, out_dir: str | Path) -> dict[str, Pat
     paths = {name: write_frame(getattr(result, name), out / f"{name}.csv")
              for name in ("roster", "breaks", "coverage", "unmet", "unassigned")}
     text = json.dumps(result.summary.to_dict(), indent=2) + "\n"
-    paths["summary"] = atomic_write(out / "summary.json", lambda tmp: tmp.write_text(text, encoding="utf-8"))
+
+    def write_json(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    paths["summary"] = atomic_write(out / "summary.json", write_json)
     return paths

@@ -15,10 +15,15 @@ Agents file (CSV or Parquet), one row per agent::
   or earlier than ``available_from`` (``02:00``) for windows running past midnight; empty means any time;
 - ``preferred_start`` (optional): ``HH:MM``, the start the agent prefers.
 
-Assignment is a greedy pass in start order over the solved shifts: each shift goes to the eligible agent
-(same group, available, at least 11 hours since their last shift, at most 6 consecutive working days, one
-shift a day, within max hours) who is furthest below their minimum hours, then who has worked fewer
-weekend shifts, then whose preferred start is nearest. Shifts no agent can take are reported, not dropped.
+Assignment is a greedy pass over the solved shifts, scarcest first (fewest agents who could ever take
+them), then in start order: each shift goes to the eligible agent (same group, available, at least 11
+hours from their shifts the day before and the day after, at most 6 consecutive working days, one shift a
+day, within max hours) who has worked fewer weekend shifts (for a weekend shift), then who is still below
+their minimum hours and closest to it (so as many agents as possible reach their minimum when there is
+less work than contracts), then whose preferred start is nearest, then who has worked least.
+Shifts no agent can take are reported, not dropped; agents left below their minimum hours are counted.
+Named agents keep their own days (the solved days-off patterns only size the shifts per day); without an
+agents file each solved tour becomes one generated agent working its pattern.
 """
 
 from __future__ import annotations
@@ -26,8 +31,9 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -63,24 +69,63 @@ class ShiftInstance:
     breaks: tuple[tuple[str, int, int], ...]  # (break rule, start interval, length in intervals)
 
 
-@dataclass
-class _Agent:
-    agent_id: str
-    group: str
-    max_minutes: float = math.inf
-    min_minutes: float = 0.0
-    days: tuple[bool, ...] = (True,) * 7
-    window: tuple[int, int] = (0, 48 * 60)
-    preferred: int | None = None
-    pattern: tuple[bool, ...] | None = None
-    template: int | None = None
-    max_days_per_week: int = 7
-    worked_minutes: float = 0.0
-    last_end: float = -math.inf
-    last_day: int = -10
-    streak: int = 0
-    weekend_shifts: int = 0
-    days_per_week: dict[int, int] = field(default_factory=dict)
+class _Pool:
+    """The agents of one group as arrays (one row per agent, rows in use first), with what they have worked."""
+
+    def __init__(self, size: int, n_days: int) -> None:
+        self.ids = [""] * size
+        self.min_minutes = np.zeros(size)
+        self.max_minutes = np.full(size, np.inf)
+        self.days = np.ones((size, 7), dtype=bool)
+        self.window_from = np.zeros(size)
+        self.window_to = np.full(size, 48 * 60.0)
+        self.preferred = np.full(size, np.nan)
+        self.template = np.full(size, -1)
+        self.max_days_per_week = np.full(size, 7)
+        self.worked_minutes = np.zeros(size)
+        self.weekend_shifts = np.zeros(size, dtype=np.int64)
+        self.days_per_week = np.zeros((size, max(math.ceil(n_days / 7), 1)), dtype=np.int64)
+        # Shift start and end (minutes) per plan day, with a free day of padding at both ends.
+        self.begins = np.full((size, n_days + 2), np.nan)
+        self.ends = np.full((size, n_days + 2), np.nan)
+        self.worked = np.zeros((size, n_days + 2), dtype=bool)
+        self.last_end = np.full(size, -np.inf)
+        self.used = 0
+
+    def eligible(self, day: int, begin: float, end: float) -> np.ndarray:
+        """Of the agents in use, those free that day, rested 11 hours either side, and within 6 consecutive
+        working days."""
+        used, rest = self.used, MIN_REST_HOURS * 60
+        ok = (~self.worked[:used, day + 1] & ~(self.ends[:used, day] > begin - rest)
+              & ~(self.begins[:used, day + 2] < end + rest))
+        run = np.ones(used, dtype=np.int64)
+        for step in (-1, 1):
+            alive = np.ones(used, dtype=bool)
+            for k in range(1, MAX_CONSECUTIVE_DAYS + 1):
+                column = day + 1 + step * k
+                if not 0 <= column < self.worked.shape[1]:
+                    break
+                alive &= self.worked[:used, column]
+                run += alive
+        return ok & (run <= MAX_CONSECUTIVE_DAYS)
+
+    def assign(self, row: int, day: int, begin: float, end: float) -> None:
+        """Record a shift of an agent."""
+        self.worked[row, day + 1] = True
+        self.begins[row, day + 1] = begin
+        self.ends[row, day + 1] = end
+        self.last_end[row] = max(self.last_end[row], end)
+
+    def add(self, **fields: object) -> int:
+        """Activate the next free row with the given fields; returns its index."""
+        row = self.used
+        self.used += 1
+        for name, value in fields.items():
+            if name == "ids":
+                self.ids[row] = str(value)
+            else:
+                getattr(self, name)[row] = value
+        return row
 
 
 def _clock_minutes(text: str, source: str, where: str, column: str) -> int:
@@ -167,19 +212,49 @@ def validate_agents(frame: pd.DataFrame, config: Config, *, source: str, rows: R
     return out.astype({"min_hours": "float64", "max_hours": "float64"})
 
 
-def _named_agents(agents: pd.DataFrame, weeks: float) -> list[_Agent]:
-    out = []
-    for row in agents.itertuples(index=False):
-        start = _clock_minutes(row.available_from, "agents", "", "available_from")
-        end = _clock_minutes(row.available_to, "agents", "", "available_to")
-        end = end + 24 * 60 if end <= start else end
-        preferred = _clock_minutes(row.preferred_start, "agents", "", "preferred_start") if row.preferred_start \
-            else None
-        out.append(_Agent(agent_id=str(row.agent_id), group=str(row.group), min_minutes=row.min_hours * 60 * weeks,
-                          max_minutes=row.max_hours * 60 * weeks,
-                          days=tuple(d in str(row.days).split() for d in DAY_NAMES), window=(start, end),
-                          preferred=preferred))
+@dataclass(frozen=True)
+class Availability:
+    """A group's named agents as arrays: the weekdays they may start (n x 7), their daily window in minutes
+    from midnight (``window_to`` past 1440 runs into the next day), contract hours per week and the
+    preferred start (NaN for none)."""
+
+    ids: tuple[str, ...]
+    days: np.ndarray
+    window_from: np.ndarray
+    window_to: np.ndarray
+    min_hours: np.ndarray
+    max_hours: np.ndarray
+    preferred: np.ndarray
+
+    def can_work(self, weekday: int, clock_start: float, clock_end: float, paid_hours: float) -> np.ndarray:
+        """Which agents could take a shift starting on ``weekday`` at ``clock_start`` minutes past midnight."""
+        return (self.days[:, weekday] & (self.window_from <= clock_start) & (clock_end <= self.window_to)
+                & (self.max_hours >= paid_hours))
+
+
+def availability(agents: pd.DataFrame) -> dict[str, Availability]:
+    """Named agents (from :func:`read_agents`) by group, as arrays."""
+    out = {}
+    for group, rows in agents.groupby("group", sort=True):
+        start = np.array([_clock_minutes(v, "agents", "", "available_from") for v in rows["available_from"]])
+        end = np.array([_clock_minutes(v, "agents", "", "available_to") for v in rows["available_to"]])
+        out[str(group)] = Availability(
+            ids=tuple(map(str, rows["agent_id"])),
+            days=np.array([[d in str(days).split() for d in DAY_NAMES] for days in rows["days"]], dtype=bool),
+            window_from=start.astype(float), window_to=np.where(end <= start, end + 24 * 60, end).astype(float),
+            min_hours=rows["min_hours"].to_numpy(dtype=float), max_hours=rows["max_hours"].to_numpy(dtype=float),
+            preferred=np.array([_clock_minutes(v, "agents", "", "preferred_start") if v else np.nan
+                                for v in rows["preferred_start"]], dtype=float))
     return out
+
+
+def _pick(eligible: np.ndarray, keys: list[tuple[Any, bool]]) -> int:
+    """The first eligible row, after narrowing to the best value of each key in turn (True: largest)."""
+    mask = eligible.copy()
+    for values, largest in keys:
+        best = values[mask].max() if largest else values[mask].min()
+        mask &= values == best
+    return int(np.flatnonzero(mask)[0])
 
 
 def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | None,
@@ -204,70 +279,90 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     minimum contract hours.
     """
     weeks = grid.n_days / 7
-    pool = _named_agents(agents, weeks) if agents is not None else [
-        _Agent(agent_id="", group=group, pattern=pattern, template=template)
-        for group, template, pattern, count in tours for _ in range(count)]
-    by_group: dict[str, list[_Agent]] = {}
-    for agent in pool:
-        by_group.setdefault(agent.group, []).append(agent)
     generated = agents is None
+    toured = {template for _, template, _, _ in tours}
+    team = availability(agents) if agents is not None else {}
+    pools: dict[str, _Pool] = {}
+    for group in sorted({s.group for s in shifts}):
+        mine = [s for s in shifts if s.group == group]
+        if not generated:
+            named = team.get(group)
+            pools[group] = pool = _Pool(len(named.ids) if named else 0, grid.n_days)
+            if named is not None:
+                for row in range(len(named.ids)):
+                    pool.add(ids=named.ids[row], min_minutes=named.min_hours[row] * 60 * weeks,
+                             max_minutes=named.max_hours[row] * 60 * weeks, days=named.days[row],
+                             window_from=named.window_from[row], window_to=named.window_to[row],
+                             preferred=named.preferred[row])
+            continue
+        patterns = [(template, pattern, count) for g, template, pattern, count in tours if g == group]
+        pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), grid.n_days)
+        for template, pattern, count in patterns:
+            for _ in range(count):
+                pool.add(days=pattern, template=template)
+        # Enough agents for the busiest day and for every shift at 5 days a week, so that days off rotate
+        # instead of everyone starting on the first day and new agents being hired for the weekend.
+        free = [s for s in mine if s.template not in toured]
+        if free:
+            busiest = max(sum(1 for s in free if s.day == day) for day in range(grid.n_days))
+            for _ in range(max(busiest, math.ceil(len(free) / (GENERATED_DAYS_PER_WEEK * weeks)))):
+                pool.add(max_days_per_week=GENERATED_DAYS_PER_WEEK)
 
-    def new_agent(group: str) -> _Agent:
-        agent = _Agent(agent_id="", group=group, max_days_per_week=GENERATED_DAYS_PER_WEEK)
-        by_group.setdefault(group, []).append(agent)
-        return agent
-
-    assigned: list[tuple[_Agent, ShiftInstance]] = []
+    assigned: list[tuple[_Pool, int, ShiftInstance]] = []
     unassigned: list[ShiftInstance] = []
     step = grid.interval_minutes
-    for shift in sorted(shifts, key=lambda s: (s.start_slot, s.group, s.length_slots)):
+    midnights = [grid.slot_of(grid.local(date, dt.time(0))) * step for date in grid.dates]
+
+    def scarcity(shift: ShiftInstance) -> int:
+        """How many named agents could ever take a shift: the scarcest go first."""
+        named = team.get(shift.group)
+        if generated or named is None:
+            return 0
+        clock = shift.start_slot * step - midnights[shift.day]
+        return int(named.can_work(grid.dates[shift.day].weekday(), clock, clock + shift.length_slots * step,
+                                  shift.paid_hours).sum())
+
+    order = sorted(shifts, key=lambda s: (scarcity(s), s.start_slot, s.group, s.length_slots))
+    for shift in order:
+        pool = pools[shift.group]
         begin = shift.start_slot * step
-        date = grid.dates[shift.day]
-        weekday = date.weekday()
-        midnight = grid.slot_of(grid.local(date, dt.time(0))) * step
-        clock_start = begin - midnight
-        clock_end = clock_start + shift.length_slots * step
+        end = begin + shift.length_slots * step
+        weekday = grid.dates[shift.day].weekday()
+        clock_start = begin - midnights[shift.day]
         week = shift.day // 7
-        weekend = weekday >= 5
         paid_minutes = shift.paid_hours * 60
-        best: _Agent | None = None
-        best_key: tuple[float, ...] = ()
-        for agent in by_group.get(shift.group, ()):
-            if agent.last_day == shift.day or begin - agent.last_end < MIN_REST_HOURS * 60:
-                continue
-            if agent.last_day == shift.day - 1 and agent.streak >= MAX_CONSECUTIVE_DAYS:
-                continue
-            if agent.worked_minutes + paid_minutes > agent.max_minutes + 1e-6:
-                continue
-            if agent.pattern is not None and (agent.template != shift.template or not agent.pattern[weekday]):
-                continue
-            if not agent.days[weekday] or clock_start < agent.window[0] or clock_end > agent.window[1]:
-                continue
-            if agent.days_per_week.get(week, 0) >= agent.max_days_per_week:
-                continue
-            deficit = max(agent.min_minutes - agent.worked_minutes, 0.0)
-            preference = abs(clock_start - agent.preferred) if agent.preferred is not None else 0
-            continuity = agent.last_end if generated else 0.0
-            key = (deficit, -(agent.weekend_shifts if weekend else 0), -preference, continuity)
-            if best is None or key > best_key:
-                best, best_key = agent, key
-        if best is None and generated:
-            best = new_agent(shift.group)
-        if best is None:
+        used = pool.used
+        eligible = (pool.eligible(shift.day, begin, end)
+                    & (pool.worked_minutes[:used] + paid_minutes <= pool.max_minutes[:used] + 1e-6)
+                    & pool.days[:used, weekday]
+                    & ((pool.template[:used] == -1) | (pool.template[:used] == shift.template))
+                    & (clock_start >= pool.window_from[:used]) & (clock_start + end - begin <= pool.window_to[:used])
+                    & (pool.days_per_week[:used, week] < pool.max_days_per_week[:used]))
+        if eligible.any() and generated:  # rotate days off: fewest days this week, then the latest finisher
+            row = _pick(eligible, [(pool.days_per_week[:used, week], False), (pool.last_end[:used], True)])
+        elif eligible.any():
+            keys: list[tuple[Any, bool]] = [(pool.weekend_shifts[:used], False)] if weekday >= 5 else []
+            deficit = np.maximum(pool.min_minutes[:used] - pool.worked_minutes[:used], 0)
+            keys += [(deficit > 0, True), (-deficit, True),
+                     (np.nan_to_num(np.abs(clock_start - pool.preferred[:used])), False),
+                     (pool.worked_minutes[:used], False)]
+            row = _pick(eligible, keys)
+        elif generated:
+            row = pool.add(max_days_per_week=GENERATED_DAYS_PER_WEEK)
+        else:
             unassigned.append(shift)
             continue
-        best.streak = best.streak + 1 if best.last_day == shift.day - 1 else 1
-        best.last_day = shift.day
-        best.last_end = begin + shift.length_slots * step
-        best.worked_minutes += paid_minutes
-        best.weekend_shifts += weekend
-        best.days_per_week[week] = best.days_per_week.get(week, 0) + 1
-        assigned.append((best, shift))
-    if generated:
-        working = {id(agent) for agent, _ in assigned}
-        for group in sorted(by_group):
-            numbered = [a for a in by_group[group] if id(a) in working]
-            for number, agent in enumerate(numbered, start=1):
-                agent.agent_id = f"{group}-{number:04d}"
-    below = [a.agent_id for g in sorted(by_group) for a in by_group[g] if a.worked_minutes < a.min_minutes - 1e-6]
-    return [(agent.agent_id, shift) for agent, shift in assigned], unassigned, below
+        pool.assign(row, shift.day, begin, end)
+        pool.worked_minutes[row] += paid_minutes
+        pool.weekend_shifts[row] += weekday >= 5
+        pool.days_per_week[row, week] += 1
+        assigned.append((pool, row, shift))
+    below = []
+    for group, pool in pools.items():
+        if generated:
+            working = sorted({row for p, row, _ in assigned if p is pool})
+            for number, row in enumerate(working, start=1):
+                pool.ids[row] = f"{group}-{number:04d}"
+        short = pool.worked_minutes[:pool.used] < pool.min_minutes[:pool.used] - 1e-6
+        below += [pool.ids[row] for row in np.flatnonzero(short)]
+    return [(pool.ids[row], shift) for pool, row, shift in assigned], unassigned, below

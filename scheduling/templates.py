@@ -134,11 +134,14 @@ def starts(config: Config, grid: Grid, index: int) -> list[Start]:
     template = config.shifts[index]
     first = template.earliest_start
     out = []
+    seen: set[int] = set()
     for day, date in enumerate(grid.dates):
         for clock in start_clocks(template):
             when = date if clock >= first else date + dt.timedelta(days=1)
             slot = grid.slot_of(grid.local(when, clock))
-            out.append(Start(template=index, day=day, slot=slot))
+            if slot not in seen:  # a clock time skipped by DST moves onto the next start: keep one
+                seen.add(slot)
+                out.append(Start(template=index, day=day, slot=slot))
     return out
 
 

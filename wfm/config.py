@@ -349,10 +349,10 @@ class Config(_Model):
             if off_grid:
                 raise ConfigError(f"shifts[{index}].lengths_hours: must be multiples of interval_minutes "
                                   f"({self.interval_minutes} minutes), got {off_grid[0]} hours")
-        for name, rule in self.breaks.items():
-            if rule.minutes % self.interval_minutes:
+        for name, break_rule in self.breaks.items():
+            if break_rule.minutes % self.interval_minutes:
                 raise ConfigError(f"breaks.{name}.minutes: must be a multiple of interval_minutes "
-                                  f"({self.interval_minutes}), got {rule.minutes}")
+                                  f"({self.interval_minutes}), got {break_rule.minutes}")
         return self
 
     @property

@@ -30,24 +30,26 @@ def make_requirements(start: str, agents: Sequence[int], *, interval_minutes: in
 
 
 def recompute_coverage(result: Any, interval_minutes: int) -> pd.DataFrame:
-    """Agents per interval from roster and breaks alone, wrapping past the plan's end as the model does."""
+    """Agents per group and interval from roster and breaks alone, wrapping past the plan's end as the model
+    does; the frame is ``result.coverage`` with a ``recomputed`` column."""
     coverage = result.coverage.copy()
     stamps = coverage["interval_start"]
     first, n = stamps.min(), stamps.nunique()
     step = pd.Timedelta(minutes=interval_minutes)
+    group_of = dict(zip(result.roster["agent_id"], result.roster["group"], strict=True))
+    counts: dict[tuple[str, int], int] = {}
 
-    def slots(begin: pd.Series, end: pd.Series) -> list[list[int]]:
-        return [[(int((b - first) // step) + i) % n for i in range(int((e - b) // step))]
-                for b, e in zip(begin, end, strict=True)]
+    def add(group: str, begin: pd.Timestamp, end: pd.Timestamp, sign: int) -> None:
+        for i in range(int((end - begin) // step)):
+            key = (group, (int((begin - first) // step) + i) % n)
+            counts[key] = counts.get(key, 0) + sign
 
-    counts = [0] * n
-    for covered in slots(result.roster["shift_start"], result.roster["shift_end"]):
-        for slot in covered:
-            counts[slot] += 1
-    for covered in slots(result.breaks["break_start"], result.breaks["break_end"]):
-        for slot in covered:
-            counts[slot] -= 1
-    coverage["recomputed"] = [counts[int((s - first) // step)] for s in stamps]
+    for row in result.roster.itertuples():
+        add(row.group, row.shift_start, row.shift_end, 1)
+    for row in result.breaks.itertuples():
+        add(group_of[row.agent_id], row.break_start, row.break_end, -1)
+    coverage["recomputed"] = [counts.get((g, int((s - first) // step)), 0)
+                              for g, s in zip(coverage["group"], stamps, strict=True)]
     return coverage
 
 

@@ -157,3 +157,19 @@ def test_channel_without_group_is_a_config_error():
     reqs = make_requirements("2026-01-05 09:00", [1]).assign(channel="email")
     with pytest.raises(ConfigError, match="channel 'email' has requirements but no staff group serves it"):
         solve_schedule(reqs, config)
+
+
+@pytest.mark.parametrize(("day", "hours"), [("2026-03-29", 23), ("2026-10-25", 25)])
+def test_days_when_clocks_change(day, hours):
+    # London's clocks go forward on 29 March (23 hours) and back on 25 October (25 hours); shifts last
+    # their real length, and coverage follows real intervals.
+    config = make_config([{"name": "any", "earliest_start": "00:00", "latest_start": "23:00", "lengths_hours": [8],
+                           "cost_per_hour": 10.0}])
+    stamps = pd.date_range(pd.Timestamp(day, tz="Europe/London"), periods=hours, freq="60min")
+    need = pd.DataFrame({"channel": "voice", "interval_start": stamps, "scheduled_agents": 2})
+    result = solve_schedule(need, config)
+    assert len(result.coverage) == hours
+    assert result.summary.coverage == 1.0
+    covered = recompute_coverage(result, 60)
+    assert (covered["recomputed"] == covered["scheduled"]).all()
+    assert (result.roster["shift_end"] - result.roster["shift_start"] == pd.Timedelta(hours=8)).all()

@@ -1,0 +1,140 @@
+"""Named-agent rosters: contract hours, 11 hours rest, at most 6 consecutive days, availability, fairness,
+and coverage recomputed from the roster."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from scheduling import read_agents, solve_schedule
+from scheduling.roster import validate_agents
+from tests.scheduling.conftest import make_config, make_requirements, recompute_coverage
+from wfm.contracts import frame_rows
+from wfm.errors import DataError
+
+LUNCH = {"lunch": {"minutes": 30, "min_shift_hours": 6, "earliest_after_hours": 3, "latest_after_hours": 5}}
+
+
+def week_config():
+    return make_config([{"name": "day", "earliest_start": "07:00", "latest_start": "13:00", "lengths_hours": [4, 8],
+                         "cost_per_hour": 15.0, "breaks": ["lunch"]}], interval_minutes=30, breaks=LUNCH)
+
+
+def week_requirements() -> pd.DataFrame:
+    daily = [2] * 4 + [4] * 12 + [3] * 8  # 08:00-20:00 on 30-minute intervals
+    frames = [make_requirements(f"2026-01-{5 + d:02d} 08:00", [n - (d >= 5) for n in daily], interval_minutes=30)
+              for d in range(7)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def agents(count: int) -> pd.DataFrame:
+    rows = []
+    for i in range(count):
+        full = i % 3 != 2
+        rows.append({"agent_id": f"A{i:02d}", "group": "all", "min_hours": 24 if full else 8,
+                     "max_hours": 40 if full else 20, "days": "Mon Tue Wed Thu Fri" if i % 4 == 3 else "",
+                     "available_from": "06:00", "available_to": "22:00",
+                     "preferred_start": "08:00" if i % 2 else ""})
+    return validate_agents(pd.DataFrame(rows), week_config(), source="agents", rows=frame_rows)
+
+
+@pytest.fixture(scope="module")
+def rostered():
+    return solve_schedule(week_requirements(), week_config(), agents=agents(16), time_limit_seconds=20, gap=0.01)
+
+
+def test_every_shift_is_assigned_and_covers(rostered):
+    assert rostered.unassigned.empty
+    assert rostered.summary.coverage == 1.0
+    assert set(rostered.roster.columns) == {"agent_id", "group", "date", "shift_start", "shift_end", "paid_hours"}
+    assert list(rostered.breaks.columns) == ["agent_id", "break_start", "break_end", "kind"]
+
+
+def test_coverage_recomputed_from_roster_and_breaks(rostered):
+    covered = recompute_coverage(rostered, 30)
+    assert (covered["recomputed"] == covered["scheduled"]).all()
+    assert (covered["under"] == (covered["required"] - covered["scheduled"]).clip(lower=0)).all()
+    assert (covered["over"] == (covered["scheduled"] - covered["required"]).clip(lower=0)).all()
+
+
+def test_contract_hours_rest_and_consecutive_days(rostered):
+    table = agents(16).set_index("agent_id")
+    roster = rostered.roster.sort_values(["agent_id", "shift_start"])
+    for agent_id, shifts in roster.groupby("agent_id"):
+        assert shifts["paid_hours"].sum() <= table.loc[agent_id, "max_hours"] + 1e-9
+        rests = (shifts["shift_start"].iloc[1:].to_numpy() - shifts["shift_end"].iloc[:-1].to_numpy())
+        assert all(r >= pd.Timedelta(hours=11) for r in rests)
+        days = sorted(shifts["date"])
+        assert len(set(days)) == len(days)  # one shift a day
+        run = longest = 1
+        for before, after in zip(days, days[1:], strict=False):
+            run = run + 1 if after - before == dt.timedelta(days=1) else 1
+            longest = max(longest, run)
+        assert longest <= 6
+        allowed = table.loc[agent_id, "days"].split()
+        assert {d.strftime("%a") for d in days} <= set(allowed)
+        assert (shifts["shift_start"].dt.strftime("%H:%M") >= "06:00").all()
+        assert (shifts["shift_end"].dt.strftime("%H:%M") <= "22:00").all()
+
+
+def test_minimum_hours_are_met_when_there_is_work_enough(rostered):
+    table = agents(16).set_index("agent_id")
+    worked = rostered.roster.groupby("agent_id")["paid_hours"].sum().reindex(table.index, fill_value=0)
+    below = worked < table["min_hours"]
+    assert rostered.summary.agents_below_min_hours == int(below.sum())
+
+
+def test_weekends_are_shared(rostered):
+    weekend = rostered.roster[pd.to_datetime(rostered.roster["date"]).dt.day_of_week >= 5]
+    table = agents(16)
+    everyday = table.loc[table["days"] == "Mon Tue Wed Thu Fri Sat Sun", "agent_id"]
+    counts = weekend["agent_id"].value_counts().reindex(everyday, fill_value=0)
+    assert counts.max() - counts.min() <= 1
+
+
+def test_too_few_agents_leave_shifts_unassigned_and_reported():
+    result = solve_schedule(week_requirements(), week_config(), agents=agents(3), time_limit_seconds=20, gap=0.01)
+    assert len(result.unassigned) == result.summary.unassigned_shifts > 0
+    assert list(result.unassigned.columns) == ["group", "date", "shift_start", "shift_end", "paid_hours"]
+    assert result.summary.coverage < 1
+    assert not result.unmet.empty  # coverage follows the roster, not the solved shifts
+    covered = recompute_coverage(result, 30)
+    assert (covered["recomputed"] == covered["scheduled"]).all()
+
+
+def test_read_agents(tmp_path):
+    path = tmp_path / "agents.csv"
+    path.write_text("agent_id,group,min_hours,max_hours,days,available_from,available_to,preferred_start\n"
+                    "A1,all,30,40,Mon Tue,7:00,26:00,08:00\nA2,all,0,20,,,,\n")
+    frame = read_agents(path, week_config())
+    assert list(frame["days"]) == ["Mon Tue", "Mon Tue Wed Thu Fri Sat Sun"]
+    assert list(frame["available_to"]) == ["26:00", "48:00"]
+    assert list(frame["preferred_start"]) == ["08:00", ""]
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("A1,nobody,30,40,,,,", r"agents\.csv: line 2: group: unknown staff group 'nobody'"),
+    ("A1,all,forty,40,,,,", r"line 2: min_hours: not a number \('forty'\)"),
+    ("A1,all,30,20,,,,", r"line 2: max_hours: must be >= min_hours \(30\), got 20"),
+    ("A1,all,30,40,Mon Funday,,,", r"line 2: days: unknown day 'Funday'"),
+    ("A1,all,30,40,,7h,,", r"line 2: available_from: not a clock time \('7h'\)"),
+    (",all,30,40,,,,", r"line 2: agent_id: is empty"),
+])
+def test_read_agents_errors(tmp_path, line, message):
+    path = tmp_path / "agents.csv"
+    path.write_text("agent_id,group,min_hours,max_hours,days,available_from,available_to,preferred_start\n"
+                    f"{line}\n")
+    with pytest.raises(DataError, match=message):
+        read_agents(path, week_config())
+
+
+def test_duplicate_agent_and_missing_column(tmp_path):
+    path = tmp_path / "agents.csv"
+    path.write_text("agent_id,group,min_hours,max_hours\nA1,all,1,2\nA1,all,1,2\n")
+    with pytest.raises(DataError, match=r"line 3: agent_id: duplicate id 'A1'"):
+        read_agents(path, week_config())
+    path.write_text("agent_id,group,min_hours\nA1,all,1\n")
+    with pytest.raises(DataError, match="missing column max_hours"):
+        read_agents(path, week_config())
