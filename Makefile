@@ -33,11 +33,17 @@ AGENTS := $(wildcard data/agents.csv)
 $(SAMPLE): data/generate.py $(STAMP)
 	$(PY) data/generate.py --out $(SAMPLE)
 
-# Plans the week after the sample history into out/<YYYY-Www>/ (exit 3 = some intervals short: still exported).
+PORT ?= 8501
+
+# Plans the week after the sample history into out/<YYYY-Www>/ (exit 3 = some intervals short: still exported),
+# then serves the dashboard on localhost until stopped with Ctrl-C.
 run: install $(SAMPLE)
 	$(VENV)/bin/wfm plan --history $(SAMPLE) --config data/example.toml $(if $(AGENTS),--agents $(AGENTS)) --out out \
 		|| [ $$? -eq 3 ]
 	@echo "wfm: the week's export is in out/ (summary.json, schedule.xlsx, report.html)"
+	@echo "wfm: dashboard on http://localhost:$(PORT) (Ctrl-C stops it)"
+	$(VENV)/bin/streamlit run dashboard/app.py --server.address localhost --server.port $(PORT) \
+		--server.headless true --browser.gatherUsageStats false
 
 bench: install $(SAMPLE)
 	$(PY) bench/erlang.py
