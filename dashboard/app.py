@@ -1,4 +1,7 @@
-"""The wfm dashboard: ``streamlit run dashboard/app.py``. This file only routes; each page lives in pages/."""
+"""The wfm dashboard: ``streamlit run dashboard/app.py``. This file only routes.
+
+Each page lives in views/; a folder named pages/ would also be listed by Streamlit's own page discovery.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +9,7 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES = Path(__file__).parent / "pages"
+PAGES = Path(__file__).parent / "views"
 
 # Streamlit runs this script as ``__main__``. The forecast's worker processes import the caller's main script
 # again (as ``__mp_main__``) before they start: there, nothing must be drawn or run.

@@ -226,13 +226,15 @@ def _init_session() -> None:
     st.session_state.setdefault("modifiers", Modifiers())
 
 
-def context() -> Context:
-    """The session's history, config and week (also shown in the sidebar); defaults on first use.
+def context(*, caption: bool = True) -> Context:
+    """The session's history, config and week (shown in the sidebar with ``caption``); defaults on first use.
 
     Shows a failure as an error and stops the page.
     """
     with guard():
         ctx = _build_context()
+    if not caption:
+        return ctx
     what_if = "what-if active" if not modifiers().is_empty else "no what-if"
     st.sidebar.caption(f"Planning **{ctx.week}** from {ctx.history_name} · config: "
                        f"{Path(st.session_state.config_source).name} · {what_if}")

@@ -90,7 +90,7 @@ def page() -> Callable[..., AppTest]:
         app = AppTest.from_file(str(APP), default_timeout=120)
         for key, value in state.items():
             app.session_state[key] = value
-        app.switch_page(f"pages/{name}.py")
+        app.switch_page(f"views/{name}.py")
         app.run()
         return app
 

@@ -78,7 +78,7 @@ def test_open_a_scenario_in_the_what_if(page: Callable[..., AppTest], database: 
     app.button(key="scn_open").click().run()
     assert "'opened' is now the what-if" in app.success[0].value
     assert not app.warning
-    app.switch_page("pages/staffing.py").run()
+    app.switch_page("views/staffing.py").run()
     assert not app.exception and not app.error
     assert app.slider(key="wi_volume_pct").value == 15
     assert app.number_input(key="wi_shrinkage").value == 0.2

@@ -80,7 +80,7 @@ def summary(ctx: common.Context) -> None:
 
 
 st.title("Data")
-common.context()
+common.context(caption=False)  # stops here with the library's message if the history or config in use is bad
 with common.guard():
     choose_history()
 with st.expander("Config", expanded=False):
