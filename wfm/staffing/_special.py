@@ -7,6 +7,8 @@ that would underflow are summed as ratios of neighbouring terms.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
 from scipy import special
@@ -81,18 +83,23 @@ def log_lower_gamma_ratio(a: FloatArray, y: FloatArray) -> FloatArray:
     return out
 
 
-def _ratio_series(a: FloatArray, y: FloatArray) -> FloatArray:
-    """sum_k prod_{i=1..k} y / (a + i), for y well below a (where it converges geometrically)."""
-    total = np.ones_like(a)
-    term = np.ones_like(a)
-    active = np.ones(a.shape, dtype=bool)
-    i = 0
+def _sum_of_products(ratio: Callable[[NDArray[np.bool_], int], FloatArray], shape: tuple[int, ...]) -> FloatArray:
+    """1 + r_1 + r_1 r_2 + ..., each term ``ratio(active, k)`` times the last, until terms stop counting."""
+    total = np.ones(shape)
+    term = np.ones(shape)
+    active = np.ones(shape, dtype=bool)
+    k = 0
     while active.any():
-        i += 1
-        term[active] *= y[active] / (a[active] + i)
+        k += 1
+        term[active] *= ratio(active, k)
         total[active] += term[active]
         active &= term > 1e-17 * total
     return total
+
+
+def _ratio_series(a: FloatArray, y: FloatArray) -> FloatArray:
+    """sum_k prod_{i=1..k} y / (a + i), for y well below a (where it converges geometrically)."""
+    return _sum_of_products(lambda active, i: y[active] / (a[active] + i), a.shape)
 
 
 def log_erlang_b(servers: FloatArray, load: FloatArray) -> FloatArray:
@@ -118,14 +125,5 @@ def log_erlang_b(servers: FloatArray, load: FloatArray) -> FloatArray:
 
 
 def _inverse_erlang_b_series(n: FloatArray, a: FloatArray) -> FloatArray:
-    """1 / B(N, A) = sum_{j=0..N} prod_{i<j} (N - i) / A, for N well below A."""
-    total = np.ones_like(n)
-    term = np.ones_like(n)
-    active = np.ones(n.shape, dtype=bool)
-    j = 0
-    while active.any():
-        term[active] *= np.maximum(n[active] - j, 0.0) / a[active]
-        total[active] += term[active]
-        j += 1
-        active &= (term > 1e-17 * total) & (j < n + 1)
-    return total
+    """1 / B(N, A) = sum_{j=0..N} prod_{i<j} (N - i) / A, for N well below A (the terms end at j = N + 1)."""
+    return _sum_of_products(lambda active, j: np.maximum(n[active] - (j - 1), 0.0) / a[active], n.shape)
