@@ -234,10 +234,22 @@ def project_service(required: pd.DataFrame, coverage: pd.DataFrame, config: Conf
                          "service_level": service_level, "occupancy": np.minimum(occupancy, 1.0)})
 
 
-def _weighted(values: pd.Series, weights: pd.Series) -> float:
-    valid = values.notna()
+def weighted_mean(values: pd.Series, weights: pd.Series) -> float:
+    """Mean of ``values`` weighted by ``weights``, skipping missing values; NaN when no weight is left."""
+    valid = values.notna() & (weights > 0)
     total = float(weights[valid].sum())
     return float((values[valid] * weights[valid]).sum() / total) if total > 0 else math.nan
+
+
+def staffing_by_channel(required: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Per channel: volume, peak agents, productive and scheduled agent-hours, volume-weighted service level."""
+    hours = config.interval_minutes / 60
+    rows = [{"channel": name, "volume": float(part["volume"].sum()), "peak_agents": int(part["agents"].max()),
+             "agent_hours": float(part["agents"].sum() * hours),
+             "scheduled_agent_hours": float(part["scheduled_agents"].sum() * hours),
+             "service_level": weighted_mean(part["service_level"], part["volume"])}
+            for name, part in required.groupby("channel")]
+    return pd.DataFrame(rows)
 
 
 def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame, schedule: ScheduleResult,
@@ -254,21 +266,21 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
         rows.append({
             "channel": name, "kind": config.channels[str(name)].kind,
             "volume": float(part["volume"].sum()),
-            "aht_seconds": _weighted(part["aht_seconds"], part["volume"]),
+            "aht_seconds": weighted_mean(part["aht_seconds"], part["volume"]),
             "model": str(choices.loc[name, "model"]) if name in choices.index else None,
             "wmape": float(choices.loc[name, "wmape"]) if name in choices.index else math.nan,
             "required_agent_hours": float(part["agents"].sum() * hours),
             "scheduled_required_agent_hours": float(part["scheduled_agents"].sum() * hours),
             "service_level_target": config.channels[str(name)].service_level,
-            "projected_service_level": _weighted(part["service_level_projected"], part["volume"]),
-            "projected_occupancy": _weighted(part["occupancy_projected"], part["busy"]),
+            "projected_service_level": weighted_mean(part["service_level_projected"], part["volume"]),
+            "projected_occupancy": weighted_mean(part["occupancy_projected"], part["busy"]),
         })
     daily = (joined.groupby(["channel", "date"])
              .apply(lambda p: pd.Series({
                  "volume": float(p["volume"].sum()),
                  "required_agent_hours": float(p["agents"].sum() * hours),
-                 "projected_service_level": _weighted(p["service_level_projected"], p["volume"]),
-                 "projected_occupancy": _weighted(p["occupancy_projected"], p["busy"]),
+                 "projected_service_level": weighted_mean(p["service_level_projected"], p["volume"]),
+                 "projected_occupancy": weighted_mean(p["occupancy_projected"], p["busy"]),
              }), include_groups=False)
              .reset_index())
     s = schedule.summary

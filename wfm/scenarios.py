@@ -14,10 +14,10 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from scheduling import solve_schedule
+from scheduling import ScheduleResult, solve_schedule
 from wfm.config import Config, config_to_toml_dict, parse_config
 from wfm.errors import ConfigError
-from wfm.pipeline import project_service, staff_week
+from wfm.pipeline import Plan, project_service, staff_week, weighted_mean
 from wfm.store import ScenarioRecord, Store
 from wfm.whatif import Modifiers
 
@@ -60,12 +60,6 @@ class ScenarioFigures:
 _ALWAYS = {"required_fte", "required_agent_hours", "projected_service_level", "projected_occupancy", "cost"}
 
 
-def _weighted(values: pd.Series, weights: pd.Series) -> float:
-    valid = values.notna() & (weights > 0)
-    total = float(weights[valid].sum())
-    return float((values[valid] * weights[valid]).sum() / total) if total > 0 else math.nan
-
-
 def _cheapest_cost(config: Config) -> dict[str, float]:
     """Cheapest cost per paid hour of each group's shift templates."""
     costs: dict[str, float] = {}
@@ -74,36 +68,53 @@ def _cheapest_cost(config: Config) -> dict[str, float]:
     return costs
 
 
+def _queue_rows(frame: pd.DataFrame, config: Config) -> pd.Series:
+    return frame["channel"].map(lambda c: config.channels[c].is_queue).astype(bool)
+
+
+def _staffing_figures(required: pd.DataFrame, config: Config) -> dict[str, Any]:
+    hours = config.interval_minutes / 60
+    scheduled_hours = required["scheduled_agents"] * hours
+    queue = _queue_rows(required, config)
+    busy = required["volume"] * required["aht_seconds"]
+    return {
+        "required_fte": float(scheduled_hours.sum()) / config.fte_hours_per_week,
+        "required_agent_hours": float((required["agents"] * hours).sum()),
+        "projected_service_level": weighted_mean(required["service_level"][queue], required["volume"][queue]),
+        "projected_occupancy": weighted_mean(required["occupancy"][queue], busy[queue]),
+        "cost": float((scheduled_hours * required["channel"].map(config.group_of).map(_cheapest_cost(config))
+                       .fillna(0.0)).sum()),
+        "cost_basis": "estimate",
+    }
+
+
 def evaluate(forecast_frame: pd.DataFrame, config: Config, modifiers: Modifiers | None = None, *,
              solve: bool = False, agents: pd.DataFrame | None = None) -> ScenarioFigures:
     """Figures of a scenario on a forecast week: staffing always, the schedule when ``solve`` is true."""
     effective, required = staff_week(forecast_frame, config, modifiers)
-    hours = effective.interval_minutes / 60
-    scheduled_hours = required["scheduled_agents"] * hours
-    group = required["channel"].map(effective.group_of)
-    queue = required["channel"].map(lambda c: effective.channels[c].is_queue).astype(bool)
-    busy = required["volume"] * required["aht_seconds"]
-    figures: dict[str, Any] = {
-        "required_fte": float(scheduled_hours.sum()) / effective.fte_hours_per_week,
-        "required_agent_hours": float((required["agents"] * hours).sum()),
-        "projected_service_level": _weighted(required["service_level"][queue], required["volume"][queue]),
-        "projected_occupancy": _weighted(required["occupancy"][queue], busy[queue]),
-        "cost": float((scheduled_hours * group.map(_cheapest_cost(effective)).fillna(0.0)).sum()),
-        "cost_basis": "estimate",
+    if not solve:
+        return ScenarioFigures(**_staffing_figures(required, effective))
+    schedule = solve_schedule(required, effective, agents=agents)
+    return _solved_figures(required, schedule, project_service(required, schedule.coverage, effective), effective)
+
+
+def figures_of(plan: Plan) -> ScenarioFigures:
+    """The figures of a solved plan, as a scenario records them."""
+    return _solved_figures(plan.requirements, plan.schedule, plan.projection, plan.config)
+
+
+def _solved_figures(required: pd.DataFrame, schedule: ScheduleResult, projection: pd.DataFrame, config: Config,
+                    ) -> ScenarioFigures:
+    s = schedule.summary
+    queue = _queue_rows(projection, config)
+    busy = required["volume"] * required["aht_seconds"]  # the projection keeps the requirements' rows and index
+    figures = _staffing_figures(required, config) | {
+        "cost": s.cost, "cost_basis": "schedule", "paid_hours": s.paid_hours,
+        "scheduled_fte": s.paid_hours / config.fte_hours_per_week, "under_agent_hours": s.under_agent_hours,
+        "coverage": s.coverage, "solver_status": s.status,
+        "projected_service_level": weighted_mean(projection["service_level"][queue], projection["volume"][queue]),
+        "projected_occupancy": weighted_mean(projection["occupancy"][queue], busy[queue]),
     }
-    if solve:
-        schedule = solve_schedule(required, effective, agents=agents)
-        projection = project_service(required, schedule.coverage, effective)
-        s = schedule.summary
-        queue_rows = projection["channel"].map(lambda c: effective.channels[c].is_queue).astype(bool)
-        figures.update(
-            cost=s.cost, cost_basis="schedule", paid_hours=s.paid_hours,
-            scheduled_fte=s.paid_hours / effective.fte_hours_per_week, under_agent_hours=s.under_agent_hours,
-            coverage=s.coverage, solver_status=s.status,
-            projected_service_level=_weighted(projection["service_level"][queue_rows],
-                                              projection["volume"][queue_rows]),
-            projected_occupancy=_weighted(projection["occupancy"][queue_rows], busy[queue_rows.to_numpy()]),
-        )
     return ScenarioFigures(**figures)
 
 

@@ -33,8 +33,12 @@ def save_current(ctx: common.Context) -> None:
         return
     made = common.forecast(ctx)
     with common.guard(), st.spinner("Evaluating the scenario..."):
-        figures = scenarios.evaluate(made.frame, ctx.config, changes, solve=solve, agents=common.agents(
-            ctx.config_text))
+        if solve:
+            # The plan the Schedule page shows for the same inputs, solved now if it was not yet.
+            plan = common.cached_plan(common.plan_key(ctx, changes)) or common.solve(ctx, changes, lambda *_: None)
+            figures = scenarios.figures_of(plan)
+        else:
+            figures = scenarios.evaluate(made.frame, ctx.config, changes)
         record = scenarios.save(common.store(), name.strip(), ctx.config, changes, figures, description)
     st.session_state.scn_saved = record.name
     st.success(f"Saved scenario {record.name!r} (version {record.version}): {figures.required_fte:,.1f} FTE, "

@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import charts, common
 from dashboard.widgets import kept
-from wfm import scenarios
+from wfm import pipeline, scenarios
 from wfm.config import Config
 from wfm.staffing import queue_metrics, required_agents, scheduled_agents
 from wfm.whatif import Modifiers
@@ -97,17 +97,11 @@ def what_if_inputs(channels: list[str]) -> Modifiers:
                      headcount_cap=None if cap is None else int(cap), cost_per_hour=cost, channels=tuple(scope))
 
 
-def channel_table(required: pd.DataFrame, hours: float) -> pd.DataFrame:
-    """Per channel: volume, peak and total agents, volume-weighted service level (a reshaping for display)."""
-    rows = []
-    for name, part in required.groupby("channel"):
-        weight = part["volume"].where(part["service_level"].notna(), 0.0)
-        level = float((part["service_level"].fillna(0) * weight).sum() / weight.sum()) if weight.sum() else None
-        rows.append({"channel": name, "volume": round(float(part["volume"].sum())),
-                     "peak agents": int(part["agents"].max()), "agent-hours": float(part["agents"].sum() * hours),
-                     "scheduled agent-hours": float(part["scheduled_agents"].sum() * hours),
-                     "service level": level})
-    return pd.DataFrame(rows)
+def channel_table(required: pd.DataFrame, config: Config) -> pd.DataFrame:
+    """Per channel staffing figures (``wfm.pipeline.staffing_by_channel``) with display names."""
+    table = pipeline.staffing_by_channel(required, config).round({"volume": 0})
+    return table.rename(columns={"peak_agents": "peak agents", "agent_hours": "agent-hours",
+                                 "scheduled_agent_hours": "scheduled agent-hours", "service_level": "service level"})
 
 
 def interval_curve(part: pd.DataFrame, config: Config, channel: str, zone: str) -> None:
@@ -155,7 +149,7 @@ def week_view() -> None:
     cols[2].metric("Projected service level", f"{figures.projected_service_level:.1%}")
     cols[3].metric("Projected occupancy", f"{figures.projected_occupancy:.1%}")
     cols[4].metric("Estimated cost", f"{figures.cost:,.0f}")
-    st.dataframe(channel_table(required, effective.interval_minutes / 60), hide_index=True,
+    st.dataframe(channel_table(required, effective), hide_index=True,
                  column_config={"agent-hours": st.column_config.NumberColumn(format="%.0f"),
                                 "scheduled agent-hours": st.column_config.NumberColumn(format="%.0f"),
                                 "service level": st.column_config.NumberColumn(format="percent")})

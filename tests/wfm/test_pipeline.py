@@ -10,7 +10,7 @@ import pytest
 from planning import tiny_config, tiny_history
 
 from wfm.errors import ConfigError, DataError
-from wfm.pipeline import Plan, parse_week, plan_week, week_after, week_label
+from wfm.pipeline import Plan, parse_week, plan_week, staffing_by_channel, week_after, week_label, weighted_mean
 from wfm.staffing import required_agents, scheduled_agents
 from wfm.whatif import Modifiers
 
@@ -90,3 +90,19 @@ def test_week_inside_history_is_refused() -> None:
         plan_week(tiny_history(), tiny_config(), dt.date(2026, 11, 9))
     with pytest.raises(ConfigError, match="is a Tuesday; a planning week starts on a Monday"):
         plan_week(tiny_history(), tiny_config(), dt.date(2026, 11, 17))
+
+
+def test_staffing_by_channel_adds_up(plan: Plan) -> None:
+    table = staffing_by_channel(plan.requirements, plan.config).set_index("channel")
+    req = plan.requirements
+    assert table.loc["voice", "agent_hours"] == pytest.approx(req["agents"].sum() * 0.25)
+    assert table.loc["voice", "peak_agents"] == req["agents"].max()
+    busy = req["volume"] > 0
+    expected = (req.loc[busy, "service_level"] * req.loc[busy, "volume"]).sum() / req.loc[busy, "volume"].sum()
+    assert table.loc["voice", "service_level"] == pytest.approx(expected)
+
+
+def test_weighted_mean_skips_missing_values() -> None:
+    values = pd.Series([0.9, np.nan, 0.5])
+    assert weighted_mean(values, pd.Series([1.0, 5.0, 3.0])) == pytest.approx((0.9 + 1.5) / 4)
+    assert np.isnan(weighted_mean(values, pd.Series([0.0, 1.0, 0.0])))

@@ -10,7 +10,7 @@ from planning import tiny_config, tiny_history
 
 from wfm import scenarios
 from wfm.errors import ConfigError
-from wfm.pipeline import forecast_week, staff_week, week_after
+from wfm.pipeline import forecast_week, plan_week, staff_week, week_after
 from wfm.store import Store
 from wfm.whatif import Modifiers
 
@@ -58,3 +58,14 @@ def test_saved_compared_and_reloaded(tmp_path: Path, week_forecast: pd.DataFrame
     assert figures is not None and figures.required_fte > 0
     with pytest.raises(ConfigError, match="give 1 to 4 scenarios, got 5"):
         scenarios.compare(records * 2 + records[:1])
+
+
+def test_a_solved_plan_gives_the_same_figures_as_solving_the_scenario() -> None:
+    history, config = tiny_history(), tiny_config()
+    plan = plan_week(history, config, modifiers=Modifiers(volume_pct=10))
+    from_plan = scenarios.figures_of(plan)
+    solved = scenarios.evaluate(plan.forecast.frame, config, Modifiers(volume_pct=10), solve=True)
+    assert from_plan.cost_basis == "schedule"
+    assert from_plan.paid_hours == pytest.approx(plan.summary.paid_hours)
+    assert from_plan.cost == pytest.approx(solved.cost)
+    assert from_plan.projected_service_level == pytest.approx(solved.projected_service_level)
