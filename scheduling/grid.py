@@ -9,6 +9,7 @@ cyclic-roster assumption; the post office problem makes it too).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -60,9 +61,15 @@ class Grid:
 
 
 def make_grid(requirements: pd.DataFrame, config: Config) -> Grid:
-    """The grid spanning whole local days from the first to the last requirement interval."""
+    """The grid of whole weeks of local days from the first requirement interval's day.
+
+    The plan repeats, so it spans whole weeks: days missing at the end (closed days) need nobody, and
+    contract hours, budget caps and the wrap from the last day to the first stay weekly.
+    """
     stamps = requirements["interval_start"].dt.tz_convert(config.timezone)
-    first, last = stamps.min().date(), stamps.max().date()
+    first = stamps.min().date()
+    days = (stamps.max().date() - first).days + 1
+    last = first + dt.timedelta(days=7 * math.ceil(days / 7) - 1)
     dates = tuple(first + dt.timedelta(days=i) for i in range((last - first).days + 1))
     midnights = [pd.Timestamp(d).tz_localize(config.timezone, ambiguous=True, nonexistent="shift_forward")
                  for d in (*dates, last + dt.timedelta(days=1))]

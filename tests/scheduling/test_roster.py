@@ -138,3 +138,23 @@ def test_duplicate_agent_and_missing_column(tmp_path):
     path.write_text("agent_id,group,min_hours\nA1,all,1\n")
     with pytest.raises(DataError, match="missing column max_hours"):
         read_agents(path, week_config())
+
+
+def one_agent(available_from: str = "", available_to: str = "", *, max_hours: float = 40) -> pd.DataFrame:
+    row = {"agent_id": "A1", "group": "all", "min_hours": 0, "max_hours": max_hours, "days": "",
+           "available_from": available_from, "available_to": available_to, "preferred_start": ""}
+    return validate_agents(pd.DataFrame([row]), week_config(), source="agents", rows=frame_rows)
+
+
+@pytest.mark.parametrize("days", [6, 7])
+def test_a_closed_day_left_out_of_the_file_keeps_the_plan_weekly(days):
+    # One agent of 40 h a week, one 8-hour shift needed each day: 5 shifts, 40 h, whether the closed
+    # Sunday has rows or not (a Mon-Sat file once gave a 6-day plan: 32 h and the Saturday wrapping to Monday).
+    config = make_config([{"name": "day", "earliest_start": "08:00", "latest_start": "08:00", "lengths_hours": [8],
+                           "cost_per_hour": 1.0}])
+    frames = [make_requirements(f"2026-01-{5 + d:02d} 08:00", [1 if d < 6 else 0] * 8) for d in range(days)]
+    result = solve_schedule(pd.concat(frames, ignore_index=True), config, agents=one_agent(), gap=0.0)
+    assert result.summary.shifts == 5
+    assert result.summary.paid_hours == pytest.approx(40.0)
+    assert result.summary.under_agent_hours == pytest.approx(8.0)
+    assert result.coverage["interval_start"].dt.date.nunique() == 7
