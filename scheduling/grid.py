@@ -55,6 +55,16 @@ class Grid:
         naive = pd.Timestamp(dt.datetime.combine(date, clock))
         return naive.tz_localize(self.timezone, ambiguous=True, nonexistent="shift_forward")
 
+    def clock_minutes(self, slot: int, day: int) -> float:
+        """Local wall-clock minutes from midnight of plan day ``day`` to the start of interval ``slot``.
+
+        Past that day's midnight the count runs on (1500 is 01:00 the next day); across a DST change it
+        follows the clock, not the elapsed time.
+        """
+        stamp = self.stamp(slot)
+        assert isinstance(stamp, pd.Timestamp)
+        return (stamp.tz_localize(None) - pd.Timestamp(self.dates[day])) / pd.Timedelta(minutes=1)
+
     def timestamps(self) -> pd.DatetimeIndex:
         """Start times of all intervals of the plan."""
         return pd.DatetimeIndex(self.stamp(np.arange(self.n_slots)))

@@ -131,11 +131,10 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
                     continue
                 upper = None
                 if team is not None:
-                    clock = (start.slot - grid.day_slots[start.day]) * grid.interval_minutes
                     available = team.get(group)
                     upper = 0 if available is None else int(available.can_work(
-                        model.weekdays[start.day], clock, clock + kind.length_slots * grid.interval_minutes,
-                        kind.paid_hours).sum())
+                        model.weekdays[start.day], grid.clock_minutes(start.slot, start.day),
+                        grid.clock_minutes(start.slot + kind.length_slots, start.day), kind.paid_hours).sum())
                     if upper == 0:
                         continue
                 x = lp.integer(f"shift_t{start.template}_s{start.slot}_k{k}", upper=upper)

@@ -28,7 +28,6 @@ agents file each solved tour becomes one generated agent working its pattern.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -311,15 +310,14 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     assigned: list[tuple[_Pool, int, ShiftInstance]] = []
     unassigned: list[ShiftInstance] = []
     step = grid.interval_minutes
-    midnights = [grid.slot_of(grid.local(date, dt.time(0))) * step for date in grid.dates]
 
     def scarcity(shift: ShiftInstance) -> int:
         """How many named agents could ever take a shift: the scarcest go first."""
         named = team.get(shift.group)
         if generated or named is None:
             return 0
-        clock = shift.start_slot * step - midnights[shift.day]
-        return int(named.can_work(grid.dates[shift.day].weekday(), clock, clock + shift.length_slots * step,
+        return int(named.can_work(grid.dates[shift.day].weekday(), grid.clock_minutes(shift.start_slot, shift.day),
+                                  grid.clock_minutes(shift.start_slot + shift.length_slots, shift.day),
                                   shift.paid_hours).sum())
 
     order = sorted(shifts, key=lambda s: (scarcity(s), s.start_slot, s.group, s.length_slots))
@@ -328,7 +326,8 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         begin = shift.start_slot * step
         end = begin + shift.length_slots * step
         weekday = grid.dates[shift.day].weekday()
-        clock_start = begin - midnights[shift.day]
+        clock_start = grid.clock_minutes(shift.start_slot, shift.day)
+        clock_end = grid.clock_minutes(shift.start_slot + shift.length_slots, shift.day)
         week = shift.day // 7
         paid_minutes = shift.paid_hours * 60
         used = pool.used
@@ -336,7 +335,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
                     & (pool.worked_minutes[:used] + paid_minutes <= pool.max_minutes[:used] + 1e-6)
                     & pool.days[:used, weekday]
                     & ((pool.template[:used] == -1) | (pool.template[:used] == shift.template))
-                    & (clock_start >= pool.window_from[:used]) & (clock_start + end - begin <= pool.window_to[:used])
+                    & (clock_start >= pool.window_from[:used]) & (clock_end <= pool.window_to[:used])
                     & (pool.days_per_week[:used, week] < pool.max_days_per_week[:used]))
         if eligible.any() and generated:  # rotate days off: fewest days this week, then the latest finisher
             row = _pick(eligible, [(pool.days_per_week[:used, week], False), (pool.last_end[:used], True)])

@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 
 from scheduling import read_agents, solve_schedule
-from scheduling.roster import validate_agents
+from scheduling.grid import make_grid
+from scheduling.roster import ShiftInstance, assign_shifts, validate_agents
 from tests.scheduling.conftest import make_config, make_requirements, recompute_coverage
 from wfm.contracts import frame_rows
 from wfm.errors import DataError
@@ -158,3 +159,30 @@ def test_a_closed_day_left_out_of_the_file_keeps_the_plan_weekly(days):
     assert result.summary.paid_hours == pytest.approx(40.0)
     assert result.summary.under_agent_hours == pytest.approx(8.0)
     assert result.coverage["interval_start"].dt.date.nunique() == 7
+
+
+@pytest.mark.parametrize(("day", "start", "fits"), [("2027-03-28", "10:00", False), ("2027-10-31", "09:00", True)])
+def test_availability_follows_the_wall_clock_when_clocks_change(day, start, fits):
+    # An agent available 08:00-16:00; a 7-hour shift from `start`. When clocks go forward 10:00-17:00 has
+    # only 6 hours elapsed by 17:00 but still ends after 16:00; when they go back 09:00-16:00 ends at 16:00.
+    config = make_config([{"name": "day", "earliest_start": start, "latest_start": start, "lengths_hours": [7],
+                           "cost_per_hour": 1.0}])
+    stamps = pd.date_range(pd.Timestamp(f"{day} {start}", tz="Europe/London"), periods=7, freq="60min")
+    need = pd.DataFrame({"channel": "voice", "interval_start": stamps, "scheduled_agents": 1})
+    result = solve_schedule(need, config, agents=one_agent("08:00", "16:00"), gap=0.0)
+    assert len(result.roster) == int(fits)
+    assert all(f"{end:%H:%M}" <= "16:00" for end in result.roster["shift_end"])
+    assert result.summary.coverage == float(fits)
+    grid = make_grid(need, config)  # rostering checks the window the same way
+    shift = ShiftInstance(group="all", template=0, day=0, start_slot=grid.slot_of(stamps[0]), length_slots=7,
+                          paid_hours=7.0, cost=7.0, breaks=())
+    assigned, unassigned, _ = assign_shifts([shift], grid, agents=one_agent("08:00", "16:00"), tours=[])
+    assert (len(assigned), len(unassigned)) == (int(fits), int(not fits))
+
+
+def test_grid_clock_minutes_are_local_wall_clock():
+    grid = make_grid(make_requirements("2027-03-28 00:00", [1] * 23), make_config([]))
+    eleven = grid.slot_of(pd.Timestamp("2027-03-28 11:00", tz="Europe/London"))
+    assert eleven == 10  # ten hours elapsed since midnight
+    assert grid.clock_minutes(eleven, 0) == 11 * 60
+    assert grid.clock_minutes(eleven + 14, 0) == 25 * 60  # 01:00 the next day
