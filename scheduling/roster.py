@@ -17,10 +17,11 @@ Agents file (CSV or Parquet), one row per agent::
 
 Assignment is a greedy pass over the solved shifts, scarcest first (fewest agents who could ever take
 them), then in start order: each shift goes to the eligible agent (same group, available, at least 11
-hours from their shifts the day before and the day after, at most 6 consecutive working days, one shift a
-day, within max hours) who has worked fewer weekend shifts (for a weekend shift), then who is still below
-their minimum hours and closest to it (so as many agents as possible reach their minimum when there is
-less work than contracts), then whose preferred start is nearest, then who has worked least.
+hours from their shifts the day before and the day after, at most 6 consecutive working days, both counted
+round the plan's wrap as it repeats, one shift a day, within max hours) who has worked fewer weekend shifts
+(for a weekend shift), then who is still below their minimum hours and closest to it (so as many agents as
+possible reach their minimum when there is less work than contracts), then whose preferred start is nearest,
+then who has worked least.
 Shifts no agent can take are reported, not dropped; agents left below their minimum hours are counted.
 Named agents keep their own days (the solved days-off patterns only size the shifts per day); without an
 agents file each solved tour becomes one generated agent working its pattern.
@@ -71,7 +72,9 @@ class ShiftInstance:
 class _Pool:
     """The agents of one group as arrays (one row per agent, rows in use first), with what they have worked."""
 
-    def __init__(self, size: int, n_days: int) -> None:
+    def __init__(self, size: int, n_days: int, plan_minutes: float) -> None:
+        self.n_days = n_days
+        self.plan_minutes = plan_minutes
         self.ids = [""] * size
         self.min_minutes = np.zeros(size)
         self.max_minutes = np.full(size, np.inf)
@@ -84,7 +87,8 @@ class _Pool:
         self.worked_minutes = np.zeros(size)
         self.weekend_shifts = np.zeros(size, dtype=np.int64)
         self.days_per_week = np.zeros((size, max(math.ceil(n_days / 7), 1)), dtype=np.int64)
-        # Shift start and end (minutes) per plan day, with a free day of padding at both ends.
+        # Shift start and end (minutes) per plan day, with a day of padding at both ends: the plan repeats, so
+        # the left one mirrors the last day (a plan earlier) and the right one the first day (a plan later).
         self.begins = np.full((size, n_days + 2), np.nan)
         self.ends = np.full((size, n_days + 2), np.nan)
         self.worked = np.zeros((size, n_days + 2), dtype=bool)
@@ -93,7 +97,7 @@ class _Pool:
 
     def eligible(self, day: int, begin: float, end: float) -> np.ndarray:
         """Of the agents in use, those free that day, rested 11 hours either side, and within 6 consecutive
-        working days."""
+        working days, both counted round the plan's wrap."""
         used, rest = self.used, MIN_REST_HOURS * 60
         ok = (~self.worked[:used, day + 1] & ~(self.ends[:used, day] > begin - rest)
               & ~(self.begins[:used, day + 2] < end + rest))
@@ -101,10 +105,7 @@ class _Pool:
         for step in (-1, 1):
             alive = np.ones(used, dtype=bool)
             for k in range(1, MAX_CONSECUTIVE_DAYS + 1):
-                column = day + 1 + step * k
-                if not 0 <= column < self.worked.shape[1]:
-                    break
-                alive &= self.worked[:used, column]
+                alive &= self.worked[:used, (day + step * k) % self.n_days + 1]
                 run += alive
         return ok & (run <= MAX_CONSECUTIVE_DAYS)
 
@@ -113,6 +114,11 @@ class _Pool:
         self.worked[row, day + 1] = True
         self.begins[row, day + 1] = begin
         self.ends[row, day + 1] = end
+        mirrors = ((0, self.n_days + 1, self.plan_minutes), (self.n_days - 1, 0, -self.plan_minutes))
+        for plan_day, column, shift in mirrors:
+            if day == plan_day:
+                self.begins[row, column] = begin + shift
+                self.ends[row, column] = end + shift
         self.last_end[row] = max(self.last_end[row], end)
 
     def add(self, **fields: object) -> int:
@@ -282,11 +288,12 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     toured = {template for _, template, _, _ in tours}
     team = availability(agents) if agents is not None else {}
     pools: dict[str, _Pool] = {}
+    plan_minutes = grid.n_slots * grid.interval_minutes
     for group in sorted({s.group for s in shifts}):
         mine = [s for s in shifts if s.group == group]
         if not generated:
             named = team.get(group)
-            pools[group] = pool = _Pool(len(named.ids) if named else 0, grid.n_days)
+            pools[group] = pool = _Pool(len(named.ids) if named else 0, grid.n_days, plan_minutes)
             if named is not None:
                 for row in range(len(named.ids)):
                     pool.add(ids=named.ids[row], min_minutes=named.min_hours[row] * 60 * weeks,
@@ -295,7 +302,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
                              preferred=named.preferred[row])
             continue
         patterns = [(template, pattern, count) for g, template, pattern, count in tours if g == group]
-        pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), grid.n_days)
+        pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), grid.n_days, plan_minutes)
         for template, pattern, count in patterns:
             for _ in range(count):
                 pool.add(days=pattern, template=template)

@@ -10,7 +10,7 @@ import pytest
 
 from scheduling import read_agents, solve_schedule
 from scheduling.grid import make_grid
-from scheduling.roster import ShiftInstance, assign_shifts, validate_agents
+from scheduling.roster import ShiftInstance, _Pool, assign_shifts, validate_agents
 from tests.scheduling.conftest import make_config, make_requirements, recompute_coverage
 from wfm.contracts import frame_rows
 from wfm.errors import DataError
@@ -186,3 +186,33 @@ def test_grid_clock_minutes_are_local_wall_clock():
     assert eleven == 10  # ten hours elapsed since midnight
     assert grid.clock_minutes(eleven, 0) == 11 * 60
     assert grid.clock_minutes(eleven + 14, 0) == 25 * 60  # 01:00 the next day
+
+
+def test_rest_and_consecutive_days_wrap_round_the_week():
+    # Tours of 5 consecutive days, 8-hour shifts starting 06:00-14:00; Monday needs only early cover and
+    # Sunday only late, so a tour working Sunday then Monday would rest 8 hours across the wrap.
+    config = make_config([{"name": "day", "earliest_start": "06:00", "latest_start": "14:00", "lengths_hours": [8],
+                           "cost_per_hour": 1.0, "days_off": {"working_days": 5, "consecutive_off": True}}])
+    early, late = [2] * 8 + [0] * 8, [0] * 8 + [2] * 8  # 06:00-14:00, 14:00-22:00
+    days = [early] + [[2] * 16] * 5 + [late]
+    need = pd.concat([make_requirements(f"2026-01-{5 + d:02d} 06:00", hours) for d, hours in enumerate(days)],
+                     ignore_index=True)
+    result = solve_schedule(need, config, gap=0.0)
+    week = pd.Timedelta(days=7)
+    for _, shifts in result.roster.sort_values("shift_start").groupby("agent_id"):
+        starts, ends = list(shifts["shift_start"]), list(shifts["shift_end"])
+        rests = [after - before for before, after in zip(ends, [*starts[1:], starts[0] + week], strict=True)]
+        assert min(rests) >= pd.Timedelta(hours=11)
+        working = {d.weekday() for d in shifts["date"]}
+        longest = max(next((k for k in range(7) if (d + k) % 7 not in working), 7) for d in range(7))
+        assert longest <= 6
+
+
+def test_consecutive_days_count_round_the_wrap_of_a_two_week_plan():
+    # Days 10-13 and 0-1 worked: day 2 would make 7 in a row as the plan repeats.
+    pool = _Pool(1, 14, 14 * 24 * 60.0)
+    pool.add(ids="A1")
+    for day in (10, 11, 12, 13, 0, 1):
+        pool.assign(0, day, day * 1440 + 480, day * 1440 + 960)
+    assert not pool.eligible(2, 2 * 1440 + 480, 2 * 1440 + 960)[0]
+    assert pool.eligible(3, 3 * 1440 + 480, 3 * 1440 + 960)[0]
