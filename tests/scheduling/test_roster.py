@@ -13,7 +13,7 @@ from scheduling.grid import make_grid
 from scheduling.roster import ShiftInstance, _Pool, assign_shifts, validate_agents
 from tests.scheduling.conftest import make_config, make_requirements, recompute_coverage
 from wfm.contracts import frame_rows
-from wfm.errors import DataError
+from wfm.errors import DataError, InfeasibleError
 
 LUNCH = {"lunch": {"minutes": 30, "min_shift_hours": 6, "earliest_after_hours": 3, "latest_after_hours": 5}}
 
@@ -216,3 +216,15 @@ def test_consecutive_days_count_round_the_wrap_of_a_two_week_plan():
         pool.assign(0, day, day * 1440 + 480, day * 1440 + 960)
     assert not pool.eligible(2, 2 * 1440 + 480, 2 * 1440 + 960)[0]
     assert pool.eligible(3, 3 * 1440 + 480, 3 * 1440 + 960)[0]
+
+
+@pytest.mark.parametrize(("window", "able"), [(("", ""), 1), (("12:00", "18:00"), 0)])
+def test_min_count_beyond_the_agents_names_the_agents_file(window, able):
+    # min_count 3 with one agent (or one whose window fits no 08:00 start) is the agents file's doing, not
+    # the caps'.
+    config = make_config([{"name": "day", "earliest_start": "08:00", "latest_start": "08:00", "lengths_hours": [8],
+                           "cost_per_hour": 1.0, "min_count": 3}])
+    message = (rf"shifts\[0\]\.min_count: 3 'day' shifts are required on 2026-01-05 \(Mon\) but only {able} "
+               "agents? of group 'all' in the agents file")
+    with pytest.raises(InfeasibleError, match=message):
+        solve_schedule(make_requirements("2026-01-05 08:00", [1] * 8), config, agents=one_agent(*window))
