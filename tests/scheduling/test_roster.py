@@ -33,10 +33,10 @@ def week_requirements() -> pd.DataFrame:
 def agents(count: int) -> pd.DataFrame:
     rows = []
     for i in range(count):
-        full = i % 3 != 2
+        full, narrow = i % 3 != 2, i % 5 == 4  # a 09:00-17:00 window rules out most starts and lengths
         rows.append({"agent_id": f"A{i:02d}", "group": "all", "min_hours": 24 if full else 8,
                      "max_hours": 40 if full else 20, "days": "Mon Tue Wed Thu Fri" if i % 4 == 3 else "",
-                     "available_from": "06:00", "available_to": "22:00",
+                     "available_from": "09:00" if narrow else "06:00", "available_to": "17:00" if narrow else "22:00",
                      "preferred_start": "08:00" if i % 2 else ""})
     return validate_agents(pd.DataFrame(rows), week_config(), source="agents", rows=frame_rows)
 
@@ -76,8 +76,8 @@ def test_contract_hours_rest_and_consecutive_days(rostered):
         assert longest <= 6
         allowed = table.loc[agent_id, "days"].split()
         assert {d.strftime("%a") for d in days} <= set(allowed)
-        assert (shifts["shift_start"].dt.strftime("%H:%M") >= "06:00").all()
-        assert (shifts["shift_end"].dt.strftime("%H:%M") <= "22:00").all()
+        assert (shifts["shift_start"].dt.strftime("%H:%M") >= table.loc[agent_id, "available_from"]).all()
+        assert (shifts["shift_end"].dt.strftime("%H:%M") <= table.loc[agent_id, "available_to"]).all()
 
 
 def test_minimum_hours_are_met_when_there_is_work_enough(rostered):
