@@ -45,7 +45,8 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
     ----------
     requirements
         Frame with ``channel``, ``interval_start`` (on the config grid) and ``scheduled_agents``; other
-        columns are ignored. Intervals absent from it are closed (nothing required).
+        columns are ignored. Intervals absent from it are closed (nothing required); the plan spans whole
+        weeks from the first day present.
     config
         Groups, break rules, shift templates (with optional days-off rules) and solver settings.
     agents

@@ -9,6 +9,7 @@ cyclic-roster assumption; the post office problem makes it too).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -54,15 +55,31 @@ class Grid:
         naive = pd.Timestamp(dt.datetime.combine(date, clock))
         return naive.tz_localize(self.timezone, ambiguous=True, nonexistent="shift_forward")
 
+    def clock_minutes(self, slot: int, day: int) -> float:
+        """Local wall-clock minutes from midnight of plan day ``day`` to the start of interval ``slot``.
+
+        Past that day's midnight the count runs on (1500 is 01:00 the next day); across a DST change it
+        follows the clock, not the elapsed time.
+        """
+        stamp = self.stamp(slot)
+        assert isinstance(stamp, pd.Timestamp)
+        return (stamp.tz_localize(None) - pd.Timestamp(self.dates[day])) / pd.Timedelta(minutes=1)
+
     def timestamps(self) -> pd.DatetimeIndex:
         """Start times of all intervals of the plan."""
         return pd.DatetimeIndex(self.stamp(np.arange(self.n_slots)))
 
 
 def make_grid(requirements: pd.DataFrame, config: Config) -> Grid:
-    """The grid spanning whole local days from the first to the last requirement interval."""
+    """The grid of whole weeks of local days from the first requirement interval's day.
+
+    The plan repeats, so it spans whole weeks: days missing at the end (closed days) need nobody, and
+    contract hours, budget caps and the wrap from the last day to the first stay weekly.
+    """
     stamps = requirements["interval_start"].dt.tz_convert(config.timezone)
-    first, last = stamps.min().date(), stamps.max().date()
+    first = stamps.min().date()
+    days = (stamps.max().date() - first).days + 1
+    last = first + dt.timedelta(days=7 * math.ceil(days / 7) - 1)
     dates = tuple(first + dt.timedelta(days=i) for i in range((last - first).days + 1))
     midnights = [pd.Timestamp(d).tz_localize(config.timezone, ambiguous=True, nonexistent="shift_forward")
                  for d in (*dates, last + dt.timedelta(days=1))]

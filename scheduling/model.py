@@ -102,7 +102,8 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
     Raises
     ------
     InfeasibleError
-        When a group has requirements no template can cover, or its rules contradict each other.
+        When a group has requirements no template can cover, its rules contradict each other, or a
+        template's min_count exceeds the named agents who can work its shifts on a day.
     """
     kinds = shift_kinds(config)
     has_breaks = any(k.breaks for k in kinds if config.shifts[k.template].group in need)
@@ -124,6 +125,7 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
                         for s in starts(config, grid, t)]
         _check_coverable(config, grid, group, required, kinds, group_starts)
         per_day: dict[tuple[int, int], dict[Any, float]] = defaultdict(dict)
+        able: dict[tuple[int, int], np.ndarray] = {}  # named agents who can take some shift of a template a day
         for start in group_starts:
             linked: dict[str, dict[Any, float]] = defaultdict(dict)
             for k, kind in enumerate(kinds):
@@ -131,13 +133,17 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
                     continue
                 upper = None
                 if team is not None:
-                    clock = (start.slot - grid.day_slots[start.day]) * grid.interval_minutes
                     available = team.get(group)
-                    upper = 0 if available is None else int(available.can_work(
-                        model.weekdays[start.day], clock, clock + kind.length_slots * grid.interval_minutes,
-                        kind.paid_hours).sum())
+                    if available is None:
+                        continue
+                    can = available.can_work(model.weekdays[start.day], grid.clock_minutes(start.slot, start.day),
+                                             grid.clock_minutes(start.slot + kind.length_slots, start.day),
+                                             kind.paid_hours)
+                    upper = int(can.sum())
                     if upper == 0:
                         continue
+                    cell = (start.template, start.day)
+                    able[cell] = able[cell] | can if cell in able else can
                 x = lp.integer(f"shift_t{start.template}_s{start.slot}_k{k}", upper=upper)
                 model.shifts.append((start, k, x))
                 cost_terms[x] = kind.cost
@@ -158,6 +164,8 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
                 lp.constrain(f"breaks_{key}_t{start.template}_{_slot_name(grid, start.slot)}_d{start.day}", terms,
                              "==", 0)
         model.day_shifts.update({key: list(terms) for key, terms in per_day.items()})
+        if team is not None:
+            _check_min_counts(config, grid, group, able)
         _add_tours(config, grid, model, group, per_day)
         _add_counts(config, grid, model, group, per_day)
         names: set[str] = set()
@@ -206,6 +214,21 @@ def _add_tours(config: Config, grid: Grid, model: CoverModel, group: str,
                 if pattern[date.weekday()]:
                     terms[y] = -1.0
             model.lp.constrain(f"days_off_t{t}_{date:%Y%m%d}", terms, "==", 0)
+
+
+def _check_min_counts(config: Config, grid: Grid, group: str, able: dict[tuple[int, int], np.ndarray]) -> None:
+    """Refuse a template min_count above the named agents able to work one of its shifts that day."""
+    for t, template in enumerate(config.shifts):
+        if template.group != group or not template.min_count:
+            continue
+        for day, date in enumerate(grid.dates):
+            count = int(able[(t, day)].sum()) if (t, day) in able else 0
+            if count < template.min_count:
+                raise InfeasibleError(
+                    f"shifts[{t}].min_count: {template.min_count} {template.name!r} shifts are required on {date} "
+                    f"({date:%a}) but only {count} agent{'' if count == 1 else 's'} of group {group!r} in the "
+                    "agents file can work one that day (days, available_from/available_to, max_hours); add "
+                    "agents to the agents file or lower min_count")
 
 
 def _add_counts(config: Config, grid: Grid, model: CoverModel, group: str,

@@ -17,10 +17,11 @@ Agents file (CSV or Parquet), one row per agent::
 
 Assignment is a greedy pass over the solved shifts, scarcest first (fewest agents who could ever take
 them), then in start order: each shift goes to the eligible agent (same group, available, at least 11
-hours from their shifts the day before and the day after, at most 6 consecutive working days, one shift a
-day, within max hours) who has worked fewer weekend shifts (for a weekend shift), then who is still below
-their minimum hours and closest to it (so as many agents as possible reach their minimum when there is
-less work than contracts), then whose preferred start is nearest, then who has worked least.
+hours from their shifts the day before and the day after, at most 6 consecutive working days, both counted
+round the plan's wrap as it repeats, one shift a day, within max hours) who has worked fewer weekend shifts
+(for a weekend shift), then who is still below their minimum hours and closest to it (so as many agents as
+possible reach their minimum when there is less work than contracts), then whose preferred start is nearest,
+then who has worked least.
 Shifts no agent can take are reported, not dropped; agents left below their minimum hours are counted.
 Named agents keep their own days (the solved days-off patterns only size the shifts per day); without an
 agents file each solved tour becomes one generated agent working its pattern.
@@ -28,7 +29,6 @@ agents file each solved tour becomes one generated agent working its pattern.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 import re
 from dataclasses import dataclass
@@ -72,7 +72,9 @@ class ShiftInstance:
 class _Pool:
     """The agents of one group as arrays (one row per agent, rows in use first), with what they have worked."""
 
-    def __init__(self, size: int, n_days: int) -> None:
+    def __init__(self, size: int, n_days: int, plan_minutes: float) -> None:
+        self.n_days = n_days
+        self.plan_minutes = plan_minutes
         self.ids = [""] * size
         self.min_minutes = np.zeros(size)
         self.max_minutes = np.full(size, np.inf)
@@ -85,7 +87,8 @@ class _Pool:
         self.worked_minutes = np.zeros(size)
         self.weekend_shifts = np.zeros(size, dtype=np.int64)
         self.days_per_week = np.zeros((size, max(math.ceil(n_days / 7), 1)), dtype=np.int64)
-        # Shift start and end (minutes) per plan day, with a free day of padding at both ends.
+        # Shift start and end (minutes) per plan day, with a day of padding at both ends: the plan repeats, so
+        # the left one mirrors the last day (a plan earlier) and the right one the first day (a plan later).
         self.begins = np.full((size, n_days + 2), np.nan)
         self.ends = np.full((size, n_days + 2), np.nan)
         self.worked = np.zeros((size, n_days + 2), dtype=bool)
@@ -94,7 +97,7 @@ class _Pool:
 
     def eligible(self, day: int, begin: float, end: float) -> np.ndarray:
         """Of the agents in use, those free that day, rested 11 hours either side, and within 6 consecutive
-        working days."""
+        working days, both counted round the plan's wrap."""
         used, rest = self.used, MIN_REST_HOURS * 60
         ok = (~self.worked[:used, day + 1] & ~(self.ends[:used, day] > begin - rest)
               & ~(self.begins[:used, day + 2] < end + rest))
@@ -102,10 +105,7 @@ class _Pool:
         for step in (-1, 1):
             alive = np.ones(used, dtype=bool)
             for k in range(1, MAX_CONSECUTIVE_DAYS + 1):
-                column = day + 1 + step * k
-                if not 0 <= column < self.worked.shape[1]:
-                    break
-                alive &= self.worked[:used, column]
+                alive &= self.worked[:used, (day + step * k) % self.n_days + 1]
                 run += alive
         return ok & (run <= MAX_CONSECUTIVE_DAYS)
 
@@ -114,6 +114,11 @@ class _Pool:
         self.worked[row, day + 1] = True
         self.begins[row, day + 1] = begin
         self.ends[row, day + 1] = end
+        mirrors = ((0, self.n_days + 1, self.plan_minutes), (self.n_days - 1, 0, -self.plan_minutes))
+        for plan_day, column, shift in mirrors:
+            if day == plan_day:
+                self.begins[row, column] = begin + shift
+                self.ends[row, column] = end + shift
         self.last_end[row] = max(self.last_end[row], end)
 
     def add(self, **fields: object) -> int:
@@ -283,11 +288,12 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     toured = {template for _, template, _, _ in tours}
     team = availability(agents) if agents is not None else {}
     pools: dict[str, _Pool] = {}
+    plan_minutes = grid.n_slots * grid.interval_minutes
     for group in sorted({s.group for s in shifts}):
         mine = [s for s in shifts if s.group == group]
         if not generated:
             named = team.get(group)
-            pools[group] = pool = _Pool(len(named.ids) if named else 0, grid.n_days)
+            pools[group] = pool = _Pool(len(named.ids) if named else 0, grid.n_days, plan_minutes)
             if named is not None:
                 for row in range(len(named.ids)):
                     pool.add(ids=named.ids[row], min_minutes=named.min_hours[row] * 60 * weeks,
@@ -296,7 +302,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
                              preferred=named.preferred[row])
             continue
         patterns = [(template, pattern, count) for g, template, pattern, count in tours if g == group]
-        pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), grid.n_days)
+        pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), grid.n_days, plan_minutes)
         for template, pattern, count in patterns:
             for _ in range(count):
                 pool.add(days=pattern, template=template)
@@ -311,15 +317,14 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     assigned: list[tuple[_Pool, int, ShiftInstance]] = []
     unassigned: list[ShiftInstance] = []
     step = grid.interval_minutes
-    midnights = [grid.slot_of(grid.local(date, dt.time(0))) * step for date in grid.dates]
 
     def scarcity(shift: ShiftInstance) -> int:
         """How many named agents could ever take a shift: the scarcest go first."""
         named = team.get(shift.group)
         if generated or named is None:
             return 0
-        clock = shift.start_slot * step - midnights[shift.day]
-        return int(named.can_work(grid.dates[shift.day].weekday(), clock, clock + shift.length_slots * step,
+        return int(named.can_work(grid.dates[shift.day].weekday(), grid.clock_minutes(shift.start_slot, shift.day),
+                                  grid.clock_minutes(shift.start_slot + shift.length_slots, shift.day),
                                   shift.paid_hours).sum())
 
     order = sorted(shifts, key=lambda s: (scarcity(s), s.start_slot, s.group, s.length_slots))
@@ -328,7 +333,8 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         begin = shift.start_slot * step
         end = begin + shift.length_slots * step
         weekday = grid.dates[shift.day].weekday()
-        clock_start = begin - midnights[shift.day]
+        clock_start = grid.clock_minutes(shift.start_slot, shift.day)
+        clock_end = grid.clock_minutes(shift.start_slot + shift.length_slots, shift.day)
         week = shift.day // 7
         paid_minutes = shift.paid_hours * 60
         used = pool.used
@@ -336,7 +342,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
                     & (pool.worked_minutes[:used] + paid_minutes <= pool.max_minutes[:used] + 1e-6)
                     & pool.days[:used, weekday]
                     & ((pool.template[:used] == -1) | (pool.template[:used] == shift.template))
-                    & (clock_start >= pool.window_from[:used]) & (clock_start + end - begin <= pool.window_to[:used])
+                    & (clock_start >= pool.window_from[:used]) & (clock_end <= pool.window_to[:used])
                     & (pool.days_per_week[:used, week] < pool.max_days_per_week[:used]))
         if eligible.any() and generated:  # rotate days off: fewest days this week, then the latest finisher
             row = _pick(eligible, [(pool.days_per_week[:used, week], False), (pool.last_end[:used], True)])

@@ -58,14 +58,14 @@ def test_paid_rest_breaks_every_four_hours():
 
 
 def test_shifts_cross_midnight_and_the_week_wraps():
-    # Night shifts 22:00-06:00; the last night covers the first morning (the plan repeats).
+    # Night shifts 22:00-06:00 every day; Sunday night covers Monday morning (the plan repeats weekly).
     config = make_config([{"name": "night", "earliest_start": "22:00", "latest_start": "22:00", "lengths_hours": [8],
                            "cost_per_hour": 10.0}])
-    need = [3] * 6 + [0] * 16 + [3] * 2  # one day: 00:00-06:00 and 22:00-24:00
+    need = ([3] * 6 + [0] * 16 + [3] * 2) * 7  # each day: 00:00-06:00 and 22:00-24:00
     result = solve_schedule(make_requirements("2026-01-05 00:00", need), config)
-    assert result.summary.shifts == 3
+    assert result.summary.shifts == 21
     assert result.summary.coverage == 1.0
-    assert result.roster["shift_end"].dt.strftime("%Y-%m-%d %H:%M").unique().tolist() == ["2026-01-06 06:00"]
+    assert result.roster["shift_end"].max() == pd.Timestamp("2026-01-12 06:00", tz="Europe/London")
     covered = recompute_coverage(result, 60)
     assert (covered["recomputed"] == covered["scheduled"]).all()
 
@@ -81,7 +81,8 @@ def test_headcount_cap_returns_the_unmet_intervals():
 
 
 def test_budget_cap_returns_the_unmet_intervals():
-    config = make_config([two_hour_shift()], group={"budget_cap": 7 * 45})  # one 2-hour shift a day (cost 20)
+    # The cap is weekly and a one-day file plans a whole week: two 2-hour shifts (cost 20 each) fit in 45.
+    config = make_config([two_hour_shift()], group={"budget_cap": 45})
     result = solve_schedule(make_requirements("2026-01-05 09:00", [3, 3]), config)
     assert result.summary.cost == pytest.approx(40.0)
     assert list(result.unmet["under"]) == [1, 1]
@@ -168,7 +169,8 @@ def test_days_when_clocks_change(day, hours):
     stamps = pd.date_range(pd.Timestamp(day, tz="Europe/London"), periods=hours, freq="60min")
     need = pd.DataFrame({"channel": "voice", "interval_start": stamps, "scheduled_agents": 2})
     result = solve_schedule(need, config)
-    assert len(result.coverage) == hours
+    assert len(result.coverage) == 6 * 24 + hours  # the plan is the week from that day
+    assert (result.coverage["interval_start"].dt.strftime("%Y-%m-%d") == day).sum() == hours
     assert result.summary.coverage == 1.0
     covered = recompute_coverage(result, 60)
     assert (covered["recomputed"] == covered["scheduled"]).all()

@@ -9,10 +9,11 @@ import pandas as pd
 import pytest
 
 from scheduling import read_agents, solve_schedule
-from scheduling.roster import validate_agents
+from scheduling.grid import make_grid
+from scheduling.roster import ShiftInstance, _Pool, assign_shifts, validate_agents
 from tests.scheduling.conftest import make_config, make_requirements, recompute_coverage
 from wfm.contracts import frame_rows
-from wfm.errors import DataError
+from wfm.errors import DataError, InfeasibleError
 
 LUNCH = {"lunch": {"minutes": 30, "min_shift_hours": 6, "earliest_after_hours": 3, "latest_after_hours": 5}}
 
@@ -32,10 +33,10 @@ def week_requirements() -> pd.DataFrame:
 def agents(count: int) -> pd.DataFrame:
     rows = []
     for i in range(count):
-        full = i % 3 != 2
+        full, narrow = i % 3 != 2, i % 5 == 4  # a 09:00-17:00 window rules out most starts and lengths
         rows.append({"agent_id": f"A{i:02d}", "group": "all", "min_hours": 24 if full else 8,
                      "max_hours": 40 if full else 20, "days": "Mon Tue Wed Thu Fri" if i % 4 == 3 else "",
-                     "available_from": "06:00", "available_to": "22:00",
+                     "available_from": "09:00" if narrow else "06:00", "available_to": "17:00" if narrow else "22:00",
                      "preferred_start": "08:00" if i % 2 else ""})
     return validate_agents(pd.DataFrame(rows), week_config(), source="agents", rows=frame_rows)
 
@@ -75,8 +76,8 @@ def test_contract_hours_rest_and_consecutive_days(rostered):
         assert longest <= 6
         allowed = table.loc[agent_id, "days"].split()
         assert {d.strftime("%a") for d in days} <= set(allowed)
-        assert (shifts["shift_start"].dt.strftime("%H:%M") >= "06:00").all()
-        assert (shifts["shift_end"].dt.strftime("%H:%M") <= "22:00").all()
+        assert (shifts["shift_start"].dt.strftime("%H:%M") >= table.loc[agent_id, "available_from"]).all()
+        assert (shifts["shift_end"].dt.strftime("%H:%M") <= table.loc[agent_id, "available_to"]).all()
 
 
 def test_minimum_hours_are_met_when_there_is_work_enough(rostered):
@@ -138,3 +139,92 @@ def test_duplicate_agent_and_missing_column(tmp_path):
     path.write_text("agent_id,group,min_hours\nA1,all,1\n")
     with pytest.raises(DataError, match="missing column max_hours"):
         read_agents(path, week_config())
+
+
+def one_agent(available_from: str = "", available_to: str = "", *, max_hours: float = 40) -> pd.DataFrame:
+    row = {"agent_id": "A1", "group": "all", "min_hours": 0, "max_hours": max_hours, "days": "",
+           "available_from": available_from, "available_to": available_to, "preferred_start": ""}
+    return validate_agents(pd.DataFrame([row]), week_config(), source="agents", rows=frame_rows)
+
+
+@pytest.mark.parametrize("days", [6, 7])
+def test_a_closed_day_left_out_of_the_file_keeps_the_plan_weekly(days):
+    # One agent of 40 h a week, one 8-hour shift needed each day: 5 shifts, 40 h, whether the closed
+    # Sunday has rows or not (a Mon-Sat file once gave a 6-day plan: 32 h and the Saturday wrapping to Monday).
+    config = make_config([{"name": "day", "earliest_start": "08:00", "latest_start": "08:00", "lengths_hours": [8],
+                           "cost_per_hour": 1.0}])
+    frames = [make_requirements(f"2026-01-{5 + d:02d} 08:00", [1 if d < 6 else 0] * 8) for d in range(days)]
+    result = solve_schedule(pd.concat(frames, ignore_index=True), config, agents=one_agent(), gap=0.0)
+    assert result.summary.shifts == 5
+    assert result.summary.paid_hours == pytest.approx(40.0)
+    assert result.summary.under_agent_hours == pytest.approx(8.0)
+    assert result.coverage["interval_start"].dt.date.nunique() == 7
+
+
+@pytest.mark.parametrize(("day", "start", "fits"), [("2027-03-28", "10:00", False), ("2027-10-31", "09:00", True)])
+def test_availability_follows_the_wall_clock_when_clocks_change(day, start, fits):
+    # An agent available 08:00-16:00; a 7-hour shift from `start`. When clocks go forward 10:00-17:00 has
+    # only 6 hours elapsed by 17:00 but still ends after 16:00; when they go back 09:00-16:00 ends at 16:00.
+    config = make_config([{"name": "day", "earliest_start": start, "latest_start": start, "lengths_hours": [7],
+                           "cost_per_hour": 1.0}])
+    stamps = pd.date_range(pd.Timestamp(f"{day} {start}", tz="Europe/London"), periods=7, freq="60min")
+    need = pd.DataFrame({"channel": "voice", "interval_start": stamps, "scheduled_agents": 1})
+    result = solve_schedule(need, config, agents=one_agent("08:00", "16:00"), gap=0.0)
+    assert len(result.roster) == int(fits)
+    assert all(f"{end:%H:%M}" <= "16:00" for end in result.roster["shift_end"])
+    assert result.summary.coverage == float(fits)
+    grid = make_grid(need, config)  # rostering checks the window the same way
+    shift = ShiftInstance(group="all", template=0, day=0, start_slot=grid.slot_of(stamps[0]), length_slots=7,
+                          paid_hours=7.0, cost=7.0, breaks=())
+    assigned, unassigned, _ = assign_shifts([shift], grid, agents=one_agent("08:00", "16:00"), tours=[])
+    assert (len(assigned), len(unassigned)) == (int(fits), int(not fits))
+
+
+def test_grid_clock_minutes_are_local_wall_clock():
+    grid = make_grid(make_requirements("2027-03-28 00:00", [1] * 23), make_config([]))
+    eleven = grid.slot_of(pd.Timestamp("2027-03-28 11:00", tz="Europe/London"))
+    assert eleven == 10  # ten hours elapsed since midnight
+    assert grid.clock_minutes(eleven, 0) == 11 * 60
+    assert grid.clock_minutes(eleven + 14, 0) == 25 * 60  # 01:00 the next day
+
+
+def test_rest_and_consecutive_days_wrap_round_the_week():
+    # Tours of 5 consecutive days, 8-hour shifts starting 06:00-14:00; Monday needs only early cover and
+    # Sunday only late, so a tour working Sunday then Monday would rest 8 hours across the wrap.
+    config = make_config([{"name": "day", "earliest_start": "06:00", "latest_start": "14:00", "lengths_hours": [8],
+                           "cost_per_hour": 1.0, "days_off": {"working_days": 5, "consecutive_off": True}}])
+    early, late = [2] * 8 + [0] * 8, [0] * 8 + [2] * 8  # 06:00-14:00, 14:00-22:00
+    days = [early] + [[2] * 16] * 5 + [late]
+    need = pd.concat([make_requirements(f"2026-01-{5 + d:02d} 06:00", hours) for d, hours in enumerate(days)],
+                     ignore_index=True)
+    result = solve_schedule(need, config, gap=0.0)
+    week = pd.Timedelta(days=7)
+    for _, shifts in result.roster.sort_values("shift_start").groupby("agent_id"):
+        starts, ends = list(shifts["shift_start"]), list(shifts["shift_end"])
+        rests = [after - before for before, after in zip(ends, [*starts[1:], starts[0] + week], strict=True)]
+        assert min(rests) >= pd.Timedelta(hours=11)
+        working = {d.weekday() for d in shifts["date"]}
+        longest = max(next((k for k in range(7) if (d + k) % 7 not in working), 7) for d in range(7))
+        assert longest <= 6
+
+
+def test_consecutive_days_count_round_the_wrap_of_a_two_week_plan():
+    # Days 10-13 and 0-1 worked: day 2 would make 7 in a row as the plan repeats.
+    pool = _Pool(1, 14, 14 * 24 * 60.0)
+    pool.add(ids="A1")
+    for day in (10, 11, 12, 13, 0, 1):
+        pool.assign(0, day, day * 1440 + 480, day * 1440 + 960)
+    assert not pool.eligible(2, 2 * 1440 + 480, 2 * 1440 + 960)[0]
+    assert pool.eligible(3, 3 * 1440 + 480, 3 * 1440 + 960)[0]
+
+
+@pytest.mark.parametrize(("window", "able"), [(("", ""), 1), (("12:00", "18:00"), 0)])
+def test_min_count_beyond_the_agents_names_the_agents_file(window, able):
+    # min_count 3 with one agent (or one whose window fits no 08:00 start) is the agents file's doing, not
+    # the caps'.
+    config = make_config([{"name": "day", "earliest_start": "08:00", "latest_start": "08:00", "lengths_hours": [8],
+                           "cost_per_hour": 1.0, "min_count": 3}])
+    message = (rf"shifts\[0\]\.min_count: 3 'day' shifts are required on 2026-01-05 \(Mon\) but only {able} "
+               "agents? of group 'all' in the agents file")
+    with pytest.raises(InfeasibleError, match=message):
+        solve_schedule(make_requirements("2026-01-05 08:00", [1] * 8), config, agents=one_agent(*window))
