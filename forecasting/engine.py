@@ -203,7 +203,8 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     settings = _settings(config)
     model = _check_model(model or (settings.model if settings is not None else AUTO))
     series = _channel_series(history, config, interval_minutes)
-    dates = _horizon_dates(series, start, horizon_days or (settings.horizon_days if settings else 14))
+    default_horizon = settings.horizon_days if settings else 14
+    dates = _horizon_dates(series, start, horizon_days if horizon_days is not None else default_horizon)
     _check_calendar(series, settings, dates[-1])
     choices = pd.DataFrame({"channel": [one.channel for one in series], "model": model, "members": "",
                             "wmape": np.nan, "wmape_daily": np.nan, "mase": np.nan, "bias": np.nan,
@@ -269,10 +270,11 @@ def backtest(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     base = tuple(name for name in names if name != "ensemble")
     if not base:
         raise ConfigError("models: the ensemble needs single models to average; add some, e.g. ets,sarimax")
-    horizon = horizon_days or (settings.backtest_horizon_days if settings else 14)
-    count = folds or (settings.backtest_folds if settings else 4)
-    if horizon <= 0 or count <= 0:
-        raise ConfigError(f"horizon_days and folds: must be > 0, got {horizon} and {count}")
+    horizon = horizon_days if horizon_days is not None else (settings.backtest_horizon_days if settings else 14)
+    count = folds if folds is not None else (settings.backtest_folds if settings else 4)
+    for name, value in (("horizon_days", horizon), ("folds", count)):
+        if value <= 0:
+            raise ConfigError(f"{name}: must be > 0, got {value}")
     series = _channel_series(history, config, interval_minutes)
     _check_calendar(series, settings, max(one.dates[-1] for one in series))
     with threadpool_limits(limits=1, user_api="blas"):

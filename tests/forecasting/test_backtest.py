@@ -82,6 +82,10 @@ def test_fold_layout_and_refusals(history_factory) -> None:
         backtest(history, interval_minutes=60, models=["auto"])
     with pytest.raises(ConfigError, match="the ensemble needs single models"):
         backtest(history, interval_minutes=60, models=["ensemble"])
+    with pytest.raises(ConfigError, match="folds: must be > 0, got 0"):  # 0 is not "use the default"
+        backtest(history, interval_minutes=60, folds=0)
+    with pytest.raises(ConfigError, match="horizon_days: must be > 0, got 0"):
+        backtest(history, interval_minutes=60, horizon_days=0)
 
 
 @pytest.mark.slow

@@ -152,6 +152,8 @@ def test_refuses_bad_input(history_factory) -> None:
         forecast(history_factory(days=35), make_config())
     with pytest.raises(ConfigError, match="interval_minutes: unknown"):
         forecast(history_factory(days=35), model="ets")
+    with pytest.raises(ConfigError, match="horizon_days: must be > 0, got 0"):
+        forecast(history_factory(days=35), make_config(), model="ets", horizon_days=0)
 
 
 def test_unknown_holiday_country_fails_before_any_fit(history_factory) -> None:
