@@ -136,7 +136,7 @@ def _run_final(task: _FinalTask) -> pd.DataFrame:
     model: ForecastModel = Ensemble(task.members) if task.model == "ensemble" else BASE_MODELS[task.model]()
     prediction = model.fit(training).predict(task.dates)
     volume = training.finish(day_calendar(task.dates, task.settings, series.channel), prediction.volume)
-    lower, upper = prediction_bounds(volume, prediction.daily_rel_sd, training.dispersion)
+    lower, upper = prediction_bounds(volume, prediction.daily_rel_sd, training.dispersion, prediction.slot_noise)
     default_aht = task.settings.default_aht_seconds if task.settings is not None else None
     aht = aht_forecast(aht_table(series, training.excluded, default_aht), task.dates)
     frame = frame_from_grid(series.channel, task.dates, series.tz, series.interval_minutes,

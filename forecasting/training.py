@@ -89,14 +89,16 @@ class Training:
         return out * calendar.uplift[:, None]
 
 
-def prediction_bounds(mean: np.ndarray, daily_rel_sd: np.ndarray, dispersion: float,
+def prediction_bounds(mean: np.ndarray, daily_rel_sd: np.ndarray, dispersion: float, slot_noise: float,
                       ) -> tuple[np.ndarray, np.ndarray]:
     """80% interval per slot: the day total's error spread over its slots, plus over-dispersed count noise.
 
     The variance of a slot with expected volume ``m`` on a day with relative error ``r`` is
-    ``(m r)^2 + dispersion m``; the bounds are ``m -/+ 1.2816 sd``, the lower one clipped at 0.
+    ``(m r)^2 + dispersion m (1 + slot_noise)``: the count noise of the slot itself, plus that carried by a
+    forecast copied from past slots (``slot_noise``, see :class:`forecasting.models.Prediction`). The
+    bounds are ``m -/+ 1.2816 sd``, the lower one clipped at 0.
     """
-    sd = np.sqrt((mean * daily_rel_sd[:, None]) ** 2 + dispersion * mean)
+    sd = np.sqrt((mean * daily_rel_sd[:, None]) ** 2 + dispersion * mean * (1.0 + slot_noise))
     return np.maximum(mean - Z80 * sd, 0.0), mean + Z80 * sd
 
 
