@@ -48,11 +48,15 @@ class ForecastResult:
         seasonal_naive_wmape, selection`` (``auto``, ``backtest`` or ``fixed``).
     backtest
         The backtest's per-fold metrics (see :class:`BacktestResult`), or None when none was run.
+    backtest_summary
+        The backtest's scores pooled over folds, one row per channel and model (``BacktestResult.summary``,
+        the figures the choice was made on), or None when none was run.
     """
 
     frame: pd.DataFrame
     choices: pd.DataFrame
     backtest: pd.DataFrame | None
+    backtest_summary: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -209,14 +213,14 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     choices = pd.DataFrame({"channel": [one.channel for one in series], "model": model, "members": "",
                             "wmape": np.nan, "wmape_daily": np.nan, "mase": np.nan, "bias": np.nan,
                             "seasonal_naive_wmape": np.nan, "selection": "fixed"})
-    metrics = None
+    metrics = summary = None
     with threadpool_limits(limits=1, user_api="blas"):
         if model in (AUTO, "ensemble"):
             result = _run_backtest(series, settings, settings.backtest_horizon_days if settings else 14,
                                    settings.backtest_folds if settings else 4, tuple(BASE_MODELS), True,
                                    backend, scheduler, progress, extra=len(series))
             choices = _choices(result, model)
-            metrics = result.metrics
+            metrics, summary = result.metrics, result.summary
         tasks = [_FinalTask(one, settings, row.model, tuple(filter(None, row.members.split("+"))), dates)
                  for one, row in zip(series, choices.itertuples(), strict=True)]
         offset = 0 if metrics is None else len(metrics.groupby(["channel", "fold"]))
@@ -225,7 +229,7 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
         frames = parallel_map(_run_final, tasks, backend=backend, scheduler=scheduler, progress=report)
     frame = pd.concat(frames, ignore_index=True)[list(FORECAST_COLUMNS)]
     frame = frame.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
-    return ForecastResult(frame=frame, choices=choices, backtest=metrics)
+    return ForecastResult(frame=frame, choices=choices, backtest=metrics, backtest_summary=summary)
 
 
 def _choices(result: BacktestResult, model: str) -> pd.DataFrame:

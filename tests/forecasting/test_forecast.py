@@ -42,7 +42,8 @@ def test_contract_and_closed_hours(history_factory) -> None:
     assert (frame.loc[(hour < 8) | (hour >= 20), ["volume", "volume_lo", "volume_hi"]] == 0).all().all()
     assert (frame.loc[hour == 11, "volume_hi"] > frame.loc[hour == 11, "volume"]).all()
     assert (frame["model"] == "ets").all() and frame["aht_seconds"].eq(300.0).all()
-    assert result.backtest is None and result.choices["selection"].eq("fixed").all()
+    assert result.backtest is None and result.backtest_summary is None
+    assert result.choices["selection"].eq("fixed").all()
     assert result.choices["wmape"].isna().all()
 
 
@@ -155,6 +156,8 @@ def test_auto_choice_records_model_and_score(history_factory) -> None:
     summary = result.backtest.groupby("model")["fold"].count()
     assert set(summary.index) == set(MODELS) and (summary == 2).all()
     assert 0 < choice["wmape"] <= choice["seasonal_naive_wmape"]
+    pooled = result.backtest_summary.set_index("model")["wmape_interval"]  # what the choice was made on
+    assert choice["wmape"] == pooled[choice["model"]] == pooled.min()
     label = result.frame["model"].iloc[0]
     assert label == choice["model"] or label == f"ensemble({choice['members']})"
 
