@@ -9,7 +9,7 @@ its score is slightly optimistic).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -17,7 +17,7 @@ import pandas as pd
 from forecasting.calendar import day_calendar
 from forecasting.grid import ChannelSeries
 from forecasting.metrics import bias, coverage, mase, naive_scale, wmape
-from forecasting.models import BASE_MODELS
+from forecasting.models import BASE_MODELS, Ensemble, Prediction
 from forecasting.training import Training, prediction_bounds, prepare
 from wfm.config import ForecastSettings
 from wfm.errors import DataError
@@ -71,7 +71,7 @@ class FoldResult:
     actual: np.ndarray
     scale: float
     dispersion: float
-    predictions: dict[str, tuple[np.ndarray, np.ndarray]]
+    predictions: dict[str, Prediction]
 
 
 def fold_origins(days: int, folds: int, horizon_days: int, channel: str) -> list[int]:
@@ -100,16 +100,16 @@ def run_fold(task: FoldTask) -> FoldResult:
     predictions = {}
     for name in task.models:
         prediction = BASE_MODELS[name]().fit(training).predict(dates)
-        predictions[name] = (training.finish(calendar, prediction.volume), prediction.daily_rel_sd)
+        predictions[name] = replace(prediction, volume=training.finish(calendar, prediction.volume))
     week = 7 * series.slots
     return FoldResult(channel=series.channel, fold=task.fold, origin=series.dates[task.origin],
                       actual=series.volume[task.origin:end], scale=naive_scale(training.series.volume, week),
                       dispersion=training.dispersion, predictions=predictions)
 
 
-def _fold_row(result: FoldResult, model: str, mean: np.ndarray, rel_sd: np.ndarray) -> dict:
-    actual = result.actual
-    lower, upper = prediction_bounds(mean, rel_sd, result.dispersion)
+def _fold_row(result: FoldResult, model: str, prediction: Prediction) -> dict:
+    actual, mean = result.actual, prediction.volume
+    lower, upper = prediction_bounds(mean, prediction.daily_rel_sd, result.dispersion, prediction.slot_noise)
     return {"channel": result.channel, "model": model, "fold": result.fold, "origin": result.origin.date(),
             "horizon_days": len(actual), "wmape_interval": wmape(actual, mean),
             "wmape_daily": wmape(actual.sum(axis=1), mean.sum(axis=1)), "mase": mase(actual, mean, result.scale),
@@ -132,17 +132,16 @@ def score(results: list[FoldResult], ensemble: bool) -> BacktestResult:
         folds = sorted((r for r in results if r.channel == channel), key=lambda r: r.fold)
         names = list(folds[0].predictions)
         forecasts = {name: [r.predictions[name] for r in folds] for name in names}
-        pooled = {name: _pooled(folds, name, [m for m, _ in forecasts[name]]) for name in names}
+        pooled = {name: _pooled(folds, name, [p.volume for p in forecasts[name]]) for name in names}
         members: dict[str, str] = {name: "" for name in names}
         if ensemble and len(names) >= 2:
             best = sorted(names, key=lambda n: (np.nan_to_num(pooled[n]["wmape_interval"], nan=np.inf),
                                                 names.index(n)))[:ENSEMBLE_SIZE]
-            forecasts["ensemble"] = [(np.mean([r.predictions[n][0] for n in best], axis=0),
-                                      np.mean([r.predictions[n][1] for n in best], axis=0)) for r in folds]
-            pooled["ensemble"] = _pooled(folds, "ensemble", [m for m, _ in forecasts["ensemble"]])
+            forecasts["ensemble"] = [Ensemble.combine([r.predictions[n] for n in best]) for r in folds]
+            pooled["ensemble"] = _pooled(folds, "ensemble", [p.volume for p in forecasts["ensemble"]])
             members["ensemble"] = "+".join(best)
         for name, parts in forecasts.items():
-            fold_rows = [_fold_row(r, name, m, s) for r, (m, s) in zip(folds, parts, strict=True)]
+            fold_rows = [_fold_row(r, name, p) for r, p in zip(folds, parts, strict=True)]
             rows.extend(fold_rows)
             summary.append({"channel": channel, "model": name, "members": members[name], "folds": len(folds),
                             **pooled[name], "coverage": float(np.mean([f["coverage"] for f in fold_rows]))})

@@ -48,11 +48,15 @@ class ForecastResult:
         seasonal_naive_wmape, selection`` (``auto``, ``backtest`` or ``fixed``).
     backtest
         The backtest's per-fold metrics (see :class:`BacktestResult`), or None when none was run.
+    backtest_summary
+        The backtest's scores pooled over folds, one row per channel and model (``BacktestResult.summary``,
+        the figures the choice was made on), or None when none was run.
     """
 
     frame: pd.DataFrame
     choices: pd.DataFrame
     backtest: pd.DataFrame | None
+    backtest_summary: pd.DataFrame | None = None
 
 
 @dataclass(frozen=True)
@@ -136,7 +140,7 @@ def _run_final(task: _FinalTask) -> pd.DataFrame:
     model: ForecastModel = Ensemble(task.members) if task.model == "ensemble" else BASE_MODELS[task.model]()
     prediction = model.fit(training).predict(task.dates)
     volume = training.finish(day_calendar(task.dates, task.settings, series.channel), prediction.volume)
-    lower, upper = prediction_bounds(volume, prediction.daily_rel_sd, training.dispersion)
+    lower, upper = prediction_bounds(volume, prediction.daily_rel_sd, training.dispersion, prediction.slot_noise)
     default_aht = task.settings.default_aht_seconds if task.settings is not None else None
     aht = aht_forecast(aht_table(series, training.excluded, default_aht), task.dates)
     frame = frame_from_grid(series.channel, task.dates, series.tz, series.interval_minutes,
@@ -203,19 +207,20 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     settings = _settings(config)
     model = _check_model(model or (settings.model if settings is not None else AUTO))
     series = _channel_series(history, config, interval_minutes)
-    dates = _horizon_dates(series, start, horizon_days or (settings.horizon_days if settings else 14))
+    default_horizon = settings.horizon_days if settings else 14
+    dates = _horizon_dates(series, start, horizon_days if horizon_days is not None else default_horizon)
     _check_calendar(series, settings, dates[-1])
     choices = pd.DataFrame({"channel": [one.channel for one in series], "model": model, "members": "",
                             "wmape": np.nan, "wmape_daily": np.nan, "mase": np.nan, "bias": np.nan,
                             "seasonal_naive_wmape": np.nan, "selection": "fixed"})
-    metrics = None
+    metrics = summary = None
     with threadpool_limits(limits=1, user_api="blas"):
         if model in (AUTO, "ensemble"):
             result = _run_backtest(series, settings, settings.backtest_horizon_days if settings else 14,
                                    settings.backtest_folds if settings else 4, tuple(BASE_MODELS), True,
                                    backend, scheduler, progress, extra=len(series))
             choices = _choices(result, model)
-            metrics = result.metrics
+            metrics, summary = result.metrics, result.summary
         tasks = [_FinalTask(one, settings, row.model, tuple(filter(None, row.members.split("+"))), dates)
                  for one, row in zip(series, choices.itertuples(), strict=True)]
         offset = 0 if metrics is None else len(metrics.groupby(["channel", "fold"]))
@@ -224,7 +229,7 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
         frames = parallel_map(_run_final, tasks, backend=backend, scheduler=scheduler, progress=report)
     frame = pd.concat(frames, ignore_index=True)[list(FORECAST_COLUMNS)]
     frame = frame.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
-    return ForecastResult(frame=frame, choices=choices, backtest=metrics)
+    return ForecastResult(frame=frame, choices=choices, backtest=metrics, backtest_summary=summary)
 
 
 def _choices(result: BacktestResult, model: str) -> pd.DataFrame:
@@ -269,10 +274,11 @@ def backtest(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     base = tuple(name for name in names if name != "ensemble")
     if not base:
         raise ConfigError("models: the ensemble needs single models to average; add some, e.g. ets,sarimax")
-    horizon = horizon_days or (settings.backtest_horizon_days if settings else 14)
-    count = folds or (settings.backtest_folds if settings else 4)
-    if horizon <= 0 or count <= 0:
-        raise ConfigError(f"horizon_days and folds: must be > 0, got {horizon} and {count}")
+    horizon = horizon_days if horizon_days is not None else (settings.backtest_horizon_days if settings else 14)
+    count = folds if folds is not None else (settings.backtest_folds if settings else 4)
+    for name, value in (("horizon_days", horizon), ("folds", count)):
+        if value <= 0:
+            raise ConfigError(f"{name}: must be > 0, got {value}")
     series = _channel_series(history, config, interval_minutes)
     _check_calendar(series, settings, max(one.dates[-1] for one in series))
     with threadpool_limits(limits=1, user_api="blas"):

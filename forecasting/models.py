@@ -46,10 +46,15 @@ class Prediction:
         Expected contacts per day and slot, shape ``(days, slots)``, >= 0.
     daily_rel_sd
         Standard deviation of each day's total relative to its mean, shape ``(days,)``.
+    slot_noise
+        Count noise the forecast carries from the past slot values it copies, relative to that of an actual
+        slot: the sum of the squared weights of the copied values (1 for the seasonal naive, 0 for models
+        smoothed over days).
     """
 
     volume: np.ndarray
     daily_rel_sd: np.ndarray
+    slot_noise: float = 0.0
 
 
 class ForecastModel(ABC):
@@ -111,7 +116,7 @@ class SeasonalNaive(ForecastModel):
 
     def predict(self, dates: pd.DatetimeIndex) -> Prediction:
         volume = self.training.clean[_last_same_weekday(self.training, dates)]
-        return Prediction(np.maximum(volume, 0.0), np.full(len(dates), self._rel_sd))
+        return Prediction(np.maximum(volume, 0.0), np.full(len(dates), self._rel_sd), slot_noise=1.0)
 
 
 class WeeklyAverage(ForecastModel):
@@ -134,7 +139,8 @@ class WeeklyAverage(ForecastModel):
     def predict(self, dates: pd.DatetimeIndex) -> Prediction:
         volume = sum(w * self.training.clean[_last_same_weekday(self.training, dates, back=k)]
                      for k, w in enumerate(self._weights()))
-        return Prediction(np.maximum(np.asarray(volume), 0.0), np.full(len(dates), self._rel_sd))
+        return Prediction(np.maximum(np.asarray(volume), 0.0), np.full(len(dates), self._rel_sd),
+                          slot_noise=float((self._weights() ** 2).sum()))
 
 
 class DailyProfileModel(ForecastModel):
@@ -263,8 +269,13 @@ class Ensemble(ForecastModel):
         self._fitted = [BASE_MODELS[member]().fit(training) for member in self.members]
 
     def predict(self, dates: pd.DatetimeIndex) -> Prediction:
-        parts = [model.predict(dates) for model in self._fitted]
-        return Prediction(np.mean([p.volume for p in parts], axis=0), np.mean([p.daily_rel_sd for p in parts], axis=0))
+        return self.combine([model.predict(dates) for model in self._fitted])
+
+    @staticmethod
+    def combine(parts: Sequence[Prediction]) -> Prediction:
+        """The mean of member forecasts; copied-slot noise averaged too (an upper bound for the mean's)."""
+        return Prediction(np.mean([p.volume for p in parts], axis=0), np.mean([p.daily_rel_sd for p in parts], axis=0),
+                          slot_noise=float(np.mean([p.slot_noise for p in parts])))
 
 
 #: Single models, in the order the backtest reports them and breaks ties.

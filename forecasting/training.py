@@ -6,6 +6,8 @@ median, and their slots by the weekday's profile. Models then forecast ordinary 
 :meth:`Training.finish` turns those into the forecast for the real calendar: holidays get their own factor
 (per holiday name when the history has it, else the median over all holidays) and the pooled holiday
 profile, "like Sunday" days get Sunday's level and profile, events their uplift, and closed slots stay 0.
+A holiday factor is relative to the mean ordinary day of the holiday's week, not to its weekday, so a
+holiday keeps its level when it falls on another weekday next year.
 """
 
 from __future__ import annotations
@@ -48,7 +50,7 @@ class Training:
     holiday_shares
         Profile of a holiday (pooled over past holidays, else the quietest weekday's).
     holiday_factors
-        Holiday total relative to an ordinary day, per holiday name seen in the history.
+        Holiday total relative to the mean ordinary day of its week, per holiday name seen in the history.
     holiday_factor
         The same for holidays not seen (median over all, else the quietest weekday's relative level).
     weekday_level
@@ -85,18 +87,22 @@ class Training:
             out[row] = total[row] * ratio * self.profile.shares[6]
         for row in np.flatnonzero(calendar.holiday != ""):
             factor = self.holiday_factors.get(calendar.holiday[row], self.holiday_factor)
-            out[row] = total[row] * factor * self.holiday_shares
+            # the forecast's mean day of that week: the day's own forecast over its weekday's share of a week
+            mean_day = total[row] * level.mean() / level[weekday[row]] if level[weekday[row]] > 0 else 0.0
+            out[row] = mean_day * factor * self.holiday_shares
         return out * calendar.uplift[:, None]
 
 
-def prediction_bounds(mean: np.ndarray, daily_rel_sd: np.ndarray, dispersion: float,
+def prediction_bounds(mean: np.ndarray, daily_rel_sd: np.ndarray, dispersion: float, slot_noise: float,
                       ) -> tuple[np.ndarray, np.ndarray]:
     """80% interval per slot: the day total's error spread over its slots, plus over-dispersed count noise.
 
     The variance of a slot with expected volume ``m`` on a day with relative error ``r`` is
-    ``(m r)^2 + dispersion m``; the bounds are ``m -/+ 1.2816 sd``, the lower one clipped at 0.
+    ``(m r)^2 + dispersion m (1 + slot_noise)``: the count noise of the slot itself, plus that carried by a
+    forecast copied from past slots (``slot_noise``, see :class:`forecasting.models.Prediction`). The
+    bounds are ``m -/+ 1.2816 sd``, the lower one clipped at 0.
     """
-    sd = np.sqrt((mean * daily_rel_sd[:, None]) ** 2 + dispersion * mean)
+    sd = np.sqrt((mean * daily_rel_sd[:, None]) ** 2 + dispersion * mean * (1.0 + slot_noise))
     return np.maximum(mean - Z80 * sd, 0.0), mean + Z80 * sd
 
 
@@ -109,6 +115,14 @@ def _local_median(daily: np.ndarray, weekday: np.ndarray, excluded: np.ndarray) 
         median = kept.rolling(9, center=True, min_periods=1).median().ffill().bfill()
         out[rows] = median.fillna(0.0).to_numpy()
     return out
+
+
+def _week_mean(daily: np.ndarray) -> np.ndarray:
+    """Mean of the seven days around each day (the window shifted to stay inside the history)."""
+    start = np.clip(np.arange(len(daily)) - 3, 0, max(len(daily) - 7, 0))
+    end = np.minimum(start + 7, len(daily))
+    cumulative = np.concatenate([[0.0], np.cumsum(daily)])
+    return (cumulative[end] - cumulative[start]) / (end - start)
 
 
 def detect_outliers(daily: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -137,8 +151,9 @@ def prepare(series: ChannelSeries, calendar: DayCalendar) -> Training:
     quiet_factor = level[quiet] / level.mean() if level.mean() > 0 else 0.0
 
     holiday_rows = (calendar.holiday != "") & ~calendar.outlier
-    ratios = pd.Series(raw_daily[holiday_rows & (expected > 0)] / expected[holiday_rows & (expected > 0)],
-                       index=calendar.holiday[holiday_rows & (expected > 0)], dtype=float)
+    week = _week_mean(expected)  # ``expected`` is an ordinary day's level on every day, holidays included
+    rated = holiday_rows & (expected > 0)  # not holidays on a closed weekday
+    ratios = pd.Series(raw_daily[rated] / week[rated], index=calendar.holiday[rated], dtype=float)
     factors = {str(name): float(value) for name, value in ratios.groupby(level=0).median().items()}
     holiday_factor = float(ratios.median()) if len(ratios) else quiet_factor
     has_holidays = holiday_rows.any() and raw_daily[holiday_rows].sum() > 0

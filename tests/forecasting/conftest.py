@@ -25,11 +25,13 @@ def day_shape(slots: int, open_hours: tuple[float, float] = (8.0, 20.0)) -> np.n
 def make_history(days: int = 70, interval_minutes: int = 60, *, start: str = "2026-01-05",
                  tz: str = "Europe/London", channels: Sequence[str] = ("voice",),
                  levels: Sequence[float] = WEEKDAY_LEVELS, trend_per_day: float = 0.0,
-                 noise: bool = False, seed: int = 0, aht_seconds: float | None = 300.0,
+                 noise: bool = False, dispersion: float = 1.0, seed: int = 0, aht_seconds: float | None = 300.0,
                  day_factor: Callable[[pd.Timestamp], float] | None = None) -> pd.DataFrame:
     """A validated history frame: ``levels`` by weekday times a fixed intraday shape (08:00-20:00).
 
-    Closed intervals (zero expected volume) are left out, as a real export would.
+    Closed intervals (zero expected volume) are left out, as a real export would. With ``noise``, volumes
+    are Poisson, or over-dispersed (gamma-Poisson, variance ``dispersion`` times the mean) for ``dispersion``
+    above 1.
     """
     rng = np.random.default_rng(seed)
     slots = 1440 // interval_minutes
@@ -41,7 +43,8 @@ def make_history(days: int = 70, interval_minutes: int = 60, *, start: str = "20
             if day_factor is not None:
                 total *= day_factor(day)
             mean = total * shape
-            volume = rng.poisson(mean) if noise else np.round(mean)
+            rate = rng.gamma(mean / (dispersion - 1), dispersion - 1) if noise and dispersion > 1 else mean
+            volume = rng.poisson(rate) if noise else np.round(mean)
             stamps = pd.date_range(day.tz_localize(tz), (day + pd.Timedelta(days=1)).tz_localize(tz),
                                    freq=f"{interval_minutes}min", inclusive="left")
             local = stamps.tz_localize(None)

@@ -50,7 +50,8 @@ def test_backtest_scores_by_hand() -> None:
     average = rows.loc["weekly_average"]
     assert average["wmape_interval"] == pytest.approx((150 - 108) / 150)
     assert average["bias"] == pytest.approx(-(150 - 108) / 150)
-    assert 0.0 <= naive["coverage"] <= 1.0
+    # a step of 30 is outside the band: 120 + 1.2816 sqrt((120 r)^2 + 2 x 120) ~ 144 < 150, r ~ 0.09
+    assert naive["coverage"] == 0.0
     assert naive["origin"] == pd.Timestamp("2026-02-02").date() and naive["horizon_days"] == 7
     assert result.winners.iloc[0]["model"] == "seasonal_naive"
     assert result.summary["rank"].tolist() == [1, 2]
@@ -73,6 +74,21 @@ def test_pooled_scores_and_ensemble(history_factory) -> None:
     assert summary.loc["ets", "wmape_interval"] < summary.loc["seasonal_naive", "wmape_interval"]
 
 
+def test_copying_models_cover_80_percent_of_an_over_dispersed_series(history_factory) -> None:
+    """The band of a model that copies past slots counts the noise of the copied slots too.
+
+    8 folds x 7 days x 12 open hours = 672 slots: a binomial sd of 0.015, about 0.03 once a day's errors
+    correlate its slots; the dispersion estimate also runs ~10% low here (residuals around the day's own
+    total), costing ~0.03. Hence +-0.06; without the copied noise the naive covers 0.60-0.67.
+    """
+    history = history_factory(days=84, noise=True, dispersion=2.0, seed=0)
+    result = backtest(history, interval_minutes=60, horizon_days=7, folds=8,
+                      models=["seasonal_naive", "weekly_average"])
+    coverage = result.summary.set_index("model")["coverage"]
+    assert coverage["seasonal_naive"] == pytest.approx(0.8, abs=0.06)
+    assert coverage["weekly_average"] == pytest.approx(0.8, abs=0.06)
+
+
 def test_fold_layout_and_refusals(history_factory) -> None:
     assert fold_origins(100, 4, 14, "voice") == [44, 58, 72, 86]
     with pytest.raises(DataError, match="use fewer folds"):
@@ -82,6 +98,10 @@ def test_fold_layout_and_refusals(history_factory) -> None:
         backtest(history, interval_minutes=60, models=["auto"])
     with pytest.raises(ConfigError, match="the ensemble needs single models"):
         backtest(history, interval_minutes=60, models=["ensemble"])
+    with pytest.raises(ConfigError, match="folds: must be > 0, got 0"):  # 0 is not "use the default"
+        backtest(history, interval_minutes=60, folds=0)
+    with pytest.raises(ConfigError, match="horizon_days: must be > 0, got 0"):
+        backtest(history, interval_minutes=60, horizon_days=0)
 
 
 @pytest.mark.slow

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from forecasting import MODELS, forecast
+from forecasting.calendar import country_holidays
 from wfm.config import Config, parse_config
 from wfm.contracts import FORECAST_COLUMNS, validate_forecast
 from wfm.errors import ConfigError, DataError
@@ -41,7 +42,8 @@ def test_contract_and_closed_hours(history_factory) -> None:
     assert (frame.loc[(hour < 8) | (hour >= 20), ["volume", "volume_lo", "volume_hi"]] == 0).all().all()
     assert (frame.loc[hour == 11, "volume_hi"] > frame.loc[hour == 11, "volume"]).all()
     assert (frame["model"] == "ets").all() and frame["aht_seconds"].eq(300.0).all()
-    assert result.backtest is None and result.choices["selection"].eq("fixed").all()
+    assert result.backtest is None and result.backtest_summary is None
+    assert result.choices["selection"].eq("fixed").all()
     assert result.choices["wmape"].isna().all()
 
 
@@ -65,6 +67,21 @@ def test_holidays_get_their_own_level(history_factory) -> None:
         assert per_day[pd.Timestamp("2026-05-18")] == pytest.approx(1200, rel=0.03)
     without = daily(forecast(history, make_config(), model="ets", horizon_days=14).frame)
     assert without[pd.Timestamp("2026-05-25")] == pytest.approx(1200, rel=0.03)  # no country, no holiday
+
+
+def test_a_holiday_keeps_its_level_on_another_weekday(history_factory) -> None:
+    """Boxing Day is a Friday in 2025 and a Saturday in 2026; Christmas Day a Thursday, then a Friday."""
+    holidays = country_holidays("GB", "ENG", range(2025, 2027))
+    levels = (1200.0, 1100.0, 1000.0, 1000.0, 900.0, 500.0, 300.0)
+    mean_day = float(np.mean(levels))  # 857: every holiday is 0.3 of the mean day, whatever its weekday
+    history = history_factory(days=413, start="2025-11-03", levels=levels, day_factor=lambda day: (
+        0.3 * mean_day / levels[day.day_of_week] if day.date() in holidays else 1.0))
+    per_day = daily(forecast(history, make_config(country="GB", region="ENG"), model="seasonal_naive",
+                             horizon_days=7).frame)
+    assert per_day.index[0] == pd.Timestamp("2026-12-21")
+    assert per_day[pd.Timestamp("2026-12-26")] == pytest.approx(0.3 * mean_day, rel=0.03)  # was 0.3 x 857 / 900 x 500
+    assert per_day[pd.Timestamp("2026-12-25")] == pytest.approx(0.3 * mean_day, rel=0.03)
+    assert per_day[pd.Timestamp("2026-12-27")] == pytest.approx(levels[6], rel=0.03)  # an ordinary Sunday
 
 
 def test_events_and_outlier_days(history_factory) -> None:
@@ -139,6 +156,8 @@ def test_auto_choice_records_model_and_score(history_factory) -> None:
     summary = result.backtest.groupby("model")["fold"].count()
     assert set(summary.index) == set(MODELS) and (summary == 2).all()
     assert 0 < choice["wmape"] <= choice["seasonal_naive_wmape"]
+    pooled = result.backtest_summary.set_index("model")["wmape_interval"]  # what the choice was made on
+    assert choice["wmape"] == pooled[choice["model"]] == pooled.min()
     label = result.frame["model"].iloc[0]
     assert label == choice["model"] or label == f"ensemble({choice['members']})"
 
@@ -152,6 +171,8 @@ def test_refuses_bad_input(history_factory) -> None:
         forecast(history_factory(days=35), make_config())
     with pytest.raises(ConfigError, match="interval_minutes: unknown"):
         forecast(history_factory(days=35), model="ets")
+    with pytest.raises(ConfigError, match="horizon_days: must be > 0, got 0"):
+        forecast(history_factory(days=35), make_config(), model="ets", horizon_days=0)
 
 
 def test_unknown_holiday_country_fails_before_any_fit(history_factory) -> None:

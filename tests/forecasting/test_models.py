@@ -71,6 +71,9 @@ def test_ensemble_is_the_mean_of_its_members(flat) -> None:
     ensemble = Ensemble(members).fit(training).predict(dates)
     np.testing.assert_allclose(ensemble.volume, np.mean([p.volume for p in parts], axis=0))
     np.testing.assert_allclose(ensemble.daily_rel_sd, np.mean([p.daily_rel_sd for p in parts], axis=0))
+    # copied-slot noise: sum of squared weights, 1 for the naive, 0.4^2 + 0.3^2 + 0.2^2 + 0.1^2 for the average
+    assert [p.slot_noise for p in parts] == pytest.approx([1.0, 0.3, 0.0])
+    assert ensemble.slot_noise == pytest.approx(1.3 / 3)
 
 
 def test_models_fit_on_the_history_contract(history_factory) -> None:

@@ -28,12 +28,12 @@ def test_profile_rows_sum_to_one_or_zero(volume: np.ndarray) -> None:
         assert (sums[day] == 0) == (volume[dates.day_of_week == day].sum() == 0)
 
 
-@given(volumes, st.floats(0, 2), st.floats(1, 50))
+@given(volumes, st.floats(0, 2), st.floats(1, 50), st.floats(0, 1))
 @settings(max_examples=60, deadline=None)
-def test_bounds_enclose_the_mean(mean: np.ndarray, rel_sd: float, dispersion: float) -> None:
-    lower, upper = prediction_bounds(mean, np.full(len(mean), rel_sd), dispersion)
+def test_bounds_enclose_the_mean(mean: np.ndarray, rel_sd: float, dispersion: float, slot_noise: float) -> None:
+    lower, upper = prediction_bounds(mean, np.full(len(mean), rel_sd), dispersion, slot_noise)
     assert (lower >= 0).all() and (lower <= mean).all() and (mean <= upper).all()
-    assert np.allclose(upper - mean, Z80 * np.sqrt((mean * rel_sd) ** 2 + dispersion * mean))
+    assert np.allclose(upper - mean, Z80 * np.sqrt((mean * rel_sd) ** 2 + dispersion * mean * (1 + slot_noise)))
     assert ((upper == 0) == (mean == 0)).all()  # closed slots have an empty interval
 
 
