@@ -25,14 +25,13 @@ def holidays_between(config: Config, first: dt.date, last: dt.date) -> dict[dt.d
     return {day: name for day, name in sorted(names.items()) if first <= day <= last}
 
 
-def leaderboard(backtest: pd.DataFrame, channel: str, chosen: str) -> pd.DataFrame:
-    """Backtest scores of one channel's models, averaged over folds, best first (a reshaping for display)."""
-    part = backtest[backtest["channel"] == channel]
-    board = (part.groupby("model")[["wmape_interval", "wmape_daily", "bias", "coverage"]].mean()
-             .sort_values("wmape_interval").reset_index())
-    board.insert(0, "chosen", board["model"] == chosen)
+def leaderboard(summary: pd.DataFrame, channel: str, chosen: str) -> pd.DataFrame:
+    """One channel's pooled backtest scores (those the model was chosen on), best first (a reshaping for display)."""
+    board = summary.loc[summary["channel"] == channel,
+                        ["model", "wmape_interval", "wmape_daily", "mase", "bias", "coverage"]].reset_index(drop=True)
+    board.insert(0, "chosen", board["model"] == chosen.split("(")[0])
     return board.rename(columns={"wmape_interval": "wMAPE (interval)", "wmape_daily": "wMAPE (daily)",
-                                 "coverage": "80% band coverage"})
+                                 "mase": "MASE", "coverage": "80% band coverage"})
 
 
 st.title("Forecast")
@@ -64,11 +63,11 @@ if marked:
 left, right = st.columns(2)
 with left:
     st.subheader("Backtest leaderboard")
-    if made.backtest is None:
+    if made.backtest_summary is None:
         st.info(f"The config fixes the model ({ctx.config.forecast.model}), so no backtest was run. "
                 "Set `[forecast] model = \"auto\"` to choose the model by backtest.")
     else:
-        st.dataframe(leaderboard(made.backtest, channel, str(choice["model"])), hide_index=True,
+        st.dataframe(leaderboard(made.backtest_summary, channel, str(choice["model"])), hide_index=True,
                      column_config={c: st.column_config.NumberColumn(format="percent")
                                     for c in ("wMAPE (interval)", "wMAPE (daily)", "bias", "80% band coverage")})
     st.dataframe(made.choices, hide_index=True, key="fc_choices",
