@@ -57,9 +57,10 @@ def week_after(history: pd.DataFrame) -> dt.date:
 class PlanSummary:
     """Headline figures of a planned week.
 
-    ``channels`` has one row per channel (volume, AHT, model and backtest wMAPE, required and scheduled
-    agent-hours, projected service level and occupancy); ``daily`` one row per channel and day. Hours are
-    agent-hours; money is in the config's currency.
+    ``channels`` has one row per channel (volume, AHT, model and backtest wMAPE, productive and required agent-hours,
+    projected service level and occupancy); ``daily`` one row per channel and day. ``productive_agent_hours`` are the
+    agents the queue needs; ``required_agent_hours`` add shrinkage (what must be scheduled), and sum over channels to
+    the headline ``required_agent_hours``. Hours are agent-hours; money is in the config's currency.
     """
 
     week: str
@@ -269,8 +270,8 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
             "aht_seconds": weighted_mean(part["aht_seconds"], part["volume"]),
             "model": str(choices.loc[name, "model"]) if name in choices.index else None,
             "wmape": float(choices.loc[name, "wmape"]) if name in choices.index else math.nan,
-            "required_agent_hours": float(part["agents"].sum() * hours),
-            "scheduled_required_agent_hours": float(part["scheduled_agents"].sum() * hours),
+            "productive_agent_hours": float(part["agents"].sum() * hours),
+            "required_agent_hours": float(part["scheduled_agents"].sum() * hours),
             "service_level_target": config.channels[str(name)].service_level,
             "projected_service_level": weighted_mean(part["service_level_projected"], part["volume"]),
             "projected_occupancy": weighted_mean(part["occupancy_projected"], part["busy"]),
@@ -278,7 +279,8 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
     daily = (joined.groupby(["channel", "date"])
              .apply(lambda p: pd.Series({
                  "volume": float(p["volume"].sum()),
-                 "required_agent_hours": float(p["agents"].sum() * hours),
+                 "productive_agent_hours": float(p["agents"].sum() * hours),
+                 "required_agent_hours": float(p["scheduled_agents"].sum() * hours),
                  "projected_service_level": weighted_mean(p["service_level_projected"], p["volume"]),
                  "projected_occupancy": weighted_mean(p["occupancy_projected"], p["busy"]),
              }), include_groups=False)

@@ -59,6 +59,8 @@ def test_plans_exports_records_and_survives_a_kill(wfm: Wfm, wfm_argv: list[str]
     for stage in ("forecast done in", "staffing done in", "schedule done in", "exported"):
         assert stage in done.stderr
     assert {c["channel"] for c in summary["channels"]} == {"voice", "chat", "email"}
+    assert sum(c["required_agent_hours"] for c in summary["channels"]) == pytest.approx(
+        summary["required_agent_hours"])
     assert summary["paid_hours"] > summary["required_agent_hours"] * 0.9
     book = load_workbook(week / "schedule.xlsx", read_only=True)
     assert book.sheetnames[0] == "Summary" and book.sheetnames[1] == "Mon 2026-11-16" and len(book.sheetnames) == 8

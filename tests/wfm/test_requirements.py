@@ -80,3 +80,27 @@ def test_week_has_every_interval(example_config: Config) -> None:
               for c in ("voice", "chat", "email")]
     out = requirements(pd.concat(frames), example_config)
     assert len(out) == 3 * 672
+
+
+def test_a_planning_week_wraps_late_work_onto_monday() -> None:
+    # Two days of a repeating horizon stand for a week here: work arriving late on the last day lands first thing.
+    working = np.tile(np.r_[np.zeros(8, bool), np.ones(32, bool), np.zeros(8, bool)], 2)
+    workload = np.zeros(96)
+    workload[95] = 3600.0  # arrives after hours on the last day
+    _, busy = deferred_agents(workload, working, interval_minutes=15, response_hours=1, max_occupancy=1.0,
+                              cyclic=True)
+    assert busy[8:12].tolist() == pytest.approx([1.0] * 4)  # the first morning's four intervals
+    assert busy.sum() * 900 == pytest.approx(3600.0)
+    _, open_ended = deferred_agents(workload, working, interval_minutes=15, response_hours=1, max_occupancy=1.0)
+    assert open_ended.sum() == 0  # without wrapping it belongs to the next horizon
+
+
+def test_a_week_of_email_plans_all_its_work(example_config: Config) -> None:
+    rng = np.random.default_rng(7)
+    volumes = list(rng.uniform(0, 30, 7 * 96))
+    out = requirements(forecast_frame("email", volumes, 240, start="2026-11-23 00:00"), example_config)
+    assert out["erlangs"].sum() * 900 == pytest.approx(sum(volumes) * 240)  # every item's work is planned
+    staffed = out["agents"] > 0
+    assert out.loc[staffed, "occupancy"].to_numpy() == pytest.approx(
+        (out.loc[staffed, "erlangs"] / out.loc[staffed, "agents"]).to_numpy())
+    assert (out.loc[~staffed, "erlangs"] == 0).all()

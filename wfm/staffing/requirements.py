@@ -8,8 +8,10 @@ Deferred channels (email, back office) use a fluid workload model. Work happens 
 *working* hours of its arrival (items arriving outside working hours wait for the next opening). The
 plan spreads each interval's workload (volume x AHT) evenly over the working intervals of its response
 window, so every item is finished in time; the requirement of a working interval is the work spread onto
-it over the interval length, divided by the occupancy cap. Work arriving before the forecast starts is
-not known, so the first ``response_hours`` of a horizon carry only work that arrived inside it.
+it over the interval length, divided by the occupancy cap. A horizon of whole weeks is planned as a repeating
+week (as the scheduler plans it): work whose window runs past the end lands on the first working intervals,
+as last week's late work lands on this Monday. For deferred channels ``erlangs`` is the work done in the
+interval (the spread workload), so ``occupancy = erlangs / agents``.
 
 Every channel's productive agents become scheduled agents through its shrinkage (exact rounding).
 """
@@ -24,7 +26,7 @@ import pandas as pd
 
 from wfm.config import ChannelConfig, Config
 from wfm.contracts import REQUIREMENTS_COLUMNS, validate_forecast
-from wfm.staffing.erlang import offered_load, queue_metrics, required_agents, scheduled_agents
+from wfm.staffing.erlang import queue_metrics, required_agents, scheduled_agents
 
 
 def requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -88,7 +90,8 @@ def is_working(starts: pd.Series, work_start: dt.time, work_end: dt.time) -> np.
 
 
 def deferred_agents(workload_seconds: np.ndarray, working: np.ndarray, *, interval_minutes: int,
-                    response_hours: float, max_occupancy: float) -> tuple[np.ndarray, np.ndarray]:
+                    response_hours: float, max_occupancy: float, cyclic: bool = False,
+                    ) -> tuple[np.ndarray, np.ndarray]:
     """Agents per interval so that all deferred work is done within ``response_hours`` working hours.
 
     Parameters
@@ -97,6 +100,9 @@ def deferred_agents(workload_seconds: np.ndarray, working: np.ndarray, *, interv
         Work arriving in each interval (volume x AHT), in time order.
     working
         Whether each interval is in working hours.
+    cyclic
+        The horizon repeats (a planning week): work spread past its end wraps to its first working intervals.
+        Otherwise it is left out (it belongs to the next horizon).
 
     Returns
     -------
@@ -105,14 +111,22 @@ def deferred_agents(workload_seconds: np.ndarray, working: np.ndarray, *, interv
     """
     window = max(1, math.floor(response_hours * 60 / interval_minutes))
     working_count = int(working.sum())
+    busy = np.zeros(len(working))
+    if working_count == 0:
+        return np.zeros(len(working), dtype=np.int64), busy
     # Working position each interval's work starts at: its own if working, else the next opening.
     start_position = np.cumsum(working) - working.astype(int)
     spread = np.zeros(working_count + window + 1)
     np.add.at(spread, start_position, workload_seconds / window)
     np.add.at(spread, start_position + window, -workload_seconds / window)
-    rate = np.cumsum(spread)[:working_count]
-    busy = np.zeros(len(working))
-    busy[working] = rate / (interval_minutes * 60.0)
+    rate = np.cumsum(spread)
+    worked = rate[:working_count].copy()
+    if cyclic:
+        overflow = rate[working_count:working_count + window]
+        for begin in range(0, len(overflow), working_count):  # windows longer than the horizon wrap again
+            part = overflow[begin:begin + working_count]
+            worked[:len(part)] += part
+    busy[working] = worked / (interval_minutes * 60.0)
     agents = np.ceil(busy / max_occupancy * (1 - 1e-12)).astype(np.int64)
     return agents, busy
 
@@ -122,8 +136,9 @@ def _deferred_requirements(rows: pd.DataFrame, channel: ChannelConfig, interval_
     workload = out["volume"].to_numpy() * out["aht_seconds"].to_numpy()
     working = is_working(out["interval_start"], channel.work_start, channel.work_end)
     assert channel.response_hours is not None  # checked by the config
+    days = out["interval_start"].dt.date.nunique()
     agents, busy = deferred_agents(workload, working, interval_minutes=interval_minutes,
-                                   response_hours=channel.response_hours, max_occupancy=channel.max_occupancy)
+                                   response_hours=channel.response_hours, max_occupancy=channel.max_occupancy,
+                                   cyclic=days % 7 == 0)
     occupancy = np.divide(busy, agents, out=np.zeros(len(agents)), where=agents > 0)
-    return out.assign(erlangs=offered_load(out["volume"], out["aht_seconds"], interval_minutes), agents=agents,
-                      service_level=np.nan, asa_seconds=np.nan, occupancy=occupancy)
+    return out.assign(erlangs=busy, agents=agents, service_level=np.nan, asa_seconds=np.nan, occupancy=occupancy)
