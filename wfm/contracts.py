@@ -282,6 +282,12 @@ def validate_forecast(frame: pd.DataFrame, *, source: str, channels: Collection[
         if (values < 0).any():
             pos = _first(values < 0)
             raise _fail(source, rows(pos), column, f"must be >= 0, got {values.iloc[pos]:g}")
+    out_of_band = ~((frame["volume_lo"] <= frame["volume"]) & (frame["volume"] <= frame["volume_hi"]))
+    if out_of_band.any():
+        pos = _first(out_of_band)
+        raise _fail(source, rows(pos), "volume", f"must lie in its interval [volume_lo, volume_hi], got "
+                    f"{frame['volume'].iloc[pos]:g} outside [{frame['volume_lo'].iloc[pos]:g}, "
+                    f"{frame['volume_hi'].iloc[pos]:g}]")
     aht = _numeric(frame, "aht_seconds", source, rows)
     if (aht <= 0).any():
         pos = _first(aht <= 0)

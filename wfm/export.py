@@ -23,6 +23,7 @@ import plotly.io as pio
 from plotly.subplots import make_subplots
 
 from scheduling import write_schedule
+from wfm.errors import DataError
 from wfm.io import write_frame
 from wfm.pipeline import Plan
 
@@ -37,6 +38,14 @@ EXPORT_FILES = ("forecast.csv", "requirements.csv", "roster.csv", "breaks.csv", 
 def export_plan(plan: Plan, history: pd.DataFrame, out_dir: str | Path) -> Path:
     """Write a plan's export folder ``out_dir/<week>/`` atomically and return its path."""
     out = Path(out_dir)
+    try:
+        return _write_export(plan, history, out)
+    except OSError as exc:
+        raise DataError(f"{out}: cannot write the export ({exc.strerror}: {exc.filename}); "
+                        "pass a writable folder with free space") from None
+
+
+def _write_export(plan: Plan, history: pd.DataFrame, out: Path) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     target = out / plan.summary.week
     _remove_stale_partials(out, plan.summary.week)

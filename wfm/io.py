@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,9 +29,16 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, RowNamer]:
         raise DataError(f"{path}: the file is empty; it needs a header row and one row per channel and interval")
     try:
         if suffix == ".csv":
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True)
+            with warnings.catch_warnings():
+                # index_col=False: a row with more fields than the header must not shift the columns.
+                warnings.simplefilter("error", pd.errors.ParserWarning)
+                frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True,
+                                    index_col=False)
             return frame, csv_lines
         return pd.read_parquet(path), frame_rows
+    except pd.errors.ParserWarning:
+        raise DataError(f"{path}: some rows have more fields than the header; remove the extra values or name "
+                        "their columns in the header") from None
     except pd.errors.EmptyDataError:
         raise DataError(f"{path}: the file is empty; it needs a header row and data rows") from None
     except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as exc:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from typing import Any, Literal
 
 import pandas as pd
@@ -53,7 +53,9 @@ class ScenarioFigures:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScenarioFigures:
         """Figures back from stored plain data."""
-        values: dict[str, Any] = {k: (math.nan if v is None and k in _ALWAYS else v) for k, v in data.items()}
+        known = {f.name for f in fields(cls)}  # figures stored by another version may have more keys
+        values: dict[str, Any] = {k: (math.nan if v is None and k in _ALWAYS else v) for k, v in data.items()
+                                  if k in known}
         return cls(**values)
 
 

@@ -102,11 +102,18 @@ def test_bad_input_is_one_line_naming_file_line_and_field(wfm: Wfm, tmp_path: Pa
     assert done.stderr.strip().splitlines()[-1] == (f"wfm: error: {history}: line 3: volume: must be >= 0, got -4; "
                                                    "a volume counts contacts offered in the interval")
     assert "Traceback" not in done.stderr
-    assert not (tmp_path / "out").exists()
+    assert list((tmp_path / "out").iterdir()) == []  # nothing exported
 
 
 def test_usage_errors_exit_2(wfm: Wfm, tmp_path: Path) -> None:
     done = wfm("plan", "--config", str(EXAMPLE), "--out", str(tmp_path))
     assert done.returncode == 2 and "Missing option '--history'" in done.stderr
     bad_week = wfm("plan", "--history", "h.csv", "--config", str(EXAMPLE), "--out", str(tmp_path), "--week", "48")
-    assert bad_week.returncode == 1
+    assert bad_week.returncode == 2
+    assert bad_week.stderr.strip() == ("wfm: error: Invalid value for --week: '48' is not an ISO week; "
+                                       "write it as YYYY-Www, e.g. 2026-W48")
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    bad_out = wfm("plan", "--history", "h.csv", "--config", str(EXAMPLE), "--out", str(blocked / "exports"))
+    assert bad_out.returncode == 2 and "Invalid value for --out: cannot create" in bad_out.stderr
+    assert "Traceback" not in bad_out.stderr

@@ -48,6 +48,12 @@ def test_create_list_show_compare_delete(wfm: Wfm, tmp_path: Path) -> None:
     assert compared["busier"]["required_fte"] > compared["base"]["required_fte"]
     assert compared["busier"]["projected_service_level"] > compared["base"]["projected_service_level"]
 
+    # Without --database the store is the config's [storage] url.
+    with_config = tmp_path / "with_store.toml"
+    with_config.write_text(config.read_text() + f'[storage]\nurl = "sqlite:///{tmp_path / "wfm.db"}"\n')
+    listed_by_config = json.loads(wfm("scenario", "list", "--json", "--config", str(with_config)).stdout)
+    assert [row["name"] for row in listed_by_config] == ["base", "busier"]
+
     assert wfm("scenario", "delete", "base", *db).returncode == 0
     missing = wfm("scenario", "show", "base", *db)
     assert missing.returncode == 1

@@ -153,6 +153,10 @@ class TestSizing:
             required_agents(-1, 180, 30, 0.8, 20)
         with pytest.raises(ValueError, match="shrinkage must be in \\[0, 1\\)"):
             scheduled_agents(3, 1.0)
+        with pytest.raises(ValueError, match="aht_seconds must be > 0 and finite, got inf"):
+            required_agents(100, np.inf, 30, 0.8, 20)
+        with pytest.raises(ValueError, match="must be a finite load"):
+            required_agents(1e6, 1e305, 30, 0.8, 20)
 
 
 class TestErlangA:

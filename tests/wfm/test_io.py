@@ -83,6 +83,14 @@ def test_bad_rows_name_file_line_field_and_fix(tmp_path: Path, example_config: C
         read_history(path, example_config)
 
 
+def test_extra_fields_do_not_shift_the_columns(tmp_path: Path, example_config: Config) -> None:
+    trailing = history_file(tmp_path, "voice,2026-07-06 08:00,12,200,\n", name="trailing.csv")
+    assert read_history(trailing, example_config)["volume"].tolist() == [12]  # an empty trailing field is harmless
+    extra = history_file(tmp_path, "voice,2026-07-06 08:00,12,200,7\n", name="extra.csv")
+    with pytest.raises(DataError, match=r"extra\.csv: some rows have more fields than the header"):
+        read_history(extra, example_config)
+
+
 def test_missing_column(tmp_path: Path, example_config: Config) -> None:
     path = history_file(tmp_path, "voice,2026-07-06 08:00\n", header="channel,interval_start\n")
     with pytest.raises(DataError, match=r"missing column volume; the header must name channel, interval_start, "

@@ -75,6 +75,13 @@ def test_unknown_channel_in_forecast(example_config: Config) -> None:
         requirements(forecast_frame("sms", [1.0], 200), example_config)
 
 
+def test_volume_outside_its_band_is_refused(example_config: Config) -> None:
+    frame = forecast_frame("voice", [10.0, 20.0], 200).assign(volume_hi=[11.0, 5.0])
+    with pytest.raises(DataError, match=r"row 2: volume: must lie in its interval \[volume_lo, volume_hi\], got 20 "
+                                        r"outside \[18, 5\]"):
+        requirements(frame, example_config)
+
+
 def test_week_has_every_interval(example_config: Config) -> None:
     frames = [forecast_frame(c, list(np.linspace(0, 300, 672)), 300, start="2026-11-23 00:00")
               for c in ("voice", "chat", "email")]

@@ -73,10 +73,12 @@ def _validate(calls: float, aht_seconds: float, interval_minutes: float, service
     """Check the options with the config's own rules, so messages match the config file's."""
     if calls < 0 or not math.isfinite(calls):
         raise click.BadParameter(f"must be >= 0, got {calls:g}", param_hint="--calls")
-    if aht_seconds <= 0:
-        raise click.BadParameter(f"must be > 0, got {aht_seconds:g}", param_hint="--aht-seconds")
-    if interval_minutes <= 0:
-        raise click.BadParameter(f"must be > 0, got {interval_minutes:g}", param_hint="--interval-minutes")
+    if not 0 < aht_seconds < math.inf:
+        raise click.BadParameter(f"must be > 0 and finite, got {aht_seconds:g}", param_hint="--aht-seconds")
+    if not 0 < interval_minutes < math.inf:
+        raise click.BadParameter(f"must be > 0 and finite, got {interval_minutes:g}", param_hint="--interval-minutes")
+    if not math.isfinite(calls * aht_seconds / interval_minutes):
+        raise click.BadParameter("calls x AHT is not a finite load; check the units", param_hint="--aht-seconds")
     channel = {"kind": "chat" if concurrency > 1 else "voice", "service_level": service_level,
                "answer_seconds": answer_seconds, "max_occupancy": max_occupancy, "concurrency": concurrency,
                "shrinkage": shrinkage}

@@ -33,6 +33,18 @@ def _logging() -> None:
         log.propagate = False
 
 
+def _writable_folder(path: Path) -> Path:
+    """The export folder, created if missing, as an absolute path; refused before any work if it cannot be."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise click.BadParameter(f"cannot create {path}: {exc.strerror}; pass a writable folder",
+                                 param_hint="--out") from None
+    if not os.access(path, os.W_OK):
+        raise click.BadParameter(f"{path} is not writable; pass a writable folder", param_hint="--out")
+    return path.resolve()
+
+
 def _with_overrides(config: Config, model: str | None, time_limit: float | None) -> Config:
     if model is not None:
         config = config.model_copy(update={"forecast": config.forecast.model_copy(update={"model": model})})
@@ -65,11 +77,16 @@ def plan_command(history_path: Path, config_path: Path, agents_path: Path | None
 
     _logging()
     started = time.perf_counter()
+    try:
+        week_start = parse_week(week) if week else None
+    except WfmError as exc:
+        raise click.BadParameter(str(exc).removeprefix("week: "), param_hint="--week") from None
+    out_dir = _writable_folder(out_dir)
     config = _with_overrides(load_config(config_path), model, time_limit)
     history = read_history(history_path, config)
     log.info("read %s rows of history from %s", f"{len(history):,}", history_path)
     agents = read_agents(agents_path, config) if agents_path else None
-    week_start = parse_week(week) if week else week_after(history)
+    week_start = week_start or week_after(history)
     label = week_label(week_start)
     with Store.open(os.environ.get(URL_ENV) or config.storage.url) as store:
         run_id = store.start_run(label, config_to_toml_dict(config), out_dir / label)

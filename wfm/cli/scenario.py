@@ -15,7 +15,17 @@ from wfm.config import load_config
 from wfm.store import URL_ENV, ScenarioRecord, Store
 from wfm.whatif import Modifiers
 
-_database = click.option("--database", help=f"SQLAlchemy URL of the store (default: ${URL_ENV}, else ./wfm.db).")
+_database = click.option("--database", help=f"SQLAlchemy URL of the store (default: ${URL_ENV}, else the "
+                                              "--config's [storage] url, else ./wfm.db).")
+_store_config = click.option("--config", "config_path", type=click.Path(path_type=Path),
+                             help="Config whose [storage] url names the store.")
+
+
+def _store_url(database: str | None, config_path: Path | None) -> str | None:
+    """The store: --database, else WFM_DATABASE_URL, else the config's [storage] url, else ./wfm.db."""
+    if database or os.environ.get(URL_ENV) or config_path is None:
+        return database or os.environ.get(URL_ENV)
+    return load_config(config_path).storage.url
 
 
 @cli.group("scenario")
@@ -61,7 +71,7 @@ def create_command(name: str, history_path: Path, config_path: Path, week: str |
     week_start = parse_week(week) if week else week_after(history)
     forecast = forecast_week(history, config, week_start)
     figures = scenarios.evaluate(forecast.frame, config, modifiers, solve=solve)
-    with Store.open(database or os.environ.get(URL_ENV) or config.storage.url) as store:
+    with Store.open(_store_url(database, config_path)) as store:
         record = scenarios.save(store, name, config, modifiers, figures, description=description)
     click.echo(f"saved scenario {record.name!r} (version {record.version})")
     _echo_figures(scenarios.compare([record]))
@@ -75,10 +85,11 @@ def _compare(records: list[ScenarioRecord]) -> pd.DataFrame:
 
 @scenario_group.command("list")
 @_database
+@_store_config
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def list_command(database: str | None, as_json: bool) -> None:
+def list_command(database: str | None, config_path: Path | None, as_json: bool) -> None:
     """List the stored scenarios."""
-    with Store.open(database) as store:
+    with Store.open(_store_url(database, config_path)) as store:
         records = store.list_scenarios()
     rows = [{"name": r.name, "version": r.version, "updated": r.updated_at.isoformat(timespec="seconds"),
              "modifiers": dict(r.modifiers), "cost": (r.results or {}).get("cost"),
@@ -94,10 +105,11 @@ def list_command(database: str | None, as_json: bool) -> None:
 @scenario_group.command("show")
 @click.argument("name")
 @_database
+@_store_config
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def show_command(name: str, database: str | None, as_json: bool) -> None:
+def show_command(name: str, database: str | None, config_path: Path | None, as_json: bool) -> None:
     """Show one scenario: its modifiers and figures."""
-    with Store.open(database) as store:
+    with Store.open(_store_url(database, config_path)) as store:
         record = store.get_scenario(name)
     if as_json:
         click.echo(json.dumps({"name": record.name, "description": record.description, "version": record.version,
@@ -112,10 +124,11 @@ def show_command(name: str, database: str | None, as_json: bool) -> None:
 @scenario_group.command("compare")
 @click.argument("names", nargs=-1, required=True)
 @_database
+@_store_config
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-def compare_command(names: tuple[str, ...], database: str | None, as_json: bool) -> None:
+def compare_command(names: tuple[str, ...], database: str | None, config_path: Path | None, as_json: bool) -> None:
     """Compare up to 4 scenarios side by side."""
-    with Store.open(database) as store:
+    with Store.open(_store_url(database, config_path)) as store:
         records = [store.get_scenario(name) for name in names]
     table = _compare(records)
     if as_json:
@@ -127,9 +140,10 @@ def compare_command(names: tuple[str, ...], database: str | None, as_json: bool)
 @scenario_group.command("delete")
 @click.argument("name")
 @_database
-def delete_command(name: str, database: str | None) -> None:
+@_store_config
+def delete_command(name: str, database: str | None, config_path: Path | None) -> None:
     """Delete a scenario."""
-    with Store.open(database) as store:
+    with Store.open(_store_url(database, config_path)) as store:
         store.delete_scenario(name)
     click.echo(f"deleted scenario {name!r}")
 

@@ -273,8 +273,8 @@ def _check_inputs(calls: FloatArray, aht: FloatArray, interval: FloatArray, targ
                   answer: FloatArray, occupancy_cap: FloatArray, conc: FloatArray, patience: FloatArray) -> None:
     checks = (
         ("calls", calls, (calls >= 0) & np.isfinite(calls), "must be >= 0"),
-        ("aht_seconds", aht, (aht > 0) & np.isfinite(aht), "must be > 0"),
-        ("interval_minutes", interval, interval > 0, "must be > 0"),
+        ("aht_seconds", aht, (aht > 0) & np.isfinite(aht), "must be > 0 and finite"),
+        ("interval_minutes", interval, (interval > 0) & np.isfinite(interval), "must be > 0 and finite"),
         ("service_level", target, (target > 0) & (target < 1), "must be in (0, 1)"),
         ("answer_seconds", answer, answer >= 0, "must be >= 0"),
         ("max_occupancy", occupancy_cap, (occupancy_cap > 0) & (occupancy_cap <= 1), "must be in (0, 1]"),
@@ -285,6 +285,10 @@ def _check_inputs(calls: FloatArray, aht: FloatArray, interval: FloatArray, targ
         if not np.all(valid):
             bad = values[~valid].flat[0]
             raise ValueError(f"{name} {rule}, got {bad:g}")
+    with np.errstate(over="ignore"):
+        load = offered_load(calls, aht, interval)
+    if not np.isfinite(load).all():
+        raise ValueError("calls x aht_seconds / interval_minutes must be a finite load; check the units")
 
 
 def scheduled_agents(agents: ArrayLike, shrinkage: float) -> int | IntArray:
