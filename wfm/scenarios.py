@@ -17,7 +17,7 @@ import pandas as pd
 from scheduling import ScheduleResult, solve_schedule
 from wfm.config import Config, config_to_toml_dict, parse_config
 from wfm.errors import ConfigError
-from wfm.pipeline import Plan, project_service, staff_week, weighted_mean
+from wfm.pipeline import Plan, project_service, staff_week, week_label, weighted_mean
 from wfm.store import ScenarioRecord, Store
 from wfm.whatif import Modifiers
 
@@ -27,7 +27,7 @@ MAX_COMPARED = 4
 
 @dataclass(frozen=True)
 class ScenarioFigures:
-    """What a scenario delivers for a week.
+    """What a scenario delivers for a week (``week``, ISO, as ``2026-W47``).
 
     ``cost_basis`` says where cost comes from: ``"schedule"`` (a solved schedule) or ``"estimate"``
     (required hours at the cheapest shift cost of each group). Schedule-only figures are None until solved.
@@ -40,6 +40,7 @@ class ScenarioFigures:
     projected_occupancy: float
     cost: float
     cost_basis: Literal["schedule", "estimate"]
+    week: str | None = None
     scheduled_fte: float | None = None
     paid_hours: float | None = None
     under_agent_hours: float | None = None
@@ -87,6 +88,7 @@ def _staffing_figures(required: pd.DataFrame, config: Config) -> dict[str, Any]:
         "cost": float((scheduled_hours * required["channel"].map(config.group_of).map(_cheapest_cost(config))
                        .fillna(0.0)).sum()),
         "cost_basis": "estimate",
+        "week": week_label(required["interval_start"].min().date()) if len(required) else None,
     }
 
 
@@ -134,8 +136,8 @@ def load(record: ScenarioRecord) -> tuple[Config, Modifiers, ScenarioFigures | N
     return config, Modifiers.from_dict(record.modifiers), figures
 
 
-COMPARED_FIGURES = ("required_fte", "scheduled_fte", "paid_hours", "cost", "cost_basis", "projected_service_level",
-                    "projected_occupancy", "under_agent_hours")
+COMPARED_FIGURES = ("week", "required_fte", "scheduled_fte", "paid_hours", "cost", "cost_basis",
+                    "projected_service_level", "projected_occupancy", "under_agent_hours")
 
 
 def compare(records: Sequence[ScenarioRecord]) -> pd.DataFrame:

@@ -30,6 +30,7 @@ def test_figures_follow_the_requirements(week_forecast: pd.DataFrame) -> None:
     assert figures.cost == pytest.approx(hours * 20.0) and figures.cost_basis == "estimate"
     assert figures.projected_service_level >= 0.8
     assert figures.paid_hours is None
+    assert figures.week == "2026-W47"
 
 
 def test_more_volume_costs_more_and_solving_gives_paid_hours(week_forecast: pd.DataFrame) -> None:
@@ -53,6 +54,7 @@ def test_saved_compared_and_reloaded(tmp_path: Path, week_forecast: pd.DataFrame
     assert list(table.columns) == ["base", "sl90"]
     assert table.loc["projected_service_level", "sl90"] > table.loc["projected_service_level", "base"]
     assert table.loc["modifiers", "sl90"] == "service_level=0.9"
+    assert table.loc["week", "base"] == "2026-W47"
     loaded_config, loaded_modifiers, figures = scenarios.load(records[1])
     assert loaded_config == config and loaded_modifiers == Modifiers(service_level=0.9)
     assert figures is not None and figures.required_fte > 0
