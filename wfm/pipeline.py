@@ -262,29 +262,25 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
                             on=["channel", "interval_start"], suffixes=("_required", "_projected"))
     joined["date"] = joined["interval_start"].dt.date
     joined["busy"] = joined["volume"] * joined["aht_seconds"]
+
+    def figures(part: pd.DataFrame) -> dict[str, float]:
+        return {"volume": float(part["volume"].sum()),
+                "productive_agent_hours": float(part["agents"].sum() * hours),
+                "required_agent_hours": float(part["scheduled_agents"].sum() * hours),
+                "projected_service_level": weighted_mean(part["service_level_projected"], part["volume"]),
+                "projected_occupancy": weighted_mean(part["occupancy_projected"], part["busy"])}
+
     rows = []
     for name, part in joined.groupby("channel"):
         rows.append({
-            "channel": name, "kind": config.channels[str(name)].kind,
-            "volume": float(part["volume"].sum()),
+            "channel": name, "kind": config.channels[str(name)].kind, **figures(part),
             "aht_seconds": weighted_mean(part["aht_seconds"], part["volume"]),
             "model": str(choices.loc[name, "model"]) if name in choices.index else None,
             "wmape": float(choices.loc[name, "wmape"]) if name in choices.index else math.nan,
-            "productive_agent_hours": float(part["agents"].sum() * hours),
-            "required_agent_hours": float(part["scheduled_agents"].sum() * hours),
             "service_level_target": config.channels[str(name)].service_level,
-            "projected_service_level": weighted_mean(part["service_level_projected"], part["volume"]),
-            "projected_occupancy": weighted_mean(part["occupancy_projected"], part["busy"]),
         })
-    daily = (joined.groupby(["channel", "date"])
-             .apply(lambda p: pd.Series({
-                 "volume": float(p["volume"].sum()),
-                 "productive_agent_hours": float(p["agents"].sum() * hours),
-                 "required_agent_hours": float(p["scheduled_agents"].sum() * hours),
-                 "projected_service_level": weighted_mean(p["service_level_projected"], p["volume"]),
-                 "projected_occupancy": weighted_mean(p["occupancy_projected"], p["busy"]),
-             }), include_groups=False)
-             .reset_index())
+    daily = pd.DataFrame([{"channel": channel, "date": date, **figures(part)}
+                          for (channel, date), part in joined.groupby(["channel", "date"])])
     s = schedule.summary
     solver = {"status": s.status, "objective": s.objective, "bound": s.bound, "gap": s.gap, "seconds": s.seconds,
               "solver": s.solver, "model": s.model, "unmet_intervals": s.unmet_intervals,
