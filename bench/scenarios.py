@@ -11,10 +11,11 @@ import argparse
 import json
 import time
 
-from wfm.config import load_config
+from wfm.config import load_config, with_overrides
 from wfm.io import read_history
-from wfm.pipeline import forecast_week, staff_week, week_after
-from wfm.whatif import Modifiers
+from wfm.planning.plan import forecast_week, staff_week
+from wfm.planning.whatif import Modifiers
+from wfm.weeks import week_after
 
 WHAT_IFS = {
     "volume +10%": Modifiers(volume_pct=10),
@@ -31,8 +32,7 @@ def main() -> None:
     parser.add_argument("--model", default="seasonal_naive", help="forecast model (the forecast is not timed)")
     parser.add_argument("--repeats", type=int, default=7)
     args = parser.parse_args()
-    config = load_config(args.config)
-    config = config.model_copy(update={"forecast": config.forecast.model_copy(update={"model": args.model})})
+    config = with_overrides(load_config(args.config), model=args.model)
     history = read_history(args.history, config)
     frame = forecast_week(history, config, week_after(history)).frame
     for name, modifiers in WHAT_IFS.items():

@@ -78,10 +78,11 @@ def agents_frame(count: int, seed: int = 11) -> pd.DataFrame:
 
 def emit(figure: str, result, extra: dict | None = None) -> None:
     s = result.summary
-    line = {"figure": figure, "status": s.status, "objective": round(s.objective, 2), "bound": round(s.bound, 2),
-            "lp_bound": round(s.lp_bound, 2),
-            "gap": round(s.gap, 5), "seconds": round(s.seconds, 2), "solver": s.solver, "model": s.model,
-            "integer_variables": s.integer_variables, "constraints": s.constraints,
+    r = s.solver
+    line = {"figure": figure, "status": r.status, "objective": round(r.objective, 2), "bound": round(r.bound, 2),
+            "lp_bound": round(r.lp_bound, 2),
+            "gap": round(r.gap, 5), "seconds": round(r.seconds, 2), "solver": r.backend, "model": r.model,
+            "integer_variables": r.integer_variables, "constraints": r.constraints,
             "required_agent_hours": s.required_agent_hours, "paid_hours": s.paid_hours,
             "paid_hours_per_required_hour": round(s.paid_hours_per_required_hour, 4),
             "coverage": round(s.coverage, 5), "efficiency": round(s.efficiency, 5), "agents": s.agents,

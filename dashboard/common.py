@@ -26,16 +26,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from forecasting import ForecastResult
-from scheduling import read_agents
-from wfm import pipeline
 from wfm.config import Config, parse_config
 from wfm.contracts import validate_history
 from wfm.errors import ConfigError, DataError, WfmError
-from wfm.io import read_history, read_table
-from wfm.pipeline import Plan
-from wfm.store import Store, resolve_url
-from wfm.whatif import Modifiers
+from wfm.io import read_agents, read_history, read_table
+from wfm.planning.plan import ForecastResult, Plan, forecast_week, plan_week, staff_week
+from wfm.planning.store import Store, resolve_url
+from wfm.planning.whatif import Modifiers
+from wfm.weeks import week_after, week_label
 
 log = logging.getLogger("wfm.dashboard")
 
@@ -63,7 +61,7 @@ class Context:
     @property
     def week(self) -> str:
         """The planning week as ``YYYY-Www``."""
-        return pipeline.week_label(self.week_start)
+        return week_label(self.week_start)
 
     @property
     def key(self) -> str:
@@ -84,7 +82,7 @@ def guard() -> Iterator[None]:
     """Show a failure as ``st.error`` with the library's message and stop the page (never a traceback)."""
     try:
         yield
-    except (WfmError, ValueError) as exc:  # the Erlang functions refuse bad numbers with ValueError
+    except WfmError as exc:
         st.error(str(exc))
         st.stop()
     except Exception as exc:  # a page shows every failure, it never crashes; the log keeps the traceback
@@ -250,7 +248,7 @@ def _build_context() -> Context:
         raise WfmError(f"{path}: history file not found; choose the sample or upload one on the Data page")
     history = read_history_cached(str(path), path.stat().st_mtime, text)
     return Context(history=history, history_key=file_key(path), history_name=st.session_state.history_name,
-                   config=config, config_text=text, week_start=pipeline.week_after(history))
+                   config=config, config_text=text, week_start=week_after(history))
 
 
 def modifiers() -> Modifiers:
@@ -326,7 +324,7 @@ def forecast(ctx: Context) -> ForecastResult:
             bar.progress(min(done / max(total, 1), 1.0), text=f"backtest fold {done} of {total}")
 
         with guard():
-            made = pipeline.forecast_week(ctx.history, ctx.config, ctx.week_start, progress=report)
+            made = forecast_week(ctx.history, ctx.config, ctx.week_start, progress=report)
         status.update(label=f"Forecast of {ctx.week} ready", state="complete", expanded=False)
     _keep(f"forecast:{ctx.key}", made)
     return made
@@ -335,12 +333,12 @@ def forecast(ctx: Context) -> ForecastResult:
 @st.cache_data(show_spinner=False, max_entries=64)
 def staff(forecast_key: str, config_text: str, modifiers_json: str, _forecast_frame: pd.DataFrame,
           ) -> tuple[Config, pd.DataFrame]:
-    """Requirements of the week under what-if modifiers (``wfm.pipeline.staff_week``).
+    """Requirements of the week under what-if modifiers (``wfm.planning.plan.staff_week``).
 
     ``forecast_key`` stands for the forecast frame in the cache key (the frame itself is not hashed).
     """
     config = parse_config_text(config_text, "config")
-    return pipeline.staff_week(_forecast_frame, config, Modifiers.from_dict(json.loads(modifiers_json)))
+    return staff_week(_forecast_frame, config, Modifiers.from_dict(json.loads(modifiers_json)))
 
 
 def plan_key(ctx: Context, value: Modifiers) -> str:
@@ -355,7 +353,7 @@ def cached_plan(key: str) -> Plan | None:
 
 def solve(ctx: Context, value: Modifiers, on_stage: Callable[[str, str], None]) -> Plan:
     """Plan the week (schedule included) and cache it; ``on_stage`` reports each stage."""
-    made = pipeline.plan_week(ctx.history, ctx.config, ctx.week_start, agents=agents(ctx.config_text),
+    made = plan_week(ctx.history, ctx.config, ctx.week_start, agents=agents(ctx.config_text),
                               modifiers=value, forecast_result=forecast(ctx), progress=on_stage)
     _keep(f"plan:{plan_key(ctx, value)}", made)
     return made
@@ -366,6 +364,7 @@ def _store(url: str) -> Store:
     return Store.open(url)
 
 
-def store() -> Store:
-    """The run and scenario store (``WFM_DATABASE_URL`` or ``./wfm.db``), opened once per URL."""
-    return _store(resolve_url(None))
+def store(config: Config) -> Store:
+    """The run and scenario store ``wfm plan`` uses with this config (``WFM_DATABASE_URL``, else the config's
+    ``[storage] url``, else ``./wfm.db``), opened once per URL."""
+    return _store(resolve_url(None, config))

@@ -13,6 +13,7 @@ the day by an :class:`IntradayProfile`; holidays, events and outlier days come f
 """
 
 from forecasting.backtest import BacktestResult
+from forecasting.calendar import country_holidays
 from forecasting.engine import ForecastResult, backtest, forecast, prepare_channel
 from forecasting.models import MODELS, ForecastModel, Prediction
 from forecasting.parallel import parallel_map
@@ -26,6 +27,7 @@ __all__ = [
     "IntradayProfile",
     "Prediction",
     "backtest",
+    "country_holidays",
     "fit_profile",
     "forecast",
     "parallel_map",

@@ -28,6 +28,7 @@ from forecasting.training import Training, prediction_bounds
 from wfm.config import Config, ForecastSettings
 from wfm.contracts import FORECAST_COLUMNS
 from wfm.errors import ConfigError, DataError
+from wfm.weeks import check_interval_minutes
 
 AUTO = "auto"
 
@@ -79,8 +80,10 @@ def _channel_series(history: pd.DataFrame, config: Config | None, interval_minut
     minutes = interval_minutes or (config.interval_minutes if config is not None else None)
     if minutes is None:
         raise ConfigError("interval_minutes: unknown; pass interval_minutes (--interval-minutes) or a config")
-    if minutes <= 0 or 1440 % minutes:
-        raise ConfigError(f"interval_minutes: must divide a day (5, 6, 10, 15, 30 or 60), got {minutes}")
+    try:
+        minutes = check_interval_minutes(minutes)
+    except ValueError as exc:
+        raise ConfigError(f"interval_minutes: {exc}") from None
     stamps = history["interval_start"]
     if not isinstance(stamps.dtype, pd.DatetimeTZDtype):
         raise DataError("history: interval_start must be timezone-aware; read the file with wfm.io.read_history")

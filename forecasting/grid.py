@@ -16,13 +16,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import ConfigError
-
-MINUTES_PER_DAY = 24 * 60
-
-
-def slots_per_day(interval_minutes: int) -> int:
-    """Number of intervals in a day of ``interval_minutes`` (which must divide a day)."""
-    return MINUTES_PER_DAY // interval_minutes
+from wfm.weeks import slots_per_day
 
 
 @dataclass(frozen=True)

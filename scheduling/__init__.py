@@ -3,14 +3,14 @@ program built with PuLP, solved by CBC or HiGHS), then to a roster of named agen
 
 Public API::
 
-    from scheduling import solve_schedule, ScheduleResult, ScheduleSummary, read_agents, write_schedule
+    from scheduling import solve_schedule, ScheduleResult, ScheduleSummary, SolveReport, write_schedule
 
-    result = solve_schedule(requirements, config, agents=read_agents("data/agents.csv", config))
+    result = solve_schedule(requirements, config, agents=wfm.io.read_agents("data/agents.csv", config))
     write_schedule(result, "out/")   # roster.csv, breaks.csv, coverage.csv, summary.json
 """
 
 from scheduling.engine import solve_schedule
 from scheduling.outputs import ScheduleResult, ScheduleSummary, write_schedule
-from scheduling.roster import read_agents
+from scheduling.solve import SolveReport
 
-__all__ = ["ScheduleResult", "ScheduleSummary", "read_agents", "solve_schedule", "write_schedule"]
+__all__ = ["ScheduleResult", "ScheduleSummary", "SolveReport", "solve_schedule", "write_schedule"]

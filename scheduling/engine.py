@@ -50,7 +50,7 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
     config
         Groups, break rules, shift templates (with optional days-off rules) and solver settings.
     agents
-        Named agents from :func:`read_agents`, or None to generate agent ids.
+        Named agents from :func:`wfm.io.read_agents`, or None to generate agent ids.
     solver
         "auto", "cbc" or "highs"; defaults to ``config.solver.backend``.
     time_limit_seconds, gap
@@ -110,15 +110,13 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
     paid = float(sum(shift.paid_hours for _, shift in assigned))
     summary = ScheduleSummary(
         paid_hours=round(paid, 4), cost=round(float(sum(shift.cost for _, shift in assigned)), 4),
-        required_agent_hours=required, under_agent_hours=under, over_agent_hours=over,
+        required_agent_hours=required, scheduled_agent_hours=float(coverage["scheduled"].sum()) * hours,
+        under_agent_hours=under, over_agent_hours=over,
         coverage=1 - under / required if required else 1.0,
         efficiency=1 - (over + under) / required if required else float(over == 0),
         paid_hours_per_required_hour=paid / required if required else float(np.nan),
-        status=report.status, objective=report.objective, bound=report.bound, lp_bound=report.lp_bound,
-        gap=report.gap, gap_limit=gap_limit,
-        seconds=report.seconds, solver=report.solver, model=report.model,
-        integer_variables=report.integer_variables, constraints=report.constraints,
         agents=int(roster["agent_id"].nunique()), shifts=len(assigned), unassigned_shifts=len(unassigned),
-        unmet_intervals=len(unmet), agents_below_min_hours=len(below), roster_seconds=roster_seconds)
+        unmet_intervals=len(unmet), agents_below_min_hours=len(below), roster_seconds=roster_seconds,
+        solver=report)
     return ScheduleResult(roster=roster, breaks=breaks, coverage=coverage, unmet=unmet, unassigned=missing,
                           summary=summary)

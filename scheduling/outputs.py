@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -13,8 +12,10 @@ import pandas as pd
 
 from scheduling.grid import Grid
 from scheduling.roster import ShiftInstance
+from scheduling.solve import SolveReport
 from wfm.contracts import BREAKS_COLUMNS, COVERAGE_COLUMNS, ROSTER_COLUMNS
 from wfm.io import atomic_write, write_frame
+from wfm.plain import to_plain
 
 UNASSIGNED_COLUMNS = ("group", "date", "shift_start", "shift_end", "paid_hours")
 UNMET_COLUMNS = ("group", "interval_start", "required", "scheduled", "under")
@@ -24,42 +25,32 @@ UNMET_COLUMNS = ("group", "interval_start", "required", "scheduled", "under")
 class ScheduleSummary:
     """Headline figures of a schedule; hours are agent-hours, money is in the config's currency.
 
-    ``coverage`` = 1 - under / required; ``efficiency`` = 1 - (over + under) / required;
-    ``paid_hours_per_required_hour`` = paid hours / required agent-hours. ``status`` is "optimal" (proven
-    within ``gap_limit``) or "feasible" (stopped at the time limit); ``bound`` is the best proven lower bound
-    of ``objective`` (cost + penalties): the LP relaxation (``lp_bound``) or the solver's own bound when
-    better; ``gap`` = (objective - bound) / objective; ``seconds`` is the solve time (LP and integer search).
+    ``required_agent_hours`` are the agents to schedule (after shrinkage) summed over groups and intervals;
+    ``scheduled_agent_hours`` the agents on shift net of breaks; ``coverage`` = 1 - under / required;
+    ``efficiency`` = 1 - (over + under) / required; ``paid_hours_per_required_hour`` = paid / required hours.
+    ``solver`` is the solve's own report (status, objective, bound, gap, time).
     """
 
     paid_hours: float
     cost: float
     required_agent_hours: float
+    scheduled_agent_hours: float
     under_agent_hours: float
     over_agent_hours: float
     coverage: float
     efficiency: float
     paid_hours_per_required_hour: float
-    status: str
-    objective: float
-    bound: float
-    lp_bound: float
-    gap: float
-    gap_limit: float
-    seconds: float
-    solver: str
-    model: str
-    integer_variables: int
-    constraints: int
     agents: int
     shifts: int
     unassigned_shifts: int
     unmet_intervals: int
     agents_below_min_hours: int
     roster_seconds: float
+    solver: SolveReport
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready values (NaN becomes None)."""
-        return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in asdict(self).items()}
+        """Plain JSON-ready values (NaN becomes None), the solver report nested under ``solver``."""
+        return to_plain(asdict(self))
 
 
 @dataclass(frozen=True)

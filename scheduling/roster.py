@@ -1,19 +1,4 @@
-"""Named agents: the agents file, and the assignment of solved shifts to agents.
-
-Agents file (CSV or Parquet), one row per agent::
-
-    agent_id,group,min_hours,max_hours,days,available_from,available_to,preferred_start
-    A001,frontline,30,40,Mon Tue Wed Thu Fri,07:00,19:00,08:00
-    A002,frontline,16,24,Sat Sun,10:00,24:00,
-    A003,backoffice,30,40,,,,
-
-- ``agent_id``: unique; ``group``: a staff group of the config;
-- ``min_hours``, ``max_hours``: contracted paid hours per week (pro rata for plans of other lengths);
-- ``days``: days the agent may start a shift (``Mon Tue ...``, separated by spaces); empty means every day;
-- ``available_from``, ``available_to``: the agent's working window on those days, ``HH:MM``; a shift must
-  start at or after ``available_from`` and end by ``available_to``, which may be ``24:00`` or later (``26:00``)
-  or earlier than ``available_from`` (``02:00``) for windows running past midnight; empty means any time;
-- ``preferred_start`` (optional): ``HH:MM``, the start the agent prefers.
+"""Named agents: the assignment of solved shifts to agents (the agents file is read by ``wfm.io.read_agents``).
 
 Assignment is a greedy pass over the solved shifts, scarcest first (fewest agents who could ever take
 them), then in start order: each shift goes to the eligible agent (same group, available, at least 11
@@ -30,9 +15,7 @@ agents file each solved tour becomes one generated agent working its pattern.
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -40,19 +23,13 @@ import pandas as pd
 
 from scheduling.grid import Grid
 from scheduling.templates import MAX_CONSECUTIVE_DAYS
-from wfm.config import Config
-from wfm.contracts import RowNamer
-from wfm.errors import DataError
-from wfm.io import read_table
+from wfm.contracts import DAY_NAMES, LATEST_CLOCK
+from wfm.weeks import clock_minutes
 
-AGENT_COLUMNS = ("agent_id", "group", "min_hours", "max_hours", "days", "available_from", "available_to",
-                 "preferred_start")
-DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: Minimum rest between two shifts of one agent.
 MIN_REST_HOURS = 11.0
 #: Days a generated agent (no agents file, no days-off rule) works per week at most.
 GENERATED_DAYS_PER_WEEK = 5
-_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})$")
 
 
 @dataclass(frozen=True)
@@ -133,90 +110,6 @@ class _Pool:
         return row
 
 
-def _clock_minutes(text: str, source: str, where: str, column: str) -> int:
-    match = _CLOCK.match(text)
-    if not match or int(match.group(2)) >= 60 or int(match.group(1)) > 48:
-        raise DataError(f"{source}: {where}: {column}: not a clock time ({text!r}); write HH:MM such as 07:30 "
-                        "(24:00 or later for past midnight)")
-    return int(match.group(1)) * 60 + int(match.group(2))
-
-
-def read_agents(path: str | Path, config: Config) -> pd.DataFrame:
-    """Read and validate an agents file (format in the module docstring).
-
-    Returns a frame with the columns of ``AGENT_COLUMNS``: hours as floats, ``days`` normalised to
-    ``Mon Tue ...`` (all days when empty), times as ``HH:MM`` strings (empty ones filled with 00:00/48:00).
-
-    Raises
-    ------
-    DataError
-        Naming the file, line, field and the fix.
-    """
-    frame, rows = read_table(path)
-    return validate_agents(frame, config, source=str(path), rows=rows)
-
-
-def validate_agents(frame: pd.DataFrame, config: Config, *, source: str, rows: RowNamer) -> pd.DataFrame:
-    """Validate an agents frame; see :func:`read_agents`."""
-    missing = [c for c in AGENT_COLUMNS[:4] if c not in frame.columns]
-    if missing:
-        raise DataError(f"{source}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the "
-                        f"header must name {', '.join(AGENT_COLUMNS[:4])} (optional: {', '.join(AGENT_COLUMNS[4:])})")
-    if frame.empty:
-        raise DataError(f"{source}: the file has no agents; add one row per agent")
-    out = pd.DataFrame(index=range(len(frame)))
-    for position, raw in enumerate(frame.to_dict("records")):
-        where = rows(position)
-
-        def text(column: str, raw: dict = raw) -> str:
-            value = raw.get(column)
-            return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
-
-        agent_id = text("agent_id")
-        if not agent_id:
-            raise DataError(f"{source}: {where}: agent_id: is empty; give every agent an id")
-        group = text("group")
-        if group not in config.groups:
-            raise DataError(f"{source}: {where}: group: unknown staff group {group!r}; the config defines "
-                            f"{', '.join(config.groups) or 'none'}")
-        hours = {}
-        for column in ("min_hours", "max_hours"):
-            try:
-                hours[column] = float(text(column))
-            except ValueError:
-                raise DataError(f"{source}: {where}: {column}: not a number ({text(column)!r}); write weekly "
-                                "contract hours such as 37.5") from None
-            if not 0 <= hours[column] <= 7 * 24:
-                raise DataError(f"{source}: {where}: {column}: must be in [0, 168] hours a week, "
-                                f"got {hours[column]:g}")
-        if hours["max_hours"] < hours["min_hours"]:
-            raise DataError(f"{source}: {where}: max_hours: must be >= min_hours ({hours['min_hours']:g}), "
-                            f"got {hours['max_hours']:g}")
-        days = text("days").replace(",", " ").split()
-        unknown = [d for d in days if d.title()[:3] not in DAY_NAMES or len(d) < 3]
-        if unknown:
-            raise DataError(f"{source}: {where}: days: unknown day {unknown[0]!r}; write days like 'Mon Tue Wed', "
-                            "or leave it empty for every day")
-        chosen = {d.title()[:3] for d in days} or set(DAY_NAMES)
-        times = {}
-        for column, default in (("available_from", "00:00"), ("available_to", "48:00"), ("preferred_start", "")):
-            value = text(column) or default
-            if value:
-                minutes = _clock_minutes(value, source, where, column)
-                value = f"{minutes // 60:02d}:{minutes % 60:02d}"
-            times[column] = value
-        out.loc[position, list(AGENT_COLUMNS)] = [agent_id, group, hours["min_hours"], hours["max_hours"],
-                                                  " ".join(d for d in DAY_NAMES if d in chosen),
-                                                  times["available_from"], times["available_to"],
-                                                  times["preferred_start"]]
-    duplicated = out["agent_id"].duplicated()
-    if duplicated.any():
-        position = int(np.flatnonzero(duplicated.to_numpy())[0])
-        raise DataError(f"{source}: {rows(position)}: agent_id: duplicate id {out['agent_id'].iloc[position]!r}; "
-                        "give every agent a unique id")
-    return out.astype({"min_hours": "float64", "max_hours": "float64"})
-
-
 @dataclass(frozen=True)
 class Availability:
     """A group's named agents as arrays: the weekdays they may start (n x 7), their daily window in minutes
@@ -238,17 +131,17 @@ class Availability:
 
 
 def availability(agents: pd.DataFrame) -> dict[str, Availability]:
-    """Named agents (from :func:`read_agents`) by group, as arrays."""
+    """Named agents (from :func:`wfm.io.read_agents`) by group, as arrays."""
     out = {}
     for group, rows in agents.groupby("group", sort=True):
-        start = np.array([_clock_minutes(v, "agents", "", "available_from") for v in rows["available_from"]])
-        end = np.array([_clock_minutes(v, "agents", "", "available_to") for v in rows["available_to"]])
+        start = np.array([clock_minutes(v, latest_minutes=LATEST_CLOCK) for v in rows["available_from"]])
+        end = np.array([clock_minutes(v, latest_minutes=LATEST_CLOCK) for v in rows["available_to"]])
         out[str(group)] = Availability(
             ids=tuple(map(str, rows["agent_id"])),
             days=np.array([[d in str(days).split() for d in DAY_NAMES] for days in rows["days"]], dtype=bool),
             window_from=start.astype(float), window_to=np.where(end <= start, end + 24 * 60, end).astype(float),
             min_hours=rows["min_hours"].to_numpy(dtype=float), max_hours=rows["max_hours"].to_numpy(dtype=float),
-            preferred=np.array([_clock_minutes(v, "agents", "", "preferred_start") if v else np.nan
+            preferred=np.array([clock_minutes(v, latest_minutes=LATEST_CLOCK) if v else np.nan
                                 for v in rows["preferred_start"]], dtype=float))
     return out
 
@@ -274,7 +167,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     grid
         The planning grid.
     agents
-        Named agents (from :func:`read_agents`), or None to generate agents: one per solved days-off tour
+        Named agents (from :func:`wfm.io.read_agents`), or None to generate agents: one per solved days-off tour
         (``tours``: group, template, weekly pattern, count), plus agents working at most 5 days a week for
         shifts without tours.
 

@@ -43,15 +43,23 @@ WINDOW_GAP = 0.0005
 
 @dataclass(frozen=True)
 class SolveReport:
-    """Status, objective, lower bound, relative gap and seconds of one schedule solve."""
+    """How one schedule solve went: the solver's own figures, embedded as is in every summary that shows them.
+
+    ``status`` is "optimal" (proven within ``gap_limit`` of the bound) or "feasible" (stopped at the time
+    limit); ``objective`` is cost plus penalties; ``bound`` the best proven lower bound of it (the LP relaxation
+    ``lp_bound``, or the solver's own when better); ``gap`` = (objective - bound) / objective; ``seconds`` the
+    solve time (LP and integer search); ``backend`` the solver used ("cbc" or "highs"); ``model`` the kind of
+    covering model (shifts, breaks or tours) and its size.
+    """
 
     status: SolveStatus
     objective: float
     bound: float
     lp_bound: float
     gap: float
+    gap_limit: float
     seconds: float
-    solver: Backend
+    backend: Backend
     model: ModelKind
     integer_variables: int
     constraints: int
@@ -113,7 +121,8 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
         objective = lp.objective_value()
         status: SolveStatus = "optimal" if _gap(objective, lp_bound) <= gap else "feasible"
         return SolveReport(status=status, objective=objective, bound=min(lp_bound, objective), lp_bound=lp_bound,
-                           gap=_gap(objective, lp_bound), seconds=time.perf_counter() - started, solver=backend,
+                           gap=_gap(objective, lp_bound), gap_limit=gap, seconds=time.perf_counter() - started,
+                           backend=backend,
                            model=model.kind, integer_variables=lp.integer_count, constraints=lp.row_count)
     outcome = lp.solve(backend, time_limit_seconds=remaining, gap=gap, warm_start=start_ok)
     if outcome.status in ("infeasible", "no_solution") or outcome.objective > start_objective:
@@ -127,5 +136,6 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
     bound = max((b for b in (lp_bound, outcome.dual_bound) if not math.isnan(b)), default=math.nan)
     bound = min(bound, outcome.objective)
     return SolveReport(status=outcome.status, objective=outcome.objective, bound=bound, lp_bound=lp_bound,
-                       gap=_gap(outcome.objective, bound), seconds=time.perf_counter() - started, solver=backend,
+                       gap=_gap(outcome.objective, bound), gap_limit=gap, seconds=time.perf_counter() - started,
+                       backend=backend,
                        model=model.kind, integer_variables=lp.integer_count, constraints=lp.row_count)

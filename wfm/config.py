@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from wfm.errors import ConfigError
+from wfm.weeks import check_interval_minutes, clock_minutes
 
 ChannelKind = Literal["voice", "chat", "email", "backoffice"]
 SolverName = Literal["auto", "cbc", "highs"]
@@ -72,18 +73,13 @@ def _non_negative(value: float) -> float:
 def _parse_clock(value: Any) -> dt.time:
     if isinstance(value, dt.time):
         return value
-    if isinstance(value, str):
-        try:
-            hours, minutes, *seconds = value.split(":")
-            hour, minute = int(hours), int(minutes)
-            if seconds not in ([], ["00"]):
-                raise ValueError("clock times are whole minutes")
-            if hour == 24 and minute == 0:
-                return dt.time(0, 0)
-            return dt.time(hour, minute)
-        except ValueError:
-            pass
-    raise ValueError(f"must be a clock time 'HH:MM', got {value!r}")
+    try:
+        minutes = clock_minutes(str(value)) if isinstance(value, str) else None
+    except ValueError:
+        minutes = None
+    if minutes is None:
+        raise ValueError(f"must be a clock time 'HH:MM', got {value!r}")
+    return dt.time((minutes // 60) % 24, minutes % 60)  # 24:00 is midnight
 
 
 ServiceLevel = Annotated[float, AfterValidator(_open_unit)]
@@ -279,9 +275,10 @@ class SolverSettings(_Model):
 
 
 class StorageSettings(_Model):
-    """Where runs and scenarios are stored (a SQLAlchemy URL)."""
+    """Where runs and scenarios are stored (a SQLAlchemy URL); None leaves it to ``WFM_DATABASE_URL`` or the
+    store's default (``wfm.planning.store.resolve_url``)."""
 
-    url: str = "sqlite:///wfm.db"
+    url: str | None = None
 
 
 class Config(_Model):
@@ -311,9 +308,7 @@ class Config(_Model):
     @field_validator("interval_minutes")
     @classmethod
     def _divides_day(cls, value: int) -> int:
-        if value <= 0 or (24 * 60) % value:
-            raise ValueError(f"must divide a day (5, 6, 10, 15, 30 or 60), got {value:g}")
-        return value
+        return check_interval_minutes(value)
 
     @field_validator("channels")
     @classmethod
@@ -452,6 +447,25 @@ def load_config(path: str | Path) -> Config:
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: not valid TOML: {exc}") from None
     return parse_config(data, source=str(path))
+
+
+def with_overrides(config: Config, *, model: str | None = None, time_limit_seconds: float | None = None,
+                   source: str = "options") -> Config:
+    """The config with the forecast model and the solver time limit replaced where given, validated again.
+
+    The one place command-line and dashboard overrides of the config are applied.
+
+    Raises
+    ------
+    ConfigError
+        Naming ``source`` and the key, e.g. ``options: solver.time_limit_seconds: must be > 0, got -1``.
+    """
+    data = config_to_toml_dict(config)
+    if model is not None:
+        data.setdefault("forecast", {})["model"] = model
+    if time_limit_seconds is not None:
+        data.setdefault("solver", {})["time_limit_seconds"] = time_limit_seconds
+    return config if data == config_to_toml_dict(config) else parse_config(data, source=source)
 
 
 def config_to_toml_dict(config: Config) -> dict[str, Any]:

@@ -4,10 +4,27 @@ Frames are long: one row per channel and interval, timestamps are timezone-aware
 ``validate_*`` function checks a frame once, at the boundary, and returns a clean copy (typed columns,
 sorted by channel and interval); a bad frame raises :class:`~wfm.errors.DataError` naming the source, the
 line or row, the field and the fix. Code inside a stage trusts frames that passed.
+
+The agents contract (named agents for rostering), one row per agent::
+
+
+    agent_id,group,min_hours,max_hours,days,available_from,available_to,preferred_start
+    A001,frontline,30,40,Mon Tue Wed Thu Fri,07:00,19:00,08:00
+    A002,frontline,16,24,Sat Sun,10:00,24:00,
+    A003,backoffice,30,40,,,,
+
+- ``agent_id``: unique; ``group``: a staff group of the config;
+- ``min_hours``, ``max_hours``: contracted paid hours per week (pro rata for plans of other lengths);
+- ``days``: days the agent may start a shift (``Mon Tue ...``, separated by spaces); empty means every day;
+- ``available_from``, ``available_to``: the agent's working window on those days, ``HH:MM``; a shift must
+  start at or after ``available_from`` and end by ``available_to``, which may be ``24:00`` or later (``26:00``)
+  or earlier than ``available_from`` (``02:00``) for windows running past midnight; empty means any time;
+- ``preferred_start`` (optional): ``HH:MM``, the start the agent prefers.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Collection, Sequence
 
@@ -15,6 +32,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import DataError
+from wfm.weeks import clock_minutes
 
 HISTORY_COLUMNS = ("channel", "interval_start", "volume")
 HISTORY_OPTIONAL = ("aht_seconds", "abandoned")
@@ -26,6 +44,11 @@ REQUIREMENTS_COLUMNS = (
 COVERAGE_COLUMNS = ("group", "interval_start", "required", "scheduled", "under", "over")
 ROSTER_COLUMNS = ("agent_id", "group", "date", "shift_start", "shift_end", "paid_hours")
 BREAKS_COLUMNS = ("agent_id", "break_start", "break_end", "kind")
+AGENT_COLUMNS = ("agent_id", "group", "min_hours", "max_hours", "days", "available_from", "available_to",
+                 "preferred_start")
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: Latest clock time an agent's window may end at (``48:00``: the end of the next day).
+LATEST_CLOCK = 48 * 60
 
 #: Names a row of a frame for messages: CSV line numbers, or row numbers of other sources.
 RowNamer = Callable[[int], str]
@@ -294,3 +317,74 @@ def validate_forecast(frame: pd.DataFrame, *, source: str, channels: Collection[
         raise _fail(source, rows(pos), "aht_seconds", f"must be > 0, got {aht.iloc[pos]:g}")
     _check_unique(frame, source, rows)
     return frame.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
+
+
+def validate_agents(frame: pd.DataFrame, *, source: str, groups: Collection[str], rows: RowNamer = frame_rows,
+                    ) -> pd.DataFrame:
+    """Validate an agents frame (the agents contract, in this module's docstring).
+
+    Returns a frame with the columns of ``AGENT_COLUMNS``: hours as floats, ``days`` normalised to
+    ``Mon Tue ...`` (all days when empty), times as ``HH:MM`` strings (empty ones filled with 00:00/48:00).
+    ``groups`` are the config's staff groups.
+    """
+    missing = [c for c in AGENT_COLUMNS[:4] if c not in frame.columns]
+    if missing:
+        raise DataError(f"{source}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the "
+                        f"header must name {', '.join(AGENT_COLUMNS[:4])} (optional: {', '.join(AGENT_COLUMNS[4:])})")
+    if frame.empty:
+        raise DataError(f"{source}: the file has no agents; add one row per agent")
+    out = pd.DataFrame(index=range(len(frame)))
+    for position, raw in enumerate(frame.to_dict("records")):
+        where = rows(position)
+
+        def text(column: str, raw: dict = raw) -> str:
+            value = raw.get(column)
+            return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
+
+        agent_id = text("agent_id")
+        if not agent_id:
+            raise DataError(f"{source}: {where}: agent_id: is empty; give every agent an id")
+        group = text("group")
+        if group not in groups:
+            raise DataError(f"{source}: {where}: group: unknown staff group {group!r}; the config defines "
+                            f"{', '.join(groups) or 'none'}")
+        hours = {}
+        for column in ("min_hours", "max_hours"):
+            try:
+                hours[column] = float(text(column))
+            except ValueError:
+                raise DataError(f"{source}: {where}: {column}: not a number ({text(column)!r}); write weekly "
+                                "contract hours such as 37.5") from None
+            if not 0 <= hours[column] <= 7 * 24:
+                raise DataError(f"{source}: {where}: {column}: must be in [0, 168] hours a week, "
+                                f"got {hours[column]:g}")
+        if hours["max_hours"] < hours["min_hours"]:
+            raise DataError(f"{source}: {where}: max_hours: must be >= min_hours ({hours['min_hours']:g}), "
+                            f"got {hours['max_hours']:g}")
+        days = text("days").replace(",", " ").split()
+        unknown = [d for d in days if d.title()[:3] not in DAY_NAMES or len(d) < 3]
+        if unknown:
+            raise DataError(f"{source}: {where}: days: unknown day {unknown[0]!r}; write days like 'Mon Tue Wed', "
+                            "or leave it empty for every day")
+        chosen = {d.title()[:3] for d in days} or set(DAY_NAMES)
+        times = {}
+        for column, default in (("available_from", "00:00"), ("available_to", "48:00"), ("preferred_start", "")):
+            value = text(column) or default
+            if value:
+                try:
+                    minutes = clock_minutes(value, latest_minutes=LATEST_CLOCK)
+                except ValueError as exc:
+                    raise DataError(f"{source}: {where}: {column}: {exc} (24:00 or later for past midnight)"
+                                    ) from None
+                value = f"{minutes // 60:02d}:{minutes % 60:02d}"
+            times[column] = value
+        out.loc[position, list(AGENT_COLUMNS)] = [agent_id, group, hours["min_hours"], hours["max_hours"],
+                                                  " ".join(d for d in DAY_NAMES if d in chosen),
+                                                  times["available_from"], times["available_to"],
+                                                  times["preferred_start"]]
+    duplicated = out["agent_id"].duplicated()
+    if duplicated.any():
+        position = int(np.flatnonzero(duplicated.to_numpy())[0])
+        raise DataError(f"{source}: {rows(position)}: agent_id: duplicate id {out['agent_id'].iloc[position]!r}; "
+                        "give every agent a unique id")
+    return out.astype({"min_hours": "float64", "max_hours": "float64"})

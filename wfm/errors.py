@@ -5,13 +5,17 @@ source (file, row, field or config key) and the fix::
 
     WfmError
     ├── ConfigError       bad or contradictory configuration (key path in the message)
-    ├── DataError         bad input data (file, line and field in the message)
+    ├── DataError         bad input data (file, line and field in the message; ``problems`` lists them)
+    ├── InputError        a number given to a function or option is out of range (also a ValueError)
     ├── InfeasibleError   rules that cannot be met together (which rule in the message)
     ├── SolverError       the LP/MIP solver failed or returned no solution
     └── StoreError        the run and scenario store cannot be read or written
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 
 class WfmError(Exception):
@@ -25,8 +29,47 @@ class ConfigError(WfmError):
     """The configuration is invalid; the message names the key path and the fix."""
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One problem of an input: where it is, what is wrong and how to fix it.
+
+    ``row`` is ``"line 12"`` for CSV files, ``"row 12"`` for other sources, or ``""`` for a problem of the
+    whole input (a missing column); ``field`` is the column, or ``""``.
+    """
+
+    source: str
+    row: str
+    field: str
+    problem: str
+
+    def __str__(self) -> str:
+        return ": ".join(part for part in (self.source, self.row, self.field, self.problem) if part)
+
+
 class DataError(WfmError):
-    """Input data is invalid; the message names the file, line, field and the fix."""
+    """Input data is invalid; the message names the file, line, field and the fix.
+
+    ``problems`` holds every problem found (at least one when the error came from validation; a validation
+    that collects problems lists up to its limit), the first of which is the message.
+    """
+
+    def __init__(self, message: str | Problem, problems: Sequence[Problem] = ()) -> None:
+        if isinstance(message, Problem):
+            problems = problems or (message,)
+        super().__init__(str(message))
+        self.problems: tuple[Problem, ...] = tuple(problems)
+
+
+class InputError(WfmError, ValueError):
+    """A value passed to a function (or a command-line option) is out of range.
+
+    ``field`` names the argument, e.g. ``aht_seconds``; the message is ``"aht_seconds must be > 0, got -3"``.
+    """
+
+    def __init__(self, field: str, problem: str) -> None:
+        super().__init__(f"{field} {problem}")
+        self.field = field
+        self.problem = problem
 
 
 class InfeasibleError(WfmError):

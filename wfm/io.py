@@ -11,7 +11,14 @@ from pathlib import Path
 import pandas as pd
 
 from wfm.config import Config
-from wfm.contracts import RowNamer, csv_lines, frame_rows, validate_history, validate_requirements
+from wfm.contracts import (
+    RowNamer,
+    csv_lines,
+    frame_rows,
+    validate_agents,
+    validate_history,
+    validate_requirements,
+)
 from wfm.errors import DataError
 
 _FORMATS = (".csv", ".parquet", ".pq")
@@ -67,6 +74,18 @@ def read_requirements(path: str | Path, config: Config) -> pd.DataFrame:
     frame, rows = read_table(path)
     return validate_requirements(frame, source=str(path), interval_minutes=config.interval_minutes,
                                  timezone=config.timezone, channels=list(config.channels), rows=rows)
+
+
+def read_agents(path: str | Path, config: Config) -> pd.DataFrame:
+    """Read and validate an agents file (CSV or Parquet; format in :mod:`wfm.contracts`) against the config.
+
+    Raises
+    ------
+    DataError
+        Naming the file, line, field and the fix.
+    """
+    frame, rows = read_table(path)
+    return validate_agents(frame, source=str(path), groups=list(config.groups), rows=rows)
 
 
 def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:

@@ -9,19 +9,32 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common
-from wfm.store import RunRecord
+from wfm.errors import StoreError
+from wfm.planning.store import RunRecord
+from wfm.planning.summary import PlanSummary
+
+
+def typed_summary(run: RunRecord) -> PlanSummary | None:
+    """A run's plan summary, typed; None while running, for failed runs and for runs of older versions."""
+    if not run.summary:
+        return None
+    try:
+        return PlanSummary.from_dict(run.summary)
+    except StoreError:
+        return None
 
 
 def runs_table(runs: tuple[RunRecord, ...]) -> pd.DataFrame:
     """One row per run (a reshaping for display)."""
     rows = []
     for run in runs:
-        summary = run.summary or {}
+        summary = typed_summary(run)
         rows.append({"run": run.id, "week": run.week, "status": run.status,
                      "started": run.started_at.strftime("%Y-%m-%d %H:%M UTC"),
                      "seconds": (run.finished_at - run.started_at).total_seconds() if run.finished_at else None,
-                     "paid hours": summary.get("paid_hours"), "cost": summary.get("cost"),
-                     "coverage": summary.get("coverage"), "message": run.message or ""})
+                     "paid hours": summary.paid_hours if summary else None,
+                     "cost": summary.cost if summary else None,
+                     "coverage": summary.coverage if summary else None, "message": run.message or ""})
     return pd.DataFrame(rows)
 
 
@@ -33,21 +46,22 @@ def located(name: str) -> Path:
 
 def show(run: RunRecord) -> None:
     """A run's headline figures, per-channel summary and files."""
-    summary = run.summary or {}
+    summary = typed_summary(run)
     if run.status == "failed":
         st.error(f"Run {run.id} failed (exit code {run.exit_code}): {run.message}")
-    if summary:
-        solver = summary.get("solver") or {}
+    elif run.message:
+        st.warning(f"Run {run.id} (exit code {run.exit_code}): {run.message}")
+    if summary is not None:
         cols = st.columns(5)
-        cols[0].metric("Paid hours", f"{summary.get('paid_hours') or 0:,.0f}")
-        cols[1].metric("Cost", f"{summary.get('cost') or 0:,.0f}")
-        cols[2].metric("Coverage", f"{summary.get('coverage') or 0:.1%}")
-        cols[3].metric("Solver", str(solver.get("status", "-")))
-        cols[4].metric("Gap", f"{solver['gap']:.2%}" if solver.get("gap") is not None else "-")
-        if summary.get("channels"):
-            st.dataframe(pd.DataFrame(summary["channels"]), hide_index=True, key="exp_channels")
+        cols[0].metric("Paid hours", f"{summary.paid_hours:,.0f}")
+        cols[1].metric("Cost", f"{summary.cost:,.0f}")
+        cols[2].metric("Coverage", f"{summary.coverage:.1%}")
+        cols[3].metric("Solver", summary.solver.status)
+        cols[4].metric("Gap", f"{summary.solver.gap:.2%}")
+        st.dataframe(summary.channel_table, hide_index=True, key="exp_channels")
+    if run.summary:
         with st.expander("Whole summary"):
-            st.json(summary, expanded=False)
+            st.json(dict(run.summary), expanded=False)
     st.caption(f"Export folder: {run.export_dir}")
     columns = st.columns(4)
     for index, name in enumerate(run.files):
@@ -63,7 +77,7 @@ def show(run: RunRecord) -> None:
 
 st.title("Exports")
 with common.guard():
-    store = common.store()
+    store = common.store(common.context(caption=False).config)
     runs = store.list_runs(limit=100)
 if not runs:
     st.info("No batch runs recorded yet. `wfm plan --history ... --config ... --out out` (or `make run`) "

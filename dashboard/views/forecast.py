@@ -7,29 +7,20 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common
+from dashboard import common
 from dashboard.widgets import kept
-from forecasting.calendar import country_holidays
-from wfm.config import Config
+from wfm.planning import figures
+from wfm.planning.plan import holidays_between
 
 #: Weeks of history drawn before the forecast.
 HISTORY_WEEKS = 3
-
-
-def holidays_between(config: Config, first: dt.date, last: dt.date) -> dict[dt.date, str]:
-    """Public holidays of the config's country and region between two days (the forecast's own calendar)."""
-    settings = config.forecast
-    if not settings.country:
-        return {}
-    names = country_holidays(settings.country, settings.region, range(first.year, last.year + 1))
-    return {day: name for day, name in sorted(names.items()) if first <= day <= last}
 
 
 def leaderboard(summary: pd.DataFrame, channel: str, chosen: str) -> pd.DataFrame:
     """One channel's pooled backtest scores (those the model was chosen on), best first (a reshaping for display)."""
     board = summary.loc[summary["channel"] == channel,
                         ["model", "wmape_interval", "wmape_daily", "mase", "bias", "coverage"]].reset_index(drop=True)
-    board.insert(0, "chosen", board["model"] == chosen.split("(")[0])
+    board.insert(0, "chosen", board["model"] == chosen)
     return board.rename(columns={"wmape_interval": "wMAPE (interval)", "wmape_daily": "wMAPE (daily)",
                                  "mase": "MASE", "coverage": "80% band coverage"})
 
@@ -56,7 +47,7 @@ cols[3].metric("Model", str(choice["model"]), help=f"{members}selection: {choice
 
 with common.guard():
     marked = holidays_between(ctx.config, start, ctx.week_start + dt.timedelta(days=6))
-st.plotly_chart(charts.forecast_chart(recent, frame, zone, marked, ctx.config.interval_minutes), key="fc_volume")
+st.plotly_chart(figures.forecast_chart(recent, frame, zone, ctx.config.interval_minutes, marked), key="fc_volume")
 if marked:
     st.caption("Shaded: public holidays (" + "; ".join(f"{d:%a %d %b} {n}" for d, n in marked.items()) + ")")
 
@@ -74,4 +65,4 @@ with left:
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ("wmape", "wmape_daily", "bias", "seasonal_naive_wmape")})
 with right:
-    st.plotly_chart(charts.aht_chart(recent, frame, zone, ctx.config.interval_minutes), key="fc_aht")
+    st.plotly_chart(figures.aht_chart(recent, frame, zone, ctx.config.interval_minutes), key="fc_aht")

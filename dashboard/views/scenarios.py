@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common
-from wfm import scenarios
-from wfm.store import ScenarioRecord
+from dashboard import common
+from wfm.planning import figures, scenarios
+from wfm.planning.store import ScenarioRecord
 
 FIGURE_FORMATS = {
     "required_fte": "{:,.1f}", "scheduled_fte": "{:,.1f}", "paid_hours": "{:,.0f}", "cost": "{:,.0f}",
@@ -39,7 +39,7 @@ def save_current(ctx: common.Context) -> None:
             figures = scenarios.figures_of(plan)
         else:
             figures = scenarios.evaluate(made.frame, ctx.config, changes)
-        record = scenarios.save(common.store(), name.strip(), ctx.config, changes, figures, description)
+        record = scenarios.save(common.store(ctx.config), name.strip(), ctx.config, changes, figures, description)
     st.session_state.scn_saved = record.name
     st.success(f"Saved scenario {record.name!r} (version {record.version}): {figures.required_fte:,.1f} FTE, "
                f"cost {figures.cost:,.0f}, service level {figures.projected_service_level:.1%}.")
@@ -82,7 +82,7 @@ def formatted(table: pd.DataFrame) -> pd.DataFrame:
 st.title("Scenarios")
 ctx = common.context()
 with common.guard():
-    store = common.store()
+    store = common.store(ctx.config)
 st.subheader("Save the current what-if")
 save_current(ctx)
 
@@ -113,7 +113,7 @@ if chosen:
     st.dataframe(formatted(table), key="scn_table")
     points = pd.DataFrame({"name": chosen, "cost": [table.loc["cost", n] for n in chosen],
                            "service_level": [table.loc["projected_service_level", n] for n in chosen]})
-    st.plotly_chart(charts.cost_service_chart(points), key="scn_chart")
+    st.plotly_chart(figures.cost_service_chart(points), key="scn_chart")
 
 with st.expander("Open a scenario in the what-if"):
     opened = st.selectbox("Scenario", names, key="scn_open_name")

@@ -8,11 +8,12 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common
+from dashboard import common
 from dashboard.widgets import kept
-from wfm.export import write_workbook
-from wfm.pipeline import Plan
-from wfm.whatif import Modifiers
+from wfm.planning import figures
+from wfm.planning.export import write_workbook
+from wfm.planning.plan import Plan
+from wfm.planning.whatif import Modifiers
 
 STAGES = ("forecast", "staffing", "schedule", "projection")
 
@@ -35,7 +36,8 @@ def solve(ctx: common.Context, changes: Modifiers) -> None:
             raise
         bar.progress(1.0, text="done")
         s = plan.schedule.summary
-        status.update(label=f"Schedule {s.status}: {s.shifts} shifts, gap {s.gap:.2%}, {s.seconds:.0f} s",
+        status.update(label=f"Schedule {s.solver.status}: {s.shifts} shifts, gap {s.solver.gap:.2%}, "
+                            f"{s.solver.seconds:.0f} s",
                       state="complete", expanded=False)
 
 
@@ -68,27 +70,29 @@ def show(plan: Plan, zone: str) -> None:
     """The solved week: headline figures, coverage, Gantt, under/over, downloads."""
     s = plan.schedule.summary
     cols = st.columns(6)
-    cols[0].metric("Solver status", s.status, help=f"{s.solver}, {s.model} model, {s.seconds:.1f} s")
-    cols[1].metric("Gap", f"{s.gap:.2%}", help=f"objective {s.objective:,.0f}, bound {s.bound:,.0f}")
+    report = s.solver
+    cols[0].metric("Solver status", report.status,
+                   help=f"{report.backend}, {report.model} model, {report.seconds:.1f} s")
+    cols[1].metric("Gap", f"{report.gap:.2%}", help=f"objective {report.objective:,.0f}, bound {report.bound:,.0f}")
     cols[2].metric("Paid hours", f"{s.paid_hours:,.0f}")
     cols[3].metric("Cost", f"{s.cost:,.0f}")
     cols[4].metric("Coverage", f"{s.coverage:.1%}", help="1 - under / required agent-hours")
     cols[5].metric("Agents", f"{s.agents:,}", help=f"{s.shifts:,} shifts, {s.unassigned_shifts} unassigned")
-    st.dataframe(plan.summary.channels, hide_index=True, key="sched_channels",
+    st.dataframe(plan.summary.channel_table, hide_index=True, key="sched_channels",
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ("wmape", "service_level_target", "projected_service_level",
                                           "projected_occupancy")})
     groups = list(plan.schedule.coverage["group"].unique())
     group = kept(st.selectbox, "Staff group", "sched_group", groups[0], options=groups)
     coverage = plan.schedule.coverage[plan.schedule.coverage["group"] == group]
-    st.plotly_chart(charts.coverage_chart(coverage, zone), key="sched_coverage")
+    st.plotly_chart(figures.coverage_chart(coverage, zone), key="sched_coverage")
 
     roster = plan.schedule.roster[plan.schedule.roster["group"] == group]
     days = sorted(roster["date"].unique())
     if days:
         day = kept(st.selectbox, "Day", "sched_day", days[0], options=days, format_func=lambda d: f"{d:%a %d %b}")
         shown = roster[roster["date"] == day]
-        st.plotly_chart(charts.gantt(shown, plan.schedule.breaks, zone), key="sched_gantt")
+        st.plotly_chart(figures.gantt(shown, plan.schedule.breaks, zone), key="sched_gantt")
     else:
         st.info(f"No shifts for {group}.")
 

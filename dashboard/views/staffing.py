@@ -8,18 +8,18 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from dashboard import charts, common
+from dashboard import common
 from dashboard.widgets import kept
-from wfm import pipeline, scenarios
 from wfm.config import Config
-from wfm.staffing import queue_metrics, required_agents, scheduled_agents
-from wfm.whatif import Modifiers
+from wfm.planning import figures, scenarios
+from wfm.planning.whatif import Modifiers
+from wfm.staffing import queue_metrics, size_interval, staffing_by_channel
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _figures(forecast_key: str, config_text: str, modifiers_json: str, _forecast_frame: pd.DataFrame,
              ) -> scenarios.ScenarioFigures:
-    """Headline figures of the what-if (``wfm.scenarios.evaluate``); ``forecast_key`` stands for the frame."""
+    """Headline figures of the what-if (``wfm.planning.scenarios.evaluate``); ``forecast_key`` stands for the frame."""
     config = common.parse_config_text(config_text, "config")
     return scenarios.evaluate(_forecast_frame, config, Modifiers.from_dict(json.loads(modifiers_json)))
 
@@ -41,23 +41,22 @@ def calculator() -> None:
         patience = kept(st.number_input, "Mean patience (seconds, empty = Erlang C)", "calc_patience", None,
                         min_value=1.0, step=30.0, placeholder="Erlang C")
     with common.guard():
-        agents = required_agents(calls, aht, interval, target, answer, occupancy, patience_seconds=patience)
-        metrics = queue_metrics(agents, calls, aht, interval, answer, patience_seconds=patience)
-        scheduled = scheduled_agents(agents, shrinkage)
-        low, high = max(1, agents - 8), agents + 8
+        sized = size_interval(calls, aht, interval, target, answer, max_occupancy=occupancy, shrinkage=shrinkage,
+                              patience_seconds=patience)
+        low, high = max(1, sized.agents - 8), sized.agents + 8
         curve = queue_metrics(np.arange(low, high + 1), calls, aht, interval, answer, patience_seconds=patience)
     with right:
         cols = st.columns(3)
-        cols[0].metric("Required agents", agents)
-        cols[1].metric("Scheduled (after shrinkage)", scheduled)
-        cols[2].metric("Service level", f"{float(metrics.service_level):.1%}")
+        cols[0].metric("Required agents", sized.agents)
+        cols[1].metric("Scheduled (after shrinkage)", sized.scheduled_agents)
+        cols[2].metric("Service level", f"{sized.service_level:.1%}")
         cols = st.columns(3)
-        cols[0].metric("ASA", f"{float(metrics.asa_seconds):.1f} s")
-        cols[1].metric("Occupancy", f"{float(metrics.occupancy):.1%}")
+        cols[0].metric("ASA", f"{sized.asa_seconds:.1f} s")
+        cols[1].metric("Occupancy", f"{sized.occupancy:.1%}")
         cols[2].metric("Abandoned" if patience else "P(wait)",
-                       f"{float(metrics.p_abandon if patience else metrics.p_wait):.1%}")
-        st.plotly_chart(charts.service_curve(curve.agents, curve.service_level, curve.occupancy, target, agents),
-                        key="calc_curve")
+                       f"{sized.p_abandon if patience else sized.p_wait:.1%}")
+        st.plotly_chart(figures.service_curve(curve.agents, curve.service_level, curve.occupancy, target,
+                                              sized.agents), key="calc_curve")
 
 
 def what_if_inputs(channels: list[str]) -> Modifiers:
@@ -98,10 +97,11 @@ def what_if_inputs(channels: list[str]) -> Modifiers:
 
 
 def channel_table(required: pd.DataFrame, config: Config) -> pd.DataFrame:
-    """Per channel staffing figures (``wfm.pipeline.staffing_by_channel``) with display names."""
-    table = pipeline.staffing_by_channel(required, config).round({"volume": 0})
-    return table.rename(columns={"peak_agents": "peak agents", "agent_hours": "agent-hours",
-                                 "scheduled_agent_hours": "scheduled agent-hours", "service_level": "service level"})
+    """Per channel staffing figures (``wfm.staffing.staffing_by_channel``) with display names."""
+    table = staffing_by_channel(required, config).round({"volume": 0})
+    return table.rename(columns={"peak_agents": "peak agents", "productive_agent_hours": "productive agent-hours",
+                                 "required_agent_hours": "required agent-hours (after shrinkage)",
+                                 "service_level": "service level"})
 
 
 def interval_curve(part: pd.DataFrame, config: Config, channel: str, zone: str) -> None:
@@ -114,7 +114,7 @@ def interval_curve(part: pd.DataFrame, config: Config, channel: str, zone: str) 
     if busy.empty:
         st.info(f"No {channel} contacts are forecast this week.")
         return
-    stamps = charts.local(busy["interval_start"], zone)
+    stamps = figures.local(busy["interval_start"], zone)
     labels = stamps.dt.strftime("%a %d %b %H:%M").tolist()
     peak = int(np.argmax(busy["volume"].to_numpy()))
     label = kept(st.selectbox, "Interval", "wi_interval", labels[peak], options=labels)
@@ -128,7 +128,7 @@ def interval_curve(part: pd.DataFrame, config: Config, channel: str, zone: str) 
                               concurrency=rules.concurrency)
     st.caption(f"{row['volume']:.1f} contacts, AHT {row['aht_seconds']:.0f} s, target {rules.service_level:.0%} "
                f"in {rules.answer_seconds:g} s: {need} agents")
-    st.plotly_chart(charts.service_curve(agents, curve.service_level, curve.occupancy, rules.service_level, need),
+    st.plotly_chart(figures.service_curve(agents, curve.service_level, curve.occupancy, rules.service_level, need),
                     key="interval_curve")
 
 
@@ -142,24 +142,25 @@ def week_view() -> None:
         st.session_state.modifiers = changes
         changes_json = common.modifiers_key(changes)
         effective, required = common.staff(ctx.key, ctx.config_text, changes_json, made.frame)
-        figures = _figures(ctx.key, ctx.config_text, changes_json, made.frame)
+        headline = _figures(ctx.key, ctx.config_text, changes_json, made.frame)
     cols = st.columns(5)
-    cols[0].metric("Required FTE", f"{figures.required_fte:,.1f}")
-    cols[1].metric("Productive agent-hours", f"{figures.required_agent_hours:,.0f}")
-    cols[2].metric("Projected service level", f"{figures.projected_service_level:.1%}")
-    cols[3].metric("Projected occupancy", f"{figures.projected_occupancy:.1%}")
-    cols[4].metric("Estimated cost", f"{figures.cost:,.0f}")
+    cols[0].metric("Required FTE", f"{headline.required_fte:,.1f}")
+    cols[1].metric("Productive agent-hours", f"{headline.productive_agent_hours:,.0f}")
+    cols[2].metric("Projected service level", f"{headline.projected_service_level:.1%}")
+    cols[3].metric("Projected occupancy", f"{headline.projected_occupancy:.1%}")
+    cols[4].metric("Estimated cost", f"{headline.cost:,.0f}")
     st.dataframe(channel_table(required, effective), hide_index=True,
-                 column_config={"agent-hours": st.column_config.NumberColumn(format="%.0f"),
-                                "scheduled agent-hours": st.column_config.NumberColumn(format="%.0f"),
+                 column_config={"productive agent-hours": st.column_config.NumberColumn(format="%.0f"),
+                                "required agent-hours (after shrinkage)":
+                                    st.column_config.NumberColumn(format="%.0f"),
                                 "service level": st.column_config.NumberColumn(format="percent")})
     channel = kept(st.selectbox, "Channel", "wi_channel", channels[0], options=channels)
     part = required[required["channel"] == channel]
     heat, curve, queue = st.tabs(["Heatmap", "Curve", "Service level vs agents"])
     with heat:
-        st.plotly_chart(charts.requirement_heatmap(part, ctx.config.timezone), key="heatmap")
+        st.plotly_chart(figures.requirement_heatmap(part, ctx.config.timezone), key="heatmap")
     with curve:
-        st.plotly_chart(charts.requirement_curve(part, ctx.config.timezone), key="curve")
+        st.plotly_chart(figures.requirement_curve(part, ctx.config.timezone), key="curve")
     with queue:
         interval_curve(part, effective, channel, ctx.config.timezone)
 

@@ -7,7 +7,7 @@ import subprocess
 from collections.abc import Callable
 from pathlib import Path
 
-from planning import TINY_CONFIG, tiny_history
+from tiny_center import TINY_CONFIG, tiny_history
 
 from wfm.io import write_frame
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from wfm.store import Store
+from wfm.planning.store import Store
 
 
 def test_runs_summaries_and_files(page: Callable[..., AppTest], database: str, tmp_path: Path) -> None:

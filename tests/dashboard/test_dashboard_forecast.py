@@ -8,9 +8,10 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from wfm import pipeline
 from wfm.config import Config
 from wfm.io import read_history
+from wfm.planning import plan as pipeline
+from wfm.weeks import week_after
 
 FAST_CONFIG = Path(__file__).with_name("fast_config.toml")
 
@@ -19,7 +20,7 @@ def test_forecast_figures_match_the_library(page: Callable[..., AppTest], short_
                                             fast_config: Config) -> None:
     config = fast_config
     history = read_history(short_history, config)
-    expected = pipeline.forecast_week(history, config, pipeline.week_after(history)).frame
+    expected = pipeline.forecast_week(history, config, week_after(history)).frame
     app = page("forecast")
     assert not app.exception and not app.error
     for channel in ("voice", "chat"):

@@ -8,11 +8,13 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from wfm import pipeline, scenarios
 from wfm.config import Config
 from wfm.io import read_history
-from wfm.store import Store
-from wfm.whatif import Modifiers
+from wfm.planning import plan as pipeline
+from wfm.planning import scenarios
+from wfm.planning.store import Store
+from wfm.planning.whatif import Modifiers
+from wfm.weeks import week_after
 
 
 def save(app: AppTest, name: str, changes: Modifiers) -> AppTest:
@@ -32,7 +34,7 @@ def test_save_compare_and_reopen(page: Callable[..., AppTest], short_history: Pa
     assert "Saved scenario 'busy'" in app.success[0].value
 
     history = read_history(short_history, fast_config)
-    frame = pipeline.forecast_week(history, fast_config, pipeline.week_after(history)).frame
+    frame = pipeline.forecast_week(history, fast_config, week_after(history)).frame
     busy = scenarios.evaluate(frame, fast_config, Modifiers(volume_pct=20, service_level=0.9))
     table = app.dataframe[1].value
     assert list(table.columns) == ["base", "busy"]

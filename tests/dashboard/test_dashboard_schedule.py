@@ -7,9 +7,9 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from wfm import pipeline
 from wfm.config import Config
 from wfm.io import read_history
+from wfm.planning import plan as pipeline
 
 
 def test_solve_shows_status_figures_and_downloads(page: Callable[..., AppTest], short_history: Path,

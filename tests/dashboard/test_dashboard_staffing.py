@@ -7,10 +7,12 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from wfm import pipeline, scenarios
 from wfm.config import Config
 from wfm.io import read_history
-from wfm.whatif import Modifiers
+from wfm.planning import plan as pipeline
+from wfm.planning import scenarios
+from wfm.planning.whatif import Modifiers
+from wfm.weeks import week_after
 
 
 def metric(app: AppTest, label: str) -> str:
@@ -46,7 +48,7 @@ def test_calculator_occupancy_cap_and_erlang_a(page: Callable[..., AppTest]) -> 
 def test_what_if_recomputes_on_change(page: Callable[..., AppTest], short_history: Path,
                                       fast_config: Config) -> None:
     history = read_history(short_history, fast_config)
-    frame = pipeline.forecast_week(history, fast_config, pipeline.week_after(history)).frame
+    frame = pipeline.forecast_week(history, fast_config, week_after(history)).frame
     app = page("staffing")
     before = float(metric(app, "Required FTE").replace(",", ""))
     app.slider(key="wi_volume_pct").set_value(20).run()

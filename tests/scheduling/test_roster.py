@@ -8,12 +8,13 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from scheduling import read_agents, solve_schedule
+from scheduling import solve_schedule
 from scheduling.grid import make_grid
-from scheduling.roster import ShiftInstance, _Pool, assign_shifts, validate_agents
+from scheduling.roster import ShiftInstance, _Pool, assign_shifts
 from tests.scheduling.conftest import make_config, make_requirements, recompute_coverage
-from wfm.contracts import frame_rows
+from wfm.contracts import frame_rows, validate_agents
 from wfm.errors import DataError, InfeasibleError
+from wfm.io import read_agents
 
 LUNCH = {"lunch": {"minutes": 30, "min_shift_hours": 6, "earliest_after_hours": 3, "latest_after_hours": 5}}
 
@@ -38,7 +39,7 @@ def agents(count: int) -> pd.DataFrame:
                      "max_hours": 40 if full else 20, "days": "Mon Tue Wed Thu Fri" if i % 4 == 3 else "",
                      "available_from": "09:00" if narrow else "06:00", "available_to": "17:00" if narrow else "22:00",
                      "preferred_start": "08:00" if i % 2 else ""})
-    return validate_agents(pd.DataFrame(rows), week_config(), source="agents", rows=frame_rows)
+    return validate_agents(pd.DataFrame(rows), source="agents", groups=list(week_config().groups), rows=frame_rows)
 
 
 @pytest.fixture(scope="module")
@@ -144,7 +145,7 @@ def test_duplicate_agent_and_missing_column(tmp_path):
 def one_agent(available_from: str = "", available_to: str = "", *, max_hours: float = 40) -> pd.DataFrame:
     row = {"agent_id": "A1", "group": "all", "min_hours": 0, "max_hours": max_hours, "days": "",
            "available_from": available_from, "available_to": available_to, "preferred_start": ""}
-    return validate_agents(pd.DataFrame([row]), week_config(), source="agents", rows=frame_rows)
+    return validate_agents(pd.DataFrame([row]), source="agents", groups=list(week_config().groups), rows=frame_rows)
 
 
 @pytest.mark.parametrize("days", [6, 7])

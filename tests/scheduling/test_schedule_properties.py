@@ -25,7 +25,7 @@ def test_coverage_follows_from_the_roster(need, start_slot):
     assert (covered["recomputed"] == covered["scheduled"]).all()
     assert (covered["under"] == (covered["required"] - covered["scheduled"]).clip(lower=0)).all()
     assert result.summary.under_agent_hours == 0  # templates reach every interval from 06:00 to 22:00
-    assert result.summary.bound <= result.summary.objective + 1e-6
+    assert result.summary.solver.bound <= result.summary.solver.objective + 1e-6
     assert result.summary.shifts == len(result.roster) and result.unassigned.empty
     assert result.summary.paid_hours == pytest.approx(result.roster["paid_hours"].sum())
     assert result.summary.cost == pytest.approx(12.0 * result.summary.paid_hours)

@@ -85,5 +85,5 @@ def test_minimal_config_gets_defaults() -> None:
                                                                      "answer_seconds": 20}}})
     assert config.interval_minutes == 15
     assert config.solver.backend == "auto"
-    assert config.storage.url == "sqlite:///wfm.db"
+    assert config.storage.url is None  # the store's default applies (wfm.planning.store.resolve_url)
     assert config.channels["voice"].max_occupancy == 1.0

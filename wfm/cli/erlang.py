@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import json
-import math
+from dataclasses import asdict
 
 import click
 
 from wfm.cli import cli
-from wfm.config import parse_config
-from wfm.errors import ConfigError
-from wfm.staffing import queue_metrics, required_agents, scheduled_agents
+from wfm.errors import InputError
+from wfm.plain import to_plain
+from wfm.staffing import size_interval
 
-
-def _describe(value: float) -> float | None:
-    """JSON has no infinity: an unstable queue's ASA is reported as null."""
-    return None if not math.isfinite(value) else round(value, 6)
+_LABELS = {"erlangs": "offered load (Erlangs)", "agents": "productive agents",
+           "scheduled_agents": "scheduled agents (shrinkage {shrinkage:.0%})",
+           "service_level": "service level (answered within {answer_seconds:g} s)",
+           "asa_seconds": "average speed of answer (s)", "p_wait": "probability of waiting",
+           "occupancy": "occupancy", "p_abandon": "probability of abandoning"}
 
 
 @cli.command("erlang")
@@ -34,58 +35,19 @@ def erlang_command(calls: float, aht_seconds: float, interval_minutes: float, se
                    answer_seconds: float, max_occupancy: float, shrinkage: float, patience_seconds: float | None,
                    concurrency: int, agents: int | None, as_json: bool) -> None:
     """Agents needed for one interval under Erlang C (or Erlang A with --patience-seconds)."""
-    _validate(calls, aht_seconds, interval_minutes, service_level, answer_seconds, max_occupancy, shrinkage,
-              patience_seconds, concurrency)
-    if agents is not None and agents < 0:
-        raise click.BadParameter(f"must be >= 0, got {agents}", param_hint="--agents")
-    if agents is None:
-        agents = int(required_agents(calls, aht_seconds, interval_minutes, service_level, answer_seconds,
-                                     max_occupancy, patience_seconds=patience_seconds, concurrency=concurrency))
-    metrics = queue_metrics(agents, calls, aht_seconds, interval_minutes, answer_seconds,
-                            patience_seconds=patience_seconds, concurrency=concurrency)
-    result: dict[str, float | int | None] = {
-        "erlangs": _describe(float(metrics.erlangs)),
-        "agents": agents,
-        "scheduled_agents": int(scheduled_agents(agents, shrinkage)),
-        "service_level": _describe(float(metrics.service_level)),
-        "asa_seconds": _describe(float(metrics.asa_seconds)),
-        "p_wait": _describe(float(metrics.p_wait)),
-        "occupancy": _describe(float(metrics.occupancy)),
-    }
-    if patience_seconds is not None:
-        result["p_abandon"] = _describe(float(metrics.p_abandon))
+    try:
+        sized = size_interval(calls, aht_seconds, interval_minutes, service_level, answer_seconds,
+                              max_occupancy=max_occupancy, shrinkage=shrinkage, patience_seconds=patience_seconds,
+                              concurrency=concurrency, agents=agents)
+    except InputError as exc:
+        raise click.BadParameter(exc.problem, param_hint=f"--{exc.field.replace('_', '-')}") from None
+    # JSON has no infinity: an unstable queue's ASA is reported as null.
+    result = {key: to_plain(round(value, 6) if isinstance(value, float) else value)
+              for key, value in asdict(sized).items() if key != "erlang_a" and (key != "p_abandon" or sized.erlang_a)}
     if as_json:
         click.echo(json.dumps(result))
         return
-    labels = {"erlangs": "offered load (Erlangs)", "agents": "productive agents",
-              "scheduled_agents": f"scheduled agents (shrinkage {shrinkage:.0%})",
-              "service_level": f"service level (answered within {answer_seconds:g} s)",
-              "asa_seconds": "average speed of answer (s)", "p_wait": "probability of waiting",
-              "occupancy": "occupancy", "p_abandon": "probability of abandoning"}
     for key, value in result.items():
+        label = _LABELS[key].format(shrinkage=shrinkage, answer_seconds=answer_seconds)
         shown = "unstable (inf)" if value is None else (f"{value:.4f}" if isinstance(value, float) else value)
-        click.echo(f"{labels[key]:<44} {shown}")
-
-
-def _validate(calls: float, aht_seconds: float, interval_minutes: float, service_level: float,
-              answer_seconds: float, max_occupancy: float, shrinkage: float, patience_seconds: float | None,
-              concurrency: int) -> None:
-    """Check the options with the config's own rules, so messages match the config file's."""
-    if calls < 0 or not math.isfinite(calls):
-        raise click.BadParameter(f"must be >= 0, got {calls:g}", param_hint="--calls")
-    if not 0 < aht_seconds < math.inf:
-        raise click.BadParameter(f"must be > 0 and finite, got {aht_seconds:g}", param_hint="--aht-seconds")
-    if not 0 < interval_minutes < math.inf:
-        raise click.BadParameter(f"must be > 0 and finite, got {interval_minutes:g}", param_hint="--interval-minutes")
-    if not math.isfinite(calls * aht_seconds / interval_minutes):
-        raise click.BadParameter("calls x AHT is not a finite load; check the units", param_hint="--aht-seconds")
-    channel = {"kind": "chat" if concurrency > 1 else "voice", "service_level": service_level,
-               "answer_seconds": answer_seconds, "max_occupancy": max_occupancy, "concurrency": concurrency,
-               "shrinkage": shrinkage}
-    if patience_seconds is not None:
-        channel["patience_seconds"] = patience_seconds
-    try:
-        parse_config({"timezone": "UTC", "channels": {"queue": channel}}, source="options")
-    except ConfigError as exc:
-        key, _, problem = str(exc).partition("channels.queue.")[2].partition(": ")
-        raise click.BadParameter(problem, param_hint=f"--{key.replace('_', '-')}") from None
+        click.echo(f"{label:<44} {shown}")

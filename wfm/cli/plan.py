@@ -15,13 +15,10 @@ from pathlib import Path
 import click
 
 from wfm.cli import cli
-from wfm.config import Config, config_to_toml_dict, load_config
+from wfm.config import load_config, with_overrides
 from wfm.errors import WfmError
 
 log = logging.getLogger("wfm")
-
-#: Exit code when the schedule leaves required intervals uncovered.
-COVERAGE_NOT_MET = 3
 
 
 def _logging() -> None:
@@ -45,17 +42,6 @@ def _writable_folder(path: Path) -> Path:
     return path.resolve()
 
 
-def _with_overrides(config: Config, model: str | None, time_limit: float | None) -> Config:
-    if model is not None:
-        config = config.model_copy(update={"forecast": config.forecast.model_copy(update={"model": model})})
-    if time_limit is not None:
-        if time_limit <= 0:
-            raise click.BadParameter(f"must be > 0, got {time_limit:g}", param_hint="--time-limit")
-        config = config.model_copy(update={"solver": config.solver.model_copy(
-            update={"time_limit_seconds": time_limit})})
-    return config
-
-
 @cli.command("plan")
 @click.option("--history", "history_path", type=click.Path(path_type=Path), required=True,
               help="Interval history (CSV or Parquet).")
@@ -64,16 +50,18 @@ def _with_overrides(config: Config, model: str | None, time_limit: float | None)
 @click.option("--week", help="ISO week to plan, YYYY-Www (default: the week after the history ends).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Export folder.")
 @click.option("--model", help="Forecast model (default: the config's, normally auto).")
-@click.option("--time-limit", type=float, help="Solver time limit in seconds (default: the config's).")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
+              help="Solver time limit in seconds (default: the config's).")
+@click.option("--database", help="SQLAlchemy URL of the run store (default: $WFM_DATABASE_URL, else the config's "
+                                 "[storage] url, else ./wfm.db).")
 def plan_command(history_path: Path, config_path: Path, agents_path: Path | None, week: str | None, out_dir: Path,
-                 model: str | None, time_limit: float | None) -> None:
+                 model: str | None, time_limit: float | None, database: str | None) -> None:
     """Plan a week end to end and export it to OUT/<YYYY-Www>/, atomically."""
     # The modelling stack is imported here, so that `wfm --help` and other commands start fast.
-    from scheduling import read_agents
-    from wfm.export import EXPORT_FILES, export_plan
-    from wfm.io import read_history
-    from wfm.pipeline import parse_week, plan_week, week_after, week_label
-    from wfm.store import URL_ENV, Store
+    from wfm.io import read_agents, read_history
+    from wfm.planning.batch import run_batch
+    from wfm.planning.store import Store
+    from wfm.weeks import parse_week
 
     _logging()
     started = time.perf_counter()
@@ -82,36 +70,18 @@ def plan_command(history_path: Path, config_path: Path, agents_path: Path | None
     except WfmError as exc:
         raise click.BadParameter(str(exc).removeprefix("week: "), param_hint="--week") from None
     out_dir = _writable_folder(out_dir)
-    config = _with_overrides(load_config(config_path), model, time_limit)
+    config = with_overrides(load_config(config_path), model=model, time_limit_seconds=time_limit)
     history = read_history(history_path, config)
     log.info("read %s rows of history from %s", f"{len(history):,}", history_path)
     agents = read_agents(agents_path, config) if agents_path else None
-    week_start = week_start or week_after(history)
-    label = week_label(week_start)
-    with Store.open(os.environ.get(URL_ENV) or config.storage.url) as store:
-        run_id = store.start_run(label, config_to_toml_dict(config), out_dir / label)
-        log.info("run %d: planning %s (week of %s)", run_id, label, week_start)
-        try:
-            plan = plan_week(history, config, week_start, agents=agents,
-                             progress=lambda stage, message: log.info("%s: %s", stage, message))
-            target = export_plan(plan, history, out_dir)
-        except WfmError as exc:
-            store.finish_run(run_id, "failed", None, exit_code=exc.exit_code, message=str(exc))
-            raise
-        except BaseException as exc:
-            store.finish_run(run_id, "failed", None, exit_code=1, message=f"{type(exc).__name__}: {exc}")
-            raise
-        unmet = int(plan.summary.solver["unmet_intervals"])
-        exit_code = COVERAGE_NOT_MET if unmet else 0
-        message = (f"{unmet} intervals short of the requirement ({plan.summary.under_agent_hours:.1f} agent-hours)"
-                   if unmet else None)
-        store.finish_run(run_id, "ok", plan.summary.to_dict(), exit_code=exit_code, message=message,
-                         files=[str(target / name) for name in EXPORT_FILES])
-    s = plan.summary
+    with Store.open(database, config) as store:
+        run = run_batch(history, config, out_dir, store, week_start=week_start, agents=agents,
+                        progress=lambda stage, message: log.info("%s: %s", stage, message))
+    s = run.plan.summary
     log.info("exported %s in %.1f s: paid hours %.1f, cost %.0f, coverage %.2f%%, solver %s (gap %.2f%%)",
-             target, time.perf_counter() - started, s.paid_hours, s.cost, 100 * s.coverage, s.solver["status"],
-             100 * s.solver["gap"])
-    click.echo(str(target))
-    if unmet:
-        log.info("coverage not met: %s", message)
-        sys.exit(COVERAGE_NOT_MET)
+             run.export_dir, time.perf_counter() - started, s.paid_hours, s.cost, 100 * s.coverage, s.solver.status,
+             100 * s.solver.gap)
+    click.echo(str(run.export_dir))
+    if run.exit_code:
+        log.info("coverage not met: %s", run.message)
+        sys.exit(run.exit_code)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +10,9 @@ import click
 import pandas as pd
 
 from wfm.cli import cli
-from wfm.config import load_config
-from wfm.store import URL_ENV, ScenarioRecord, Store
-from wfm.whatif import Modifiers
+from wfm.config import load_config, with_overrides
+from wfm.planning.store import URL_ENV, ScenarioRecord, Store
+from wfm.planning.whatif import Modifiers
 
 _database = click.option("--database", help=f"SQLAlchemy URL of the store (default: ${URL_ENV}, else the "
                                               "--config's [storage] url, else ./wfm.db).")
@@ -21,11 +20,9 @@ _store_config = click.option("--config", "config_path", type=click.Path(path_typ
                              help="Config whose [storage] url names the store.")
 
 
-def _store_url(database: str | None, config_path: Path | None) -> str | None:
-    """The store: --database, else WFM_DATABASE_URL, else the config's [storage] url, else ./wfm.db."""
-    if database or os.environ.get(URL_ENV) or config_path is None:
-        return database or os.environ.get(URL_ENV)
-    return load_config(config_path).storage.url
+def _open_store(database: str | None, config_path: Path | None) -> Store:
+    """The store named by --database, else WFM_DATABASE_URL, else the --config's [storage] url, else ./wfm.db."""
+    return Store.open(database, load_config(config_path) if config_path else None)
 
 
 @cli.group("scenario")
@@ -58,27 +55,26 @@ def create_command(name: str, history_path: Path, config_path: Path, week: str |
                    description: str, database: str | None, channels: tuple[str, ...], **changes: Any) -> None:
     """Evaluate a what-if on a forecast week and save it as scenario NAME (replacing one of that name)."""
     # The modelling stack is imported here, so that listing and showing scenarios start fast.
-    from wfm import scenarios
     from wfm.io import read_history
-    from wfm.pipeline import forecast_week, parse_week, week_after
+    from wfm.planning import scenarios
+    from wfm.planning.plan import forecast_week
+    from wfm.weeks import parse_week, week_after
 
-    config = load_config(config_path)
-    if model is not None:
-        config = config.model_copy(update={"forecast": config.forecast.model_copy(update={"model": model})})
+    config = with_overrides(load_config(config_path), model=model)
     modifiers = Modifiers(channels=channels, **{k: v for k, v in changes.items() if v is not None})
     modifiers.apply_to_config(config)  # refuse bad values before the forecast runs
     history = read_history(history_path, config)
     week_start = parse_week(week) if week else week_after(history)
     forecast = forecast_week(history, config, week_start)
     figures = scenarios.evaluate(forecast.frame, config, modifiers, solve=solve)
-    with Store.open(_store_url(database, config_path)) as store:
+    with Store.open(database, config) as store:
         record = scenarios.save(store, name, config, modifiers, figures, description=description)
     click.echo(f"saved scenario {record.name!r} (version {record.version})")
     _echo_figures(scenarios.compare([record]))
 
 
 def _compare(records: list[ScenarioRecord]) -> pd.DataFrame:
-    from wfm import scenarios
+    from wfm.planning import scenarios
 
     return scenarios.compare(records)
 
@@ -89,7 +85,7 @@ def _compare(records: list[ScenarioRecord]) -> pd.DataFrame:
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def list_command(database: str | None, config_path: Path | None, as_json: bool) -> None:
     """List the stored scenarios."""
-    with Store.open(_store_url(database, config_path)) as store:
+    with _open_store(database, config_path) as store:
         records = store.list_scenarios()
     rows = [{"name": r.name, "version": r.version, "updated": r.updated_at.isoformat(timespec="seconds"),
              "modifiers": dict(r.modifiers), "cost": (r.results or {}).get("cost"),
@@ -109,7 +105,7 @@ def list_command(database: str | None, config_path: Path | None, as_json: bool) 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show_command(name: str, database: str | None, config_path: Path | None, as_json: bool) -> None:
     """Show one scenario: its modifiers and figures."""
-    with Store.open(_store_url(database, config_path)) as store:
+    with _open_store(database, config_path) as store:
         record = store.get_scenario(name)
     if as_json:
         click.echo(json.dumps({"name": record.name, "description": record.description, "version": record.version,
@@ -128,7 +124,7 @@ def show_command(name: str, database: str | None, config_path: Path | None, as_j
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def compare_command(names: tuple[str, ...], database: str | None, config_path: Path | None, as_json: bool) -> None:
     """Compare up to 4 scenarios side by side."""
-    with Store.open(_store_url(database, config_path)) as store:
+    with _open_store(database, config_path) as store:
         records = [store.get_scenario(name) for name in names]
     table = _compare(records)
     if as_json:
@@ -143,7 +139,7 @@ def compare_command(names: tuple[str, ...], database: str | None, config_path: P
 @_store_config
 def delete_command(name: str, database: str | None, config_path: Path | None) -> None:
     """Delete a scenario."""
-    with Store.open(_store_url(database, config_path)) as store:
+    with _open_store(database, config_path) as store:
         store.delete_scenario(name)
     click.echo(f"deleted scenario {name!r}")
 

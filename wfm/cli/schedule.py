@@ -6,10 +6,10 @@ from pathlib import Path
 
 import click
 
-from scheduling import read_agents, solve_schedule, write_schedule
+from scheduling import solve_schedule, write_schedule
 from wfm.cli import cli
 from wfm.config import load_config
-from wfm.io import read_requirements
+from wfm.io import read_agents, read_requirements
 
 
 @cli.command("schedule")
@@ -38,6 +38,7 @@ def schedule(requirements_path: Path, config_path: Path, agents_path: Path | Non
                             gap=gap, progress=progress)
     write_schedule(result, out_dir)
     s = result.summary
-    click.echo(f"{s.status}: {s.shifts} shifts for {s.agents} agents, cost {s.cost:,.2f}, coverage {s.coverage:.1%}, "
-               f"gap {s.gap:.2%} ({s.solver}, {s.seconds:.1f} s); {len(result.unmet)} intervals short, "
+    r = s.solver
+    click.echo(f"{r.status}: {s.shifts} shifts for {s.agents} agents, cost {s.cost:,.2f}, coverage {s.coverage:.1%}, "
+               f"gap {r.gap:.2%} ({r.backend}, {r.seconds:.1f} s); {len(result.unmet)} intervals short, "
                f"{s.unassigned_shifts} shifts unassigned -> {out_dir}")

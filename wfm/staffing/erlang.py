@@ -20,6 +20,7 @@ Erlang B and A = x e^y y^-x gamma(x, y); given it waits, it is answered within t
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -27,6 +28,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
+from wfm.errors import InputError
 from wfm.staffing._special import log_erlang_b, log_lower_gamma_ratio, log_poisson
 
 FloatArray = NDArray[np.float64]
@@ -163,6 +165,8 @@ def queue_metrics(agents: ArrayLike, calls: ArrayLike, aht_seconds: ArrayLike, i
         agents, calls, aht_seconds, interval_minutes, answer_seconds, concurrency,
         np.inf if patience_seconds is None else patience_seconds)))
     agents_f, calls_f, aht, interval, answer, conc, patience = (np.array(v, dtype=float) for v in arrays)
+    _check_inputs(agents=agents_f, calls=calls_f, aht_seconds=aht, interval_minutes=interval, answer_seconds=answer,
+                  concurrency=conc, patience_seconds=patience)
     load = offered_load(calls_f, aht, interval)
     servers = agents_f * conc
     if patience_seconds is None:
@@ -230,7 +234,8 @@ def required_agents(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: 
         calls, aht_seconds, interval_minutes, service_level, answer_seconds, max_occupancy, concurrency,
         np.inf if patience_seconds is None else patience_seconds)))
     calls_f, aht, interval, target, answer, occupancy_cap, conc, patience = (np.array(v) for v in arrays)
-    _check_inputs(calls_f, aht, interval, target, answer, occupancy_cap, conc, patience)
+    _check_inputs(calls=calls_f, aht_seconds=aht, interval_minutes=interval, service_level=target,
+                  answer_seconds=answer, max_occupancy=occupancy_cap, concurrency=conc, patience_seconds=patience)
     load = offered_load(calls_f, aht, interval)
 
     def meets(servers: FloatArray) -> NDArray[np.bool_]:
@@ -269,26 +274,32 @@ def required_agents(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: 
     return int(agents) if scalar else agents
 
 
-def _check_inputs(calls: FloatArray, aht: FloatArray, interval: FloatArray, target: FloatArray,
-                  answer: FloatArray, occupancy_cap: FloatArray, conc: FloatArray, patience: FloatArray) -> None:
-    checks = (
-        ("calls", calls, (calls >= 0) & np.isfinite(calls), "must be >= 0"),
-        ("aht_seconds", aht, (aht > 0) & np.isfinite(aht), "must be > 0 and finite"),
-        ("interval_minutes", interval, (interval > 0) & np.isfinite(interval), "must be > 0 and finite"),
-        ("service_level", target, (target > 0) & (target < 1), "must be in (0, 1)"),
-        ("answer_seconds", answer, answer >= 0, "must be >= 0"),
-        ("max_occupancy", occupancy_cap, (occupancy_cap > 0) & (occupancy_cap <= 1), "must be in (0, 1]"),
-        ("concurrency", conc, (conc >= 1) & (conc == np.round(conc)), "must be a whole number >= 1"),
-        ("patience_seconds", patience, patience > 0, "must be > 0"),
-    )
-    for name, values, valid, rule in checks:
-        if not np.all(valid):
-            bad = values[~valid].flat[0]
-            raise ValueError(f"{name} {rule}, got {bad:g}")
+_RULES: dict[str, tuple[Callable[[FloatArray], NDArray[np.bool_]], str]] = {
+    "agents": (lambda v: (v >= 0) & (v == np.round(v)), "must be a whole number >= 0"),
+    "calls": (lambda v: (v >= 0) & np.isfinite(v), "must be >= 0"),
+    "aht_seconds": (lambda v: (v > 0) & np.isfinite(v), "must be > 0 and finite"),
+    "interval_minutes": (lambda v: (v > 0) & np.isfinite(v), "must be > 0 and finite"),
+    "service_level": (lambda v: (v > 0) & (v < 1), "must be in (0, 1)"),
+    "answer_seconds": (lambda v: (v >= 0) & np.isfinite(v), "must be >= 0"),
+    "max_occupancy": (lambda v: (v > 0) & (v <= 1), "must be in (0, 1]"),
+    "concurrency": (lambda v: (v >= 1) & (v == np.round(v)), "must be a whole number >= 1"),
+    "patience_seconds": (lambda v: v > 0, "must be > 0"),
+}
+
+
+def _check_inputs(**values: FloatArray) -> None:
+    """Refuse out-of-range arguments with an InputError naming the first one (and NaN, which no rule admits)."""
+    for name, array in values.items():
+        valid, rule = _RULES[name]
+        with np.errstate(invalid="ignore"):
+            ok = valid(array)
+        if not np.all(ok):
+            bad = array[~ok].flat[0]
+            raise InputError(name, f"{rule}, got {bad:g}")
     with np.errstate(over="ignore"):
-        load = offered_load(calls, aht, interval)
+        load = offered_load(values["calls"], values["aht_seconds"], values["interval_minutes"])
     if not np.isfinite(load).all():
-        raise ValueError("calls x aht_seconds / interval_minutes must be a finite load; check the units")
+        raise InputError("calls", "x aht_seconds / interval_minutes must be a finite load; check the units")
 
 
 def scheduled_agents(agents: ArrayLike, shrinkage: float) -> int | IntArray:
@@ -300,11 +311,11 @@ def scheduled_agents(agents: ArrayLike, shrinkage: float) -> int | IntArray:
     30
     """
     if not 0.0 <= shrinkage < 1.0:
-        raise ValueError(f"shrinkage must be in [0, 1), got {shrinkage:g}")
+        raise InputError("shrinkage", f"must be in [0, 1), got {shrinkage:g}")
     available = 1 - _exact(shrinkage)
     counts = np.asarray(agents)
     if np.any(counts < 0) or np.any(counts != np.round(counts)):
-        raise ValueError("agents must be whole numbers >= 0")
+        raise InputError("agents", "must be whole numbers >= 0")
     whole = counts.astype(np.int64)
     # ceil(n * q / p) with integers only.
     result = -((-whole * available.denominator) // available.numerator)

@@ -18,14 +18,13 @@ import shutil
 from pathlib import Path
 
 import pandas as pd
-import plotly.graph_objects as go
 import plotly.io as pio
-from plotly.subplots import make_subplots
 
 from scheduling import write_schedule
 from wfm.errors import DataError
 from wfm.io import write_frame
-from wfm.pipeline import Plan
+from wfm.planning import figures as figures_
+from wfm.planning.plan import Plan
 
 _PARTIAL = ".partial-"
 _RENAME_EXCHANGE = 2
@@ -112,14 +111,14 @@ def write_workbook(plan: Plan, path: Path) -> None:
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         summary = plan.summary
         headline = pd.DataFrame({"figure": ["week", "paid hours", "cost", "required agent-hours",
-                                            "under agent-hours", "over agent-hours", "coverage", "efficiency",
-                                            "solver status", "gap"],
+                                            "scheduled agent-hours", "under agent-hours", "over agent-hours",
+                                            "coverage", "efficiency", "solver status", "gap"],
                                  "value": [summary.week, summary.paid_hours, summary.cost,
-                                           summary.required_agent_hours, summary.under_agent_hours,
-                                           summary.over_agent_hours, summary.coverage, summary.efficiency,
-                                           summary.solver["status"], summary.solver["gap"]]})
+                                           summary.required_agent_hours, summary.scheduled_agent_hours,
+                                           summary.under_agent_hours, summary.over_agent_hours, summary.coverage,
+                                           summary.efficiency, summary.solver.status, summary.solver.gap]})
         headline.to_excel(book, sheet_name="Summary", index=False)
-        summary.channels.to_excel(book, sheet_name="Summary", index=False, startrow=len(headline) + 2)
+        summary.channel_table.to_excel(book, sheet_name="Summary", index=False, startrow=len(headline) + 2)
         for day, shifts in roster.groupby("date", sort=True):
             sheet = shifts.assign(
                 shift_start=shifts["shift_start"].dt.strftime("%H:%M"),
@@ -129,69 +128,33 @@ def write_workbook(plan: Plan, path: Path) -> None:
             sheet.to_excel(book, sheet_name=pd.Timestamp(str(day)).strftime("%a %Y-%m-%d"), index=False)
 
 
+#: Days of history drawn before the forecast in ``report.html``.
+REPORT_HISTORY_DAYS = 21
+
+
 def report_html(plan: Plan, history: pd.DataFrame) -> str:
     """``report.html``: forecast against recent history, requirement against coverage, service and cost."""
-    figures = [_forecast_figure(plan, history), _coverage_figure(plan), _service_figure(plan)]
+    config = plan.config
+    zone = config.timezone
+    frame = plan.forecast.frame
+    since = frame["interval_start"].min() - pd.Timedelta(days=REPORT_HISTORY_DAYS)
+    recent = history[history["interval_start"] >= since]
+    figures = [figures_.forecast_chart(recent[recent["channel"] == channel], frame[frame["channel"] == channel],
+                                       zone, config.interval_minutes, title=f"{channel}: contacts per interval")
+               for channel in sorted(frame["channel"].unique())]
+    coverage = plan.schedule.coverage
+    figures += [figures_.coverage_chart(coverage[coverage["group"] == group], zone,
+                                        title=f"{group}: agents required and on shift")
+                for group in sorted(coverage["group"].unique())]
+    figures.append(figures_.daily_service_chart(plan.summary.daily_table,
+                                                {name: c.service_level for name, c in config.channels.items()}))
     parts = [pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
     s = plan.summary
     facts = (f"<p>Paid hours <b>{s.paid_hours:,.1f}</b> · cost <b>{s.cost:,.0f}</b> · coverage "
-             f"<b>{s.coverage:.1%}</b> · efficiency <b>{s.efficiency:.1%}</b> · solver {s.solver['status']} "
-             f"(gap {s.solver['gap']:.2%})</p>")
-    table = s.channels.to_html(index=False, float_format=lambda v: f"{v:,.3f}", na_rep="–")
+             f"<b>{s.coverage:.1%}</b> · efficiency <b>{s.efficiency:.1%}</b> · solver {s.solver.status} "
+             f"(gap {s.solver.gap:.2%})</p>")
+    table = s.channel_table.to_html(index=False, float_format=lambda v: f"{v:,.3f}", na_rep="–")
     return ("<!doctype html><html><head><meta charset='utf-8'>"
             f"<title>wfm plan {s.week}</title><style>body{{font-family:sans-serif;margin:2em}}"
             "table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd}</style></head>"
             f"<body><h1>Plan for {s.week}</h1>{facts}{table}{''.join(parts)}</body></html>")
-
-
-def _forecast_figure(plan: Plan, history: pd.DataFrame) -> go.Figure:
-    frame = plan.forecast.frame
-    channels = sorted(frame["channel"].unique())
-    fig = make_subplots(rows=len(channels), cols=1, shared_xaxes=True, subplot_titles=channels)
-    start = frame["interval_start"].min()
-    # The whole grid of the last three weeks, so closed hours (absent from the history) break the line.
-    grid = pd.date_range(start - pd.Timedelta(days=21), start, freq=f"{plan.config.interval_minutes}min",
-                         inclusive="left")
-    for row, channel in enumerate(channels, start=1):
-        past = (history[history["channel"] == channel].set_index("interval_start")["volume"].reindex(grid)
-                .rename_axis("interval_start").reset_index())
-        ahead = frame[frame["channel"] == channel]
-        fig.add_scatter(x=past["interval_start"], y=past["volume"], name=f"{channel} history", row=row, col=1,
-                        line={"color": "#888"})
-        fig.add_scatter(x=ahead["interval_start"], y=ahead["volume_hi"], row=row, col=1, line={"width": 0},
-                        showlegend=False, hoverinfo="skip")
-        fig.add_scatter(x=ahead["interval_start"], y=ahead["volume_lo"], row=row, col=1, line={"width": 0},
-                        fill="tonexty", name=f"{channel} 80% band", fillcolor="rgba(31,119,180,0.2)")
-        fig.add_scatter(x=ahead["interval_start"], y=ahead["volume"], name=f"{channel} forecast", row=row, col=1,
-                        line={"color": "#1f77b4"})
-    fig.update_layout(title="Contacts per interval: recent history and forecast", height=280 * len(channels))
-    return fig
-
-
-def _coverage_figure(plan: Plan) -> go.Figure:
-    coverage = plan.schedule.coverage
-    groups = sorted(coverage["group"].unique())
-    fig = make_subplots(rows=len(groups), cols=1, shared_xaxes=True, subplot_titles=groups)
-    for row, group in enumerate(groups, start=1):
-        part = coverage[coverage["group"] == group]
-        fig.add_scatter(x=part["interval_start"], y=part["required"], name=f"{group} required", row=row, col=1,
-                        line={"shape": "hv", "color": "#d62728"})
-        fig.add_scatter(x=part["interval_start"], y=part["scheduled"], name=f"{group} scheduled", row=row, col=1,
-                        line={"shape": "hv", "color": "#2ca02c"})
-    fig.update_layout(title="Agents required and scheduled (net of breaks)", height=280 * len(groups))
-    return fig
-
-
-def _service_figure(plan: Plan) -> go.Figure:
-    daily = plan.summary.daily.dropna(subset=["projected_service_level"])
-    fig = go.Figure()
-    targets: dict[float, list[str]] = {}
-    for channel, part in daily.groupby("channel"):
-        fig.add_bar(x=part["date"].astype(str), y=part["projected_service_level"], name=str(channel))
-        target = plan.config.channels[str(channel)].service_level
-        if target is not None:
-            targets.setdefault(target, []).append(str(channel))
-    for target, names in targets.items():
-        fig.add_hline(y=target, line_dash="dot", annotation_text=f"target {target:.0%} ({', '.join(names)})")
-    fig.update_layout(title="Projected service level per day", barmode="group", yaxis_tickformat=".0%")
-    return fig

@@ -7,12 +7,13 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
-from planning import tiny_config, tiny_history
+from tiny_center import tiny_config, tiny_history
 
 from wfm.errors import ConfigError, DataError
-from wfm.pipeline import Plan, parse_week, plan_week, staffing_by_channel, week_after, week_label, weighted_mean
-from wfm.staffing import required_agents, scheduled_agents
-from wfm.whatif import Modifiers
+from wfm.planning.plan import Plan, plan_week
+from wfm.planning.whatif import Modifiers
+from wfm.staffing import required_agents, scheduled_agents, staffing_by_channel, weighted_mean
+from wfm.weeks import parse_week, week_after, week_label
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_schedule_covers_and_summary_adds_up(plan: Plan) -> None:
     assert summary.under_agent_hours == 0 and summary.coverage == 1.0
     hours = 0.25
     assert summary.required_agent_hours == pytest.approx(plan.requirements["scheduled_agents"].sum() * hours)
-    voice = summary.channels.set_index("channel").loc["voice"]
+    voice = summary.channel_table.set_index("channel").loc["voice"]
     assert voice["model"] == "seasonal_naive"
     assert voice["volume"] == pytest.approx(plan.forecast.frame["volume"].sum())
 
@@ -64,7 +65,7 @@ def test_projection_meets_the_target_where_covered(plan: Plan) -> None:
     busy = projection["volume"] > 0
     # Coverage meets the requirement everywhere, so every busy interval meets 80/20.
     assert (projection.loc[busy, "service_level"] >= 0.8 - 1e-12).all()
-    daily = plan.summary.daily
+    daily = plan.summary.daily_table
     weekdays = daily[pd.to_datetime(daily["date"]).dt.day_of_week < 5]
     assert (weekdays["projected_service_level"] >= 0.8).all()
     assert np.isnan(daily.loc[pd.to_datetime(daily["date"]).dt.day_of_week >= 5, "projected_service_level"]).all()
@@ -95,7 +96,7 @@ def test_week_inside_history_is_refused() -> None:
 def test_staffing_by_channel_adds_up(plan: Plan) -> None:
     table = staffing_by_channel(plan.requirements, plan.config).set_index("channel")
     req = plan.requirements
-    assert table.loc["voice", "agent_hours"] == pytest.approx(req["agents"].sum() * 0.25)
+    assert table.loc["voice", "productive_agent_hours"] == pytest.approx(req["agents"].sum() * 0.25)
     assert table.loc["voice", "peak_agents"] == req["agents"].max()
     busy = req["volume"] > 0
     expected = (req.loc[busy, "service_level"] * req.loc[busy, "volume"]).sum() / req.loc[busy, "volume"].sum()

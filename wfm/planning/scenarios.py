@@ -17,9 +17,12 @@ import pandas as pd
 from scheduling import ScheduleResult, solve_schedule
 from wfm.config import Config, config_to_toml_dict, parse_config
 from wfm.errors import ConfigError
-from wfm.pipeline import Plan, project_service, staff_week, week_label, weighted_mean
-from wfm.store import ScenarioRecord, Store
-from wfm.whatif import Modifiers
+from wfm.plain import to_plain
+from wfm.planning.plan import Plan, staff_week
+from wfm.planning.store import ScenarioRecord, Store
+from wfm.planning.whatif import Modifiers
+from wfm.staffing import project_service, weighted_mean
+from wfm.weeks import week_label
 
 #: At most this many scenarios are compared side by side.
 MAX_COMPARED = 4
@@ -31,10 +34,13 @@ class ScenarioFigures:
 
     ``cost_basis`` says where cost comes from: ``"schedule"`` (a solved schedule) or ``"estimate"``
     (required hours at the cheapest shift cost of each group). Schedule-only figures are None until solved.
-    Service level and occupancy are volume-weighted over the queue channels.
+    Service level and occupancy are volume-weighted over the queue channels. Hours follow the vocabulary
+    of :mod:`wfm.staffing`: ``productive_agent_hours`` are the agents the queues need, ``required_agent_hours``
+    add shrinkage (``required_fte`` is them in full-time equivalents), ``paid_hours`` are the solved shifts'.
     """
 
     required_fte: float
+    productive_agent_hours: float
     required_agent_hours: float
     projected_service_level: float
     projected_occupancy: float
@@ -49,18 +55,22 @@ class ScenarioFigures:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (NaN as null) for the store."""
-        return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in asdict(self).items()}
+        return dict(to_plain(asdict(self)))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ScenarioFigures:
-        """Figures back from stored plain data."""
+        """Figures back from stored plain data (of this or an earlier version: a figure it lacks is NaN)."""
+        data = dict(data)
+        if "productive_agent_hours" not in data:  # before 0.2, required_agent_hours held the productive hours
+            data["productive_agent_hours"] = data.pop("required_agent_hours", None)
         known = {f.name for f in fields(cls)}  # figures stored by another version may have more keys
-        values: dict[str, Any] = {k: (math.nan if v is None and k in _ALWAYS else v) for k, v in data.items()
-                                  if k in known}
+        values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
+        values |= {k: math.nan for k in _ALWAYS if values.get(k) is None}
         return cls(**values)
 
 
-_ALWAYS = {"required_fte", "required_agent_hours", "projected_service_level", "projected_occupancy", "cost"}
+_ALWAYS = {"required_fte", "productive_agent_hours", "required_agent_hours", "projected_service_level",
+           "projected_occupancy", "cost"}
 
 
 def _cheapest_cost(config: Config) -> dict[str, float]:
@@ -82,7 +92,8 @@ def _staffing_figures(required: pd.DataFrame, config: Config) -> dict[str, Any]:
     busy = required["volume"] * required["aht_seconds"]
     return {
         "required_fte": float(scheduled_hours.sum()) / config.fte_hours_per_week,
-        "required_agent_hours": float((required["agents"] * hours).sum()),
+        "productive_agent_hours": float((required["agents"] * hours).sum()),
+        "required_agent_hours": float(scheduled_hours.sum()),
         "projected_service_level": weighted_mean(required["service_level"][queue], required["volume"][queue]),
         "projected_occupancy": weighted_mean(required["occupancy"][queue], busy[queue]),
         "cost": float((scheduled_hours * required["channel"].map(config.group_of).map(_cheapest_cost(config))
@@ -115,7 +126,7 @@ def _solved_figures(required: pd.DataFrame, schedule: ScheduleResult, projection
     figures = _staffing_figures(required, config) | {
         "cost": s.cost, "cost_basis": "schedule", "paid_hours": s.paid_hours,
         "scheduled_fte": s.paid_hours / config.fte_hours_per_week, "under_agent_hours": s.under_agent_hours,
-        "coverage": s.coverage, "solver_status": s.status,
+        "coverage": s.coverage, "solver_status": s.solver.status,
         "projected_service_level": weighted_mean(projection["service_level"][queue], projection["volume"][queue]),
         "projected_occupancy": weighted_mean(projection["occupancy"][queue], busy[queue]),
     }

@@ -20,7 +20,7 @@ import pytest
 import sqlalchemy as sa
 
 from wfm.errors import StoreError
-from wfm.store import (
+from wfm.planning.store import (
     DEFAULT_URL,
     MIGRATIONS,
     URL_ENV,
@@ -263,7 +263,7 @@ class TestJson:
 _WORKER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from wfm.store import Store
+    from wfm.planning.store import Store
 
     url, worker, count, sync = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), Path(sys.argv[4])
     (sync / f"ready-{worker}").touch()

@@ -4,8 +4,10 @@ A **run** is one batch export of a planning week; a **scenario** is a named base
 modifiers and, once computed, its results. Both live in one database so that they survive restarts and
 are shared by everyone using it: a SQLite file by default, a PostgreSQL database when the URL names one.
 
-The URL is, in order: the argument of :meth:`Store.open`, the ``WFM_DATABASE_URL`` environment variable,
-or ``sqlite:///wfm.db`` (a file in the working folder). ``postgresql://`` URLs use psycopg 3.
+The URL is decided in one place, :func:`resolve_url`, for the command line, scenarios and the dashboard
+alike: an explicit URL (``--database``), else the ``WFM_DATABASE_URL`` environment variable, else the
+config's ``[storage] url``, else ``sqlite:///wfm.db`` (a file in the working folder). ``postgresql://`` URLs
+use psycopg 3.
 
 The schema is created and upgraded on first use: :data:`MIGRATIONS` is an ordered list of small steps,
 and the ``schema_version`` table records which have run. Pending steps run in one transaction, behind a
@@ -49,11 +51,13 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, SQLAlchemyError
 
+from wfm.config import Config
 from wfm.errors import StoreError
+from wfm.plain import to_plain
 
 #: Environment variable naming the database when :meth:`Store.open` gets no URL.
 URL_ENV = "WFM_DATABASE_URL"
-#: The database used when neither an argument nor ``WFM_DATABASE_URL`` names one.
+#: The database used when neither an argument, ``WFM_DATABASE_URL`` nor the config names one.
 DEFAULT_URL = "sqlite:///wfm.db"
 
 RunStatus = Literal["running", "ok", "failed"]
@@ -223,9 +227,10 @@ Migration = Callable[[Connection], None]
 MIGRATIONS: tuple[Migration, ...] = (_create_runs_and_scenarios,)
 
 
-def resolve_url(url: str | None = None) -> str:
-    """The database URL to use: ``url`` if given, else ``WFM_DATABASE_URL``, else ``sqlite:///wfm.db``."""
-    return url or os.environ.get(URL_ENV) or DEFAULT_URL
+def resolve_url(url: str | None = None, config: Config | None = None) -> str:
+    """The database URL to use: ``url`` if given, else ``WFM_DATABASE_URL``, else the config's
+    ``[storage] url``, else :data:`DEFAULT_URL`."""
+    return url or os.environ.get(URL_ENV) or (config.storage.url if config else None) or DEFAULT_URL
 
 
 def _mask(url: str) -> str:
@@ -334,20 +339,7 @@ def _now() -> dt.datetime:
 
 
 def _plain(value: Any, path: str) -> Any:
-    """A JSON-ready copy of ``value``: NaN becomes null (a missing figure), anything unstorable is refused."""
-    if isinstance(value, np.generic):
-        value = value.item()
-    if value is None or isinstance(value, str | bool):
-        return value
-    if isinstance(value, numbers.Integral):
-        return int(value)
-    if isinstance(value, numbers.Real):
-        number = float(value)
-        if math.isnan(number):
-            return None
-        if math.isinf(number):
-            raise StoreError(f"{path}: cannot store an infinite number; store None or a finite value instead")
-        return number
+    """A JSON-ready copy of ``value`` (:func:`wfm.plain.to_plain`); infinities and unstorable types are refused."""
     if isinstance(value, Mapping):
         out = {}
         for key, item in value.items():
@@ -357,6 +349,10 @@ def _plain(value: Any, path: str) -> Any:
         return out
     if isinstance(value, list | tuple):
         return [_plain(item, f"{path}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, numbers.Real) and math.isinf(float(value)):
+        raise StoreError(f"{path}: cannot store an infinite number; store None or a finite value instead")
+    if value is None or isinstance(value, str | numbers.Real | np.bool_):
+        return to_plain(value)
     raise StoreError(f"{path}: cannot store a {type(value).__name__} as JSON; "
                      "convert it to a str, number, bool, list or dict first")
 
@@ -402,7 +398,7 @@ class Store:
         self._backend = engine.dialect.name
 
     @classmethod
-    def open(cls, url: str | None = None) -> Store:
+    def open(cls, url: str | None = None, config: Config | None = None) -> Store:
         """Open the store at ``url``, creating or upgrading its schema on first use.
 
         Parameters
@@ -410,7 +406,9 @@ class Store:
         url : str, optional
             A SQLAlchemy URL: ``sqlite:///PATH`` (relative to the working folder) or
             ``postgresql://USER:PASSWORD@HOST:PORT/DATABASE``. Defaults to ``WFM_DATABASE_URL``, then
-            ``sqlite:///wfm.db``.
+            the ``config``'s ``[storage] url``, then ``sqlite:///wfm.db`` (see :func:`resolve_url`).
+        config : Config, optional
+            The config whose ``[storage] url`` names the store when neither ``url`` nor the environment does.
 
         Raises
         ------
@@ -418,7 +416,7 @@ class Store:
             When the URL is invalid, the database cannot be reached or written, or its schema is newer
             than this version of wfm; the message names the URL (password masked) and the fix.
         """
-        engine = _create_engine(_parse_url(resolve_url(url)))
+        engine = _create_engine(_parse_url(resolve_url(url, config)))
         store = cls(engine)
         try:
             with store._guard("open the store"):

@@ -1,4 +1,7 @@
-"""Plotly figures of library frames. They reshape and draw; they compute nothing a plan depends on."""
+"""Plotly figures of plans and their frames, shared by ``report.html`` and the dashboard.
+
+They reshape and draw; they compute nothing a plan depends on. Times are shown in the planning timezone.
+"""
 
 from __future__ import annotations
 
@@ -65,9 +68,9 @@ def service_curve(agents: np.ndarray, service_level: np.ndarray, occupancy: np.n
     return figure
 
 
-def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, holidays: Mapping[dt.date, str],
-                   interval_minutes: int) -> go.Figure:
-    """Recent history, the forecast and its 80% band; holidays shaded."""
+def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, interval_minutes: int,
+                   holidays: Mapping[dt.date, str] | None = None, title: str = "Contacts per interval") -> go.Figure:
+    """One channel's recent history, the forecast and its 80% band; holidays shaded."""
     figure = go.Figure()
     x = local(forecast["interval_start"], zone)
     figure.add_scatter(x=x, y=forecast["volume_hi"], line={"width": 0}, showlegend=False, hoverinfo="skip")
@@ -77,11 +80,11 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, hol
     figure.add_scatter(x=volume.index.tz_convert(zone), y=volume.to_numpy(), name="history",
                        line={"color": "gray", "width": 1})
     figure.add_scatter(x=x, y=forecast["volume"], name="forecast", line={"color": "#1f77b4"})
-    for day, name in holidays.items():
+    for day, name in (holidays or {}).items():
         start = pd.Timestamp(day).tz_localize(zone)
         figure.add_vrect(x0=start, x1=start + pd.Timedelta(days=1), fillcolor=HOLIDAY, line_width=0,
                          annotation_text=name, annotation_position="top left")
-    figure.update_layout(**LAYOUT, title="Contacts per interval", yaxis={"title": "contacts"})
+    figure.update_layout(**LAYOUT, title=title, yaxis={"title": "contacts"})
     return figure
 
 
@@ -97,14 +100,14 @@ def aht_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, interval
     return figure
 
 
-def coverage_chart(coverage: pd.DataFrame, zone: str) -> go.Figure:
-    """Scheduled agents (net of breaks) against the requirement for one group."""
+def coverage_chart(coverage: pd.DataFrame, zone: str, title: str = "Coverage vs requirement") -> go.Figure:
+    """One staff group's agents on shift (net of breaks) against the agents required (after shrinkage)."""
     x = local(coverage["interval_start"], zone)
     figure = go.Figure()
     figure.add_scatter(x=x, y=coverage["required"], name="required", line_shape="hv", line={"color": "#d62728"})
-    figure.add_scatter(x=x, y=coverage["scheduled"], name="scheduled", line_shape="hv", fill="tozeroy",
+    figure.add_scatter(x=x, y=coverage["scheduled"], name="on shift", line_shape="hv", fill="tozeroy",
                        fillcolor="rgba(44, 160, 44, 0.15)", line={"color": "#2ca02c"})
-    figure.update_layout(**LAYOUT, title="Coverage vs requirement", yaxis={"title": "agents"})
+    figure.update_layout(**LAYOUT, title=title, yaxis={"title": "agents"})
     return figure
 
 
@@ -141,4 +144,21 @@ def cost_service_chart(points: pd.DataFrame) -> go.Figure:
                                   hovertemplate="%{text}: cost %{x:,.0f}, service level %{y:.1%}<extra></extra>"))
     figure.update_layout(**LAYOUT, title="Cost vs service level", xaxis={"title": "weekly cost"},
                          yaxis={"title": "projected service level", "tickformat": ".1%"})
+    return figure
+
+
+def daily_service_chart(daily: pd.DataFrame, targets: Mapping[str, float | None]) -> go.Figure:
+    """Projected service level per queue channel and day (a plan summary's ``daily_table``), with targets."""
+    shown = daily.dropna(subset=["projected_service_level"])
+    figure = go.Figure()
+    by_target: dict[float, list[str]] = {}
+    for channel, part in shown.groupby("channel"):
+        figure.add_bar(x=part["date"].astype(str), y=part["projected_service_level"], name=str(channel))
+        target = targets.get(str(channel))
+        if target is not None:
+            by_target.setdefault(target, []).append(str(channel))
+    for target, names in by_target.items():
+        figure.add_hline(y=target, line_dash="dot", annotation_text=f"target {target:.0%} ({', '.join(names)})")
+    figure.update_layout(**LAYOUT, title="Projected service level per day", barmode="group",
+                         yaxis={"tickformat": ".0%"})
     return figure

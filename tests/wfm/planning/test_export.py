@@ -6,11 +6,11 @@ import hashlib
 from pathlib import Path
 
 import pytest
-from planning import tiny_config, tiny_history
+from tiny_center import tiny_config, tiny_history
 
-from wfm import export
 from wfm.errors import DataError
-from wfm.pipeline import Plan, plan_week
+from wfm.planning import export
+from wfm.planning.plan import Plan, plan_week
 
 
 @pytest.fixture(scope="module")

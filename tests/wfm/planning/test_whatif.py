@@ -7,7 +7,7 @@ import pytest
 
 from wfm.config import Config
 from wfm.errors import ConfigError
-from wfm.whatif import Modifiers
+from wfm.planning.whatif import Modifiers
 
 
 def test_no_change_is_the_same_config(example_config: Config) -> None:

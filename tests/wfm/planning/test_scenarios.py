@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from planning import tiny_config, tiny_history
+from tiny_center import tiny_config, tiny_history
 
-from wfm import scenarios
 from wfm.errors import ConfigError
-from wfm.pipeline import forecast_week, plan_week, staff_week, week_after
-from wfm.store import Store
-from wfm.whatif import Modifiers
+from wfm.planning import scenarios
+from wfm.planning.plan import forecast_week, plan_week, staff_week
+from wfm.planning.store import Store
+from wfm.planning.whatif import Modifiers
+from wfm.weeks import week_after
 
 
 @pytest.fixture(scope="module")

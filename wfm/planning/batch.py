@@ -1,0 +1,85 @@
+"""The batch run lifecycle: a planning week exported atomically and recorded in the store.
+
+``wfm plan`` (the weekly cron job) calls :func:`run_batch`; the dashboard publishes a plan it already solved
+with :func:`publish_plan`. Both record a run exactly the same way: started, then finished as ``ok`` (with the
+plan summary, the files written and the exit code) or ``failed`` (with the message and exit code), so the
+Exports page lists both alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from wfm.config import Config, config_to_toml_dict
+from wfm.errors import WfmError
+from wfm.planning.export import EXPORT_FILES, export_plan
+from wfm.planning.plan import Plan, Progress, plan_week
+from wfm.planning.store import Store
+from wfm.planning.summary import PlanSummary
+from wfm.weeks import week_after, week_label
+
+log = logging.getLogger("wfm.planning.batch")
+
+#: Exit code of a run whose schedule leaves required intervals uncovered (the export is still written).
+COVERAGE_NOT_MET = 3
+
+
+@dataclass(frozen=True)
+class BatchRun:
+    """A recorded run: its id in the store, the plan, the export folder, exit code and message."""
+
+    run_id: int
+    plan: Plan
+    export_dir: Path
+    exit_code: int
+    message: str | None
+
+
+def coverage_outcome(summary: PlanSummary) -> tuple[int, str | None]:
+    """The exit code and message of a plan: 0, or :data:`COVERAGE_NOT_MET` with what is short."""
+    if not summary.unmet_intervals:
+        return 0, None
+    return COVERAGE_NOT_MET, (f"{summary.unmet_intervals} intervals short of the requirement "
+                              f"({summary.under_agent_hours:,.1f} agent-hours)")
+
+
+def run_batch(history: pd.DataFrame, config: Config, out_dir: str | Path, store: Store, *,
+              week_start: dt.date | None = None, agents: pd.DataFrame | None = None,
+              progress: Progress | None = None) -> BatchRun:
+    """Plan a week end to end, export it to ``out_dir/<week>/`` atomically and record the run in ``store``.
+
+    A failure is recorded as a failed run (with its exit code and message) and raised again.
+    """
+    week_start = week_start or week_after(history)
+    return _recorded(store, week_label(week_start), config, Path(out_dir), history,
+                     lambda: plan_week(history, config, week_start, agents=agents, progress=progress))
+
+
+def publish_plan(plan: Plan, history: pd.DataFrame, out_dir: str | Path, store: Store) -> BatchRun:
+    """Export a plan made already (the dashboard's) and record it as a run, exactly like :func:`run_batch`."""
+    return _recorded(store, plan.summary.week, plan.config, Path(out_dir), history, lambda: plan)
+
+
+def _recorded(store: Store, week: str, config: Config, out_dir: Path, history: pd.DataFrame,
+              make: Callable[[], Plan]) -> BatchRun:
+    run_id = store.start_run(week, config_to_toml_dict(config), out_dir / week)
+    log.info("run %d: planning %s", run_id, week)
+    try:
+        plan = make()
+        target = export_plan(plan, history, out_dir)
+    except WfmError as exc:
+        store.finish_run(run_id, "failed", None, exit_code=exc.exit_code, message=str(exc))
+        raise
+    except BaseException as exc:
+        store.finish_run(run_id, "failed", None, exit_code=1, message=f"{type(exc).__name__}: {exc}")
+        raise
+    exit_code, message = coverage_outcome(plan.summary)
+    store.finish_run(run_id, "ok", plan.summary.to_dict(), exit_code=exit_code, message=message,
+                     files=[str(target / name) for name in EXPORT_FILES])
+    return BatchRun(run_id=run_id, plan=plan, export_dir=target, exit_code=exit_code, message=message)

@@ -1,0 +1,129 @@
+"""The weekly plan, end to end: forecast -> requirements -> schedule -> roster, and what it projects.
+
+The batch export, the dashboard and scenarios all call :func:`plan_week` (or its staffing half,
+:func:`staff_week`), so what a planner sees is exactly what the weekly export writes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from forecasting import ForecastResult, country_holidays, forecast
+from scheduling import ScheduleResult, solve_schedule
+from wfm.config import Config
+from wfm.errors import ConfigError, DataError
+from wfm.planning.summary import PlanSummary, summarise
+from wfm.planning.whatif import Modifiers
+from wfm.staffing import project_service, requirements
+from wfm.weeks import week_after, week_label
+
+log = logging.getLogger("wfm.planning")
+
+#: Called with a stage name and a short message as the plan progresses.
+Progress = Callable[[str, str], None]
+
+
+@dataclass(frozen=True)
+class Plan:
+    """A planned week: the frames of every stage and the summary."""
+
+    config: Config
+    modifiers: Modifiers
+    forecast: ForecastResult
+    requirements: pd.DataFrame
+    schedule: ScheduleResult
+    projection: pd.DataFrame
+    summary: PlanSummary
+
+
+class _Stages:
+    """Times the stages of a plan, logs a line per stage and reports progress."""
+
+    def __init__(self, progress: Progress | None) -> None:
+        self.progress = progress
+        self.seconds: dict[str, float] = {}
+
+    def run(self, stage: str, message: str, work: Callable[[], Any]) -> Any:
+        if self.progress:
+            self.progress(stage, message)
+        start = time.perf_counter()
+        result = work()
+        self.seconds[stage] = round(time.perf_counter() - start, 3)
+        log.info("%s done in %.2f s", stage, self.seconds[stage])
+        return result
+
+
+def forecast_week(history: pd.DataFrame, config: Config, week_start: dt.date,
+                  progress: Callable[[int, int], None] | None = None) -> ForecastResult:
+    """Forecast the seven days from ``week_start`` with the config's model choice."""
+    if week_start <= history["interval_start"].max().date():
+        raise DataError(f"week: {week_label(week_start)} starts on {week_start}, inside the history (which ends "
+                        f"{history['interval_start'].max().date()}); plan a week after the history")
+    return forecast(history, config, horizon_days=7, start=week_start, progress=progress)
+
+
+def staff_week(forecast_frame: pd.DataFrame, config: Config, modifiers: Modifiers | None = None,
+               ) -> tuple[Config, pd.DataFrame]:
+    """Requirements for a forecast week under what-if modifiers: the fast half of a plan (no solver).
+
+    Returns the effective config (with the modifiers applied) and the requirements frame.
+    """
+    modifiers = modifiers or Modifiers()
+    effective = modifiers.apply_to_config(config)
+    return effective, requirements(modifiers.apply_to_forecast(forecast_frame), effective)
+
+
+def plan_week(history: pd.DataFrame, config: Config, week_start: dt.date | None = None, *,
+              agents: pd.DataFrame | None = None, modifiers: Modifiers | None = None,
+              forecast_result: ForecastResult | None = None, progress: Progress | None = None) -> Plan:
+    """Plan one week end to end.
+
+    Parameters
+    ----------
+    history
+        Validated history (:func:`wfm.io.read_history`).
+    config
+        The base config.
+    week_start
+        Monday of the week to plan; default the week after the history ends.
+    agents
+        Named agents (:func:`wfm.io.read_agents`), or None for generated ids.
+    modifiers
+        What-if changes applied to the forecast and the rules.
+    forecast_result
+        A forecast already made for this week (the dashboard caches it); made here when None.
+    progress
+        Called with ``(stage, message)`` as stages start.
+    """
+    modifiers = modifiers or Modifiers()
+    week_start = week_start or week_after(history)
+    if week_start.weekday() != 0:
+        raise ConfigError(f"week_start: {week_start} is a {week_start:%A}; a planning week starts on a Monday")
+    stages = _Stages(progress)
+    made = forecast_result or stages.run("forecast", f"forecasting {week_label(week_start)}",
+                                         lambda: forecast_week(history, config, week_start))
+    effective, required = stages.run("staffing", "sizing agents per interval",
+                                     lambda: staff_week(made.frame, config, modifiers))
+    schedule = stages.run("schedule", "solving shifts and roster",
+                          lambda: solve_schedule(required, effective, agents=agents))
+    projection = stages.run("projection", "projecting service level",
+                            lambda: project_service(required, schedule.coverage, effective))
+    summary = summarise(week_start, made, required, schedule, projection, effective, stages.seconds)
+    return Plan(config=effective, modifiers=modifiers, forecast=made, requirements=required, schedule=schedule,
+                projection=projection, summary=summary)
+
+
+def holidays_between(config: Config, first: dt.date, last: dt.date) -> dict[dt.date, str]:
+    """Public holidays of the config's country and region between two days (the forecast's own calendar)."""
+    settings = config.forecast
+    if not settings.country:
+        return {}
+    names = country_holidays(settings.country, settings.region, range(first.year, last.year + 1))
+    return {day: name for day, name in sorted(names.items()) if first <= day <= last}

@@ -1,0 +1,181 @@
+"""The plan summary: a planned week's headline figures, with a typed schema that round-trips through JSON.
+
+``summary.json``, the run store, ``wfm plan``'s log line, the XLSX summary sheet, ``report.html`` and the
+dashboard all read these figures from one :class:`PlanSummary`. Hours follow one vocabulary (see
+:mod:`wfm.staffing`): productive, required (after shrinkage), scheduled (on shift, net of breaks) and paid.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any, TypeVar
+
+import pandas as pd
+
+from forecasting import ForecastResult
+from scheduling import ScheduleResult, SolveReport
+from wfm.config import Config
+from wfm.errors import StoreError
+from wfm.plain import to_plain
+from wfm.staffing import weighted_mean
+from wfm.weeks import week_label
+
+
+@dataclass(frozen=True)
+class ChannelFigures:
+    """One channel's week.
+
+    ``productive_agent_hours`` are the agents the queue needs; ``required_agent_hours`` add shrinkage;
+    service level and occupancy are projected from the schedule (volume- and workload-weighted; NaN for
+    deferred work's service level); ``wmape`` is the chosen model's backtest interval wMAPE.
+    """
+
+    channel: str
+    kind: str
+    volume: float
+    productive_agent_hours: float
+    required_agent_hours: float
+    projected_service_level: float
+    projected_occupancy: float
+    aht_seconds: float
+    model: str | None
+    wmape: float
+    service_level_target: float | None
+
+
+@dataclass(frozen=True)
+class DailyFigures:
+    """One channel's day (same meanings as :class:`ChannelFigures`)."""
+
+    channel: str
+    date: dt.date
+    volume: float
+    productive_agent_hours: float
+    required_agent_hours: float
+    projected_service_level: float
+    projected_occupancy: float
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """Headline figures of a planned week.
+
+    Hours are agent-hours, money is in the config's currency. ``required_agent_hours`` is what must be
+    scheduled (after shrinkage, summed over staff groups); ``scheduled_agent_hours`` the agents on shift net
+    of breaks; ``coverage`` = 1 - under / required; ``efficiency`` = 1 - (over + under) / required;
+    ``unmet_intervals`` counts group intervals left short; ``solver`` is the schedule solve's own report.
+    """
+
+    week: str
+    week_start: dt.date
+    channels: tuple[ChannelFigures, ...]
+    daily: tuple[DailyFigures, ...]
+    required_agent_hours: float
+    scheduled_agent_hours: float
+    paid_hours: float
+    cost: float
+    under_agent_hours: float
+    over_agent_hours: float
+    coverage: float
+    efficiency: float
+    unmet_intervals: int
+    unassigned_shifts: int
+    solver: SolveReport
+    timings_seconds: Mapping[str, float] = field(default_factory=dict)
+
+    @property
+    def channel_table(self) -> pd.DataFrame:
+        """``channels`` as a frame, one row per channel (columns as :class:`ChannelFigures`)."""
+        return _frame(self.channels, ChannelFigures)
+
+    @property
+    def daily_table(self) -> pd.DataFrame:
+        """``daily`` as a frame, one row per channel and day (columns as :class:`DailyFigures`)."""
+        return _frame(self.daily, DailyFigures)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for ``summary.json`` and the run store (NaN becomes null, dates ISO text)."""
+        return dict(to_plain(asdict(self)))
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PlanSummary:
+        """A summary back from :meth:`to_dict` data (a stored run or ``summary.json``).
+
+        Raises
+        ------
+        StoreError
+            When the data is not a plan summary of this version (a key is missing).
+        """
+        try:
+            return cls(
+                week=str(data["week"]), week_start=dt.date.fromisoformat(data["week_start"]),
+                channels=tuple(_typed(ChannelFigures, row) for row in data["channels"]),
+                daily=tuple(_typed(DailyFigures, row | {"date": dt.date.fromisoformat(row["date"])})
+                            for row in data["daily"]),
+                solver=_typed(SolveReport, data["solver"]),
+                timings_seconds=dict(data.get("timings_seconds") or {}),
+                **{f.name: _number(data[f.name]) for f in dataclasses.fields(cls) if f.name in _FIGURES})
+        except (KeyError, TypeError, ValueError) as exc:
+            raise StoreError(f"plan summary: not a summary of this wfm version ({type(exc).__name__}: {exc}); "
+                             "re-run `wfm plan` for that week to record it again") from None
+
+
+_FIGURES = {"required_agent_hours", "scheduled_agent_hours", "paid_hours", "cost", "under_agent_hours",
+            "over_agent_hours", "coverage", "efficiency", "unmet_intervals", "unassigned_shifts"}
+
+_Row = TypeVar("_Row")
+
+
+def _number(value: Any) -> Any:
+    """A stored figure: null (NaN on the way out) back to NaN."""
+    return math.nan if value is None else value
+
+
+def _typed(kind: type[_Row], row: Mapping[str, Any]) -> _Row:
+    """A dataclass from stored plain data: nulls of float fields back to NaN, keys of other versions refused."""
+    values = {f.name: (math.nan if row[f.name] is None and f.type == "float" else row[f.name])
+              for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+    return kind(**values)
+
+
+def _frame(rows: tuple[Any, ...], kind: type) -> pd.DataFrame:
+    return pd.DataFrame([asdict(row) for row in rows], columns=[f.name for f in dataclasses.fields(kind)])
+
+
+def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame, schedule: ScheduleResult,
+              projection: pd.DataFrame, config: Config, timings: Mapping[str, float]) -> PlanSummary:
+    """The headline figures of a plan, per channel and per channel and day."""
+    hours = config.interval_minutes / 60
+    choices = made.choices.set_index("channel")
+    joined = required.merge(projection[["channel", "interval_start", "service_level", "occupancy"]],
+                            on=["channel", "interval_start"], suffixes=("_required", "_projected"))
+    joined["date"] = joined["interval_start"].dt.date
+    joined["busy"] = joined["volume"] * joined["aht_seconds"]
+
+    def figures(part: pd.DataFrame) -> dict[str, float]:
+        return {"volume": float(part["volume"].sum()),
+                "productive_agent_hours": float(part["agents"].sum() * hours),
+                "required_agent_hours": float(part["scheduled_agents"].sum() * hours),
+                "projected_service_level": weighted_mean(part["service_level_projected"], part["volume"]),
+                "projected_occupancy": weighted_mean(part["occupancy_projected"], part["busy"])}
+
+    channels = tuple(
+        ChannelFigures(channel=str(name), kind=config.channels[str(name)].kind, **figures(part),
+                       aht_seconds=weighted_mean(part["aht_seconds"], part["volume"]),
+                       model=str(choices.loc[name, "model"]) if name in choices.index else None,
+                       wmape=float(choices.loc[name, "wmape"]) if name in choices.index else math.nan,
+                       service_level_target=config.channels[str(name)].service_level)
+        for name, part in joined.groupby("channel"))
+    daily = tuple(DailyFigures(channel=str(channel), date=date, **figures(part))
+                  for (channel, date), part in joined.groupby(["channel", "date"]))
+    s = schedule.summary
+    return PlanSummary(week=week_label(week_start), week_start=week_start, channels=channels, daily=daily,
+                       required_agent_hours=s.required_agent_hours, scheduled_agent_hours=s.scheduled_agent_hours,
+                       paid_hours=s.paid_hours, cost=s.cost, under_agent_hours=s.under_agent_hours,
+                       over_agent_hours=s.over_agent_hours, coverage=s.coverage, efficiency=s.efficiency,
+                       unmet_intervals=s.unmet_intervals, unassigned_shifts=s.unassigned_shifts, solver=s.solver,
+                       timings_seconds=dict(timings))
