@@ -30,6 +30,7 @@ from wfm.config import Config, parse_config
 from wfm.contracts import validate_history
 from wfm.errors import ConfigError, DataError, WfmError
 from wfm.io import read_agents, read_history, read_table
+from wfm.planning.batch import BatchRun, publish_plan
 from wfm.planning.plan import ForecastResult, Plan, forecast_week, plan_week, staff_week
 from wfm.planning.store import Store, resolve_url
 from wfm.planning.whatif import Modifiers
@@ -357,6 +358,15 @@ def solve(ctx: Context, value: Modifiers, on_stage: Callable[[str, str], None]) 
                               modifiers=value, forecast_result=forecast(ctx), progress=on_stage)
     _keep(f"plan:{plan_key(ctx, value)}", made)
     return made
+
+
+#: Where the dashboard publishes a plan's export by default (the folder ``make run`` writes to).
+EXPORT_FOLDER = PROJECT / "out"
+
+
+def publish(ctx: Context, plan: Plan, folder: Path) -> BatchRun:
+    """Export a solved plan to ``folder/<week>/`` and record it as a run, exactly as ``wfm plan`` does."""
+    return publish_plan(plan, ctx.history, folder, store(ctx.config))
 
 
 @st.cache_resource(show_spinner=False)

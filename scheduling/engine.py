@@ -11,7 +11,7 @@ import pandas as pd
 from scheduling.grid import group_requirements, make_grid
 from scheduling.model import CoverModel, build_model
 from scheduling.outputs import UNMET_COLUMNS, ScheduleResult, ScheduleSummary, coverage_frame, roster_frames
-from scheduling.roster import ShiftInstance, assign_shifts, availability
+from scheduling.roster import ShiftInstance, SolvedTour, assign_shifts, availability
 from scheduling.solve import pick_backend, solve_model
 from wfm.config import Config
 from wfm.contracts import validate_requirements
@@ -95,7 +95,8 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
     say(f"{report.status}: objective {report.objective:.2f}, bound {report.bound:.2f}, gap {report.gap:.2%}")
     started = time.perf_counter()
     shifts = _solved_shifts(model, config)
-    tours = [(config.shifts[t].group, t, pattern, round(model.lp.value(y))) for t, pattern, y in model.tours]
+    tours = [SolvedTour(config.shifts[tour.template].group, tour.template, tour.pattern,
+                        round(model.lp.value(tour.variable))) for tour in model.tours]
     assigned, unassigned, below = assign_shifts(shifts, grid, agents=agents, tours=tours)
     roster, breaks, missing = roster_frames(assigned, unassigned, grid)
     coverage = coverage_frame(assigned, need, grid)

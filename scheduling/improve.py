@@ -45,13 +45,14 @@ def rounded_start(model: CoverModel, relaxed: Mapping[Any, float], *, down: bool
     """
     value = relaxed.__getitem__
     start: dict[Any, float] = {}
-    for _, _, y in model.tours:
-        start[y] = float(np.floor(value(y) + 1e-6) if down else round(value(y)))
-    tour_templates = {t for t, _, _ in model.tours}
+    for tour in model.tours:
+        start[tour.variable] = float(np.floor(value(tour.variable) + 1e-6) if down else round(value(tour.variable)))
+    tour_templates = {tour.template for tour in model.tours}
     for (t, day), xs in model.day_shifts.items():
         lp_values = np.array([value(x) for x in xs])
         if t in tour_templates:
-            total = int(sum(start[y] for tt, pattern, y in model.tours if tt == t and pattern[model.weekdays[day]]))
+            total = int(sum(start[tour.variable] for tour in model.tours
+                            if tour.template == t and tour.pattern[model.weekdays[day]]))
         else:
             total = int(np.floor(lp_values.sum() + 1e-6) if down else np.ceil(lp_values.sum() - 1e-6))
         whole = np.floor(lp_values + 1e-6) if down else _apportion(lp_values, total)
@@ -80,7 +81,7 @@ def _repair(model: CoverModel, start: dict[Any, float]) -> None:
     for index, (terms, _) in enumerate(model.limits):
         for v, coefficient in terms.items():
             limits_of[v].append((index, coefficient))
-    toured = {t for t, _, _ in model.tours}
+    toured = {tour.template for tour in model.tours}
     covering: dict[tuple[str, int], list[tuple[Any, int, Any, np.ndarray]]] = defaultdict(list)
     for s, k, x in model.shifts:
         if s.template not in toured:
@@ -139,10 +140,10 @@ def _place_breaks(model: CoverModel, relaxed: Mapping[Any, float], start: dict[A
         start.update(zip((w for _, w in pool), counts.astype(float), strict=True))
     if repair:
         _repair(model, start)
-    for terms, under, over, required in model.cover_rows:
-        covered = sum(coefficient * start[var] for var, coefficient in terms.items())
-        start[under] = max(required - covered, 0.0)
-        start[over] = max(covered - required, 0.0)
+    for row in model.cover_rows:
+        covered = sum(coefficient * start[var] for var, coefficient in row.on_shift.items())
+        start[row.under] = max(row.required - covered, 0.0)
+        start[row.over] = max(covered - row.required, 0.0)
 
 
 def improve_by_days(model: CoverModel, backend: Backend, *, seconds: float, gap: float, target: float,
@@ -154,8 +155,8 @@ def improve_by_days(model: CoverModel, backend: Backend, *, seconds: float, gap:
     lp = model.lp
     everything = lp.variables()
     uppers = {v: lp.upper(v) for v in everything}
-    always_free = {y for _, _, y in model.tours}
-    always_free |= {v for _, under, over, _ in model.cover_rows for v in (under, over)}
+    always_free = {tour.variable for tour in model.tours}
+    always_free |= {v for row in model.cover_rows for v in (row.under, row.over)}
     by_day: dict[int, set[Any]] = defaultdict(set)
     day_of_start = {}
     for s, _, x in model.shifts:

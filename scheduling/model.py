@@ -38,6 +38,26 @@ ModelKind = Literal["shifts", "breaks", "tours"]
 OVER_PENALTY_SHARE = 0.001
 
 
+@dataclass(frozen=True)
+class TourVariable:
+    """Agents working one weekly days-off ``pattern`` (True = works that weekday, Monday first) of a template."""
+
+    template: int
+    pattern: tuple[bool, ...]
+    variable: Any
+
+
+@dataclass(frozen=True)
+class CoverRow:
+    """One group interval's coverage: ``on_shift`` (variable -> agents it puts on the floor, net of breaks),
+    its shortfall and surplus slacks, and the agents required."""
+
+    on_shift: dict[Any, float]
+    under: Any
+    over: Any
+    required: float
+
+
 @dataclass
 class CoverModel:
     """A built covering model and the variables needed to read its solution."""
@@ -47,8 +67,8 @@ class CoverModel:
     kinds: list[ShiftKind]
     shifts: list[tuple[Start, int, Any]] = field(default_factory=list)
     breaks: dict[tuple[int, str, int], list[tuple[int, Any]]] = field(default_factory=dict)
-    tours: list[tuple[int, tuple[bool, ...], Any]] = field(default_factory=list)
-    cover_rows: list[tuple[dict[Any, float], Any, Any, float]] = field(default_factory=list)
+    tours: list[TourVariable] = field(default_factory=list)
+    cover_rows: list[CoverRow] = field(default_factory=list)
     day_shifts: dict[tuple[int, int], list[Any]] = field(default_factory=dict)
     weekdays: tuple[int, ...] = ()
     n_slots: int = 0
@@ -178,7 +198,7 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
             terms = dict(on_duty[slot])
             for w, coefficient in on_break[slot].items():
                 terms[w] = terms.get(w, 0.0) - coefficient
-            model.cover_rows.append((dict(terms), under, over, float(required[slot])))
+            model.cover_rows.append(CoverRow(dict(terms), under, over, float(required[slot])))
             terms[under] = 1.0
             terms[over] = -1.0
             lp.constrain(f"cover_{name}", terms, "==", float(required[slot]))
@@ -206,7 +226,7 @@ def _add_tours(config: Config, grid: Grid, model: CoverModel, group: str,
         agents = []
         for pattern in patterns:
             y = model.lp.integer(f"tour_t{t}_{''.join('1' if w else '0' for w in pattern)}")
-            model.tours.append((t, pattern, y))
+            model.tours.append(TourVariable(t, pattern, y))
             agents.append((pattern, y))
         for day, date in enumerate(grid.dates):
             terms = dict(per_day[(t, day)])

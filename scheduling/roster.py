@@ -155,8 +155,19 @@ def _pick(eligible: np.ndarray, keys: list[tuple[Any, bool]]) -> int:
     return int(np.flatnonzero(mask)[0])
 
 
+@dataclass(frozen=True)
+class SolvedTour:
+    """``agents`` agents of ``group`` working weekly days-off ``pattern`` (Monday first) on shift template
+    ``template`` (its index in the config), as the model solved them."""
+
+    group: str
+    template: int
+    pattern: tuple[bool, ...]
+    agents: int
+
+
 def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | None,
-                  tours: list[tuple[str, int, tuple[bool, ...], int]],
+                  tours: list[SolvedTour],
                   ) -> tuple[list[tuple[str, ShiftInstance]], list[ShiftInstance], list[str]]:
     """Give each shift an agent.
 
@@ -168,7 +179,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         The planning grid.
     agents
         Named agents (from :func:`wfm.io.read_agents`), or None to generate agents: one per solved days-off tour
-        (``tours``: group, template, weekly pattern, count), plus agents working at most 5 days a week for
+        (``tours``), plus agents working at most 5 days a week for
         shifts without tours.
 
     Returns
@@ -178,7 +189,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     """
     weeks = grid.n_days / 7
     generated = agents is None
-    toured = {template for _, template, _, _ in tours}
+    toured = {tour.template for tour in tours}
     team = availability(agents) if agents is not None else {}
     pools: dict[str, _Pool] = {}
     plan_minutes = grid.n_slots * grid.interval_minutes
@@ -194,7 +205,7 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
                              window_from=named.window_from[row], window_to=named.window_to[row],
                              preferred=named.preferred[row])
             continue
-        patterns = [(template, pattern, count) for g, template, pattern, count in tours if g == group]
+        patterns = [(tour.template, tour.pattern, tour.agents) for tour in tours if tour.group == group]
         pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), grid.n_days, plan_minutes)
         for template, pattern, count in patterns:
             for _ in range(count):

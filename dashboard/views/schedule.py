@@ -112,6 +112,23 @@ def show(plan: Plan, zone: str) -> None:
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="sched_xlsx")
 
 
+def publish(ctx: common.Context, plan: Plan) -> None:
+    """Publish the solved plan as the week's export, recorded as a run like the weekly ``wfm plan``."""
+    st.subheader("Publish")
+    folder = st.text_input("Export folder", str(common.EXPORT_FOLDER), key="sched_export_folder",
+                           help="The week's files go to FOLDER/<week>/, replacing an earlier export of that week "
+                                "in one step.")
+    if not st.button(f"Publish {plan.summary.week} as the week's export", key="sched_publish"):
+        return
+    with common.guard(), st.spinner("Writing the export..."):
+        run = common.publish(ctx, plan, Path(folder))
+    if run.exit_code:
+        st.warning(f"Run {run.run_id} recorded with exit code {run.exit_code}: {run.message}. "
+                   f"The export is in {run.export_dir}.")
+    else:
+        st.success(f"Run {run.run_id} recorded; the export is in {run.export_dir} (see the Exports page).")
+
+
 st.title("Schedule")
 ctx = common.context()
 changes = common.modifiers()
@@ -136,3 +153,5 @@ if plan is None:
 if plan is not None:
     with common.guard():
         show(plan, ctx.config.timezone)
+    if plan is common.cached_plan(key):  # only the plan of the inputs in use is published
+        publish(ctx, plan)

@@ -22,7 +22,7 @@ def test_solve_shows_status_figures_and_downloads(page: Callable[..., AppTest], 
     app.button(key="sched_solve").click().run()
     assert not app.exception and not app.error
     shown = {m.label: m.value for m in app.metric}
-    assert shown["Solver status"] == plan.schedule.summary.status == "optimal"
+    assert shown["Solver status"] == plan.schedule.summary.solver.status == "optimal"
     assert shown["Cost"] == f"{plan.schedule.summary.cost:,.0f}"
     assert shown["Gap"].endswith("%")
     assert float(shown["Coverage"].rstrip("%")) > 95

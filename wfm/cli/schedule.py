@@ -6,7 +6,6 @@ from pathlib import Path
 
 import click
 
-from scheduling import solve_schedule, write_schedule
 from wfm.cli import cli
 from wfm.config import load_config
 from wfm.io import read_agents, read_requirements
@@ -30,6 +29,8 @@ from wfm.io import read_agents, read_requirements
 def schedule(requirements_path: Path, config_path: Path, agents_path: Path | None, out_dir: Path,
              time_limit_seconds: float | None, gap: float | None, solver: str | None, quiet: bool) -> None:
     """Cover interval requirements with shifts, breaks and days off at least cost, and roster agents."""
+    from scheduling import solve_schedule, write_schedule  # imported here, so that other commands start fast
+
     config = load_config(config_path)
     requirements = read_requirements(requirements_path, config)
     agents = read_agents(agents_path, config) if agents_path is not None else None

@@ -1,0 +1,51 @@
+"""Publishing from the dashboard: a solved plan becomes a recorded run exactly like ``wfm plan``'s, in the store
+``wfm plan`` would use with the same config."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from wfm.planning.export import EXPORT_FILES
+from wfm.planning.store import Store
+from wfm.planning.summary import PlanSummary
+
+
+def test_a_published_plan_is_a_recorded_run_with_its_export(page: Callable[..., AppTest], tmp_path: Path,
+                                                            database: str) -> None:
+    app = page("schedule")
+    app.button(key="sched_solve").click().run()
+    shown = {m.label: m.value for m in app.metric}
+    app.text_input(key="sched_export_folder").set_value(str(tmp_path / "exports")).run()
+    app.button(key="sched_publish").click().run()
+    assert not app.exception and not app.error
+    with Store.open(database) as store:
+        (run,) = store.list_runs()
+    assert run.week == "2026-W47" and run.status == "ok"
+    summary = PlanSummary.from_dict(run.summary or {})
+    assert f"{summary.cost:,.0f}" == shown["Cost"] and summary.solver.status == shown["Solver status"]
+    week = tmp_path / "exports" / "2026-W47"
+    assert sorted(p.name for p in week.iterdir()) == sorted(EXPORT_FILES)
+    # The export's summary.json is the recorded one.
+    assert json.loads((week / "summary.json").read_text()) == run.summary
+    assert (run.exit_code == 3) == (summary.unmet_intervals > 0)
+    assert f"Run {run.id} recorded" in (app.success or app.warning)[0].value
+
+
+def test_the_exports_page_reads_the_store_named_by_the_config(page: Callable[..., AppTest], tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    # No WFM_DATABASE_URL: the config's [storage] url decides, as it does for `wfm plan --config`.
+    monkeypatch.delenv("WFM_DATABASE_URL")
+    url = f"sqlite:///{tmp_path / 'configured.db'}"
+    with Store.open(url) as store:
+        run_id = store.start_run("2026-W47", {"timezone": "UTC"}, tmp_path / "2026-W47")
+        store.finish_run(run_id, "failed", None, exit_code=1, message="history.csv: line 3: volume: not a number")
+    config_text = Path(__file__).with_name("fast_config.toml").read_text() + f'\n[storage]\nurl = "{url}"\n'
+    app = page("exports", config_text=config_text, config_source="test config")
+    assert not app.exception
+    assert "configured.db" in app.caption[0].value
+    assert "line 3: volume: not a number" in app.error[0].value
