@@ -44,7 +44,7 @@ def test_schedule_writes_the_files(run):
     assert done.returncode == 0, done.stderr
     assert {p.name for p in out.iterdir()} >= {"roster.csv", "breaks.csv", "coverage.csv", "summary.json"}
     summary = json.loads((out / "summary.json").read_text())
-    assert summary["coverage"] == 1.0 and summary["solver"] == "cbc"
+    assert summary["coverage"] == 1.0 and summary["solver"]["backend"] == "cbc"
     roster = pd.read_csv(out / "roster.csv")
     assert roster["agent_id"].str.match(r"^[FB]\d{3}$").all()  # named agents from data/agents.csv
     assert "shifts for" in done.stdout and "coverage 100.0%" in done.stdout

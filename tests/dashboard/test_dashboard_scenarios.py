@@ -50,7 +50,8 @@ def test_save_compare_and_reopen(page: Callable[..., AppTest], short_history: Pa
 
 
 def test_compare_at_most_four(page: Callable[..., AppTest], database: str, fast_config: Config) -> None:
-    figures = scenarios.ScenarioFigures(required_fte=10, required_agent_hours=300, projected_service_level=0.8,
+    figures = scenarios.ScenarioFigures(required_fte=10, productive_agent_hours=300, required_agent_hours=375,
+                                        projected_service_level=0.8,
                                         projected_occupancy=0.8, cost=5000, cost_basis="estimate")
     with Store.open(database) as store:
         for index in range(5):
