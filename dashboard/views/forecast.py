@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.widgets import kept
-from wfm.planning import figures
+from wfm.planning import charts
 from wfm.planning.plan import holidays_between
 
 #: Weeks of history drawn before the forecast.
@@ -47,7 +47,7 @@ cols[3].metric("Model", str(choice["model"]), help=f"{members}selection: {choice
 
 with common.guard():
     marked = holidays_between(ctx.config, start, ctx.week_start + dt.timedelta(days=6))
-st.plotly_chart(figures.forecast_chart(recent, frame, zone, ctx.config.interval_minutes, marked), key="fc_volume")
+st.plotly_chart(charts.forecast_chart(recent, frame, zone, ctx.config.interval_minutes, marked), key="fc_volume")
 if marked:
     st.caption("Shaded: public holidays (" + "; ".join(f"{d:%a %d %b} {n}" for d, n in marked.items()) + ")")
 
@@ -65,4 +65,4 @@ with left:
                  column_config={c: st.column_config.NumberColumn(format="percent")
                                 for c in ("wmape", "wmape_daily", "bias", "seasonal_naive_wmape")})
 with right:
-    st.plotly_chart(figures.aht_chart(recent, frame, zone, ctx.config.interval_minutes), key="fc_aht")
+    st.plotly_chart(charts.aht_chart(recent, frame, zone, ctx.config.interval_minutes), key="fc_aht")

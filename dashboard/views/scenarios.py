@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common
-from wfm.planning import figures, scenarios
+from wfm.planning import charts, scenarios
+from wfm.planning.comparison import MAX_COMPARED, compare, stored_figures
 from wfm.planning.store import ScenarioRecord
 
 FIGURE_FORMATS = {
@@ -48,9 +49,9 @@ def save_current(ctx: common.Context) -> None:
 def compared(names: list[str], current: list[str] | None, saved: str | None) -> list[str]:
     """The scenarios to compare: the first ones at first, then the planner's choice plus one just saved."""
     if current is None:
-        return names[:scenarios.MAX_COMPARED]
+        return names[:MAX_COMPARED]
     kept = [n for n in current if n in names]
-    if saved is not None and saved not in kept and len(kept) < scenarios.MAX_COMPARED:
+    if saved is not None and saved not in kept and len(kept) < MAX_COMPARED:
         kept.append(saved)
     return kept
 
@@ -59,13 +60,13 @@ def listing(records: tuple[ScenarioRecord, ...]) -> pd.DataFrame:
     """The stored scenarios, one row each (a reshaping for display)."""
     rows = []
     for record in records:
-        results = record.results or {}
+        results = stored_figures(record)
         rows.append({"name": record.name, "description": record.description,
                      "changes": ", ".join(f"{k}={v}" for k, v in sorted(record.modifiers.items())) or "none",
-                     "FTE": results.get("required_fte"), "cost": results.get("cost"),
-                     "cost basis": results.get("cost_basis"),
-                     "service level": results.get("projected_service_level"),
-                     "occupancy": results.get("projected_occupancy"), "version": record.version,
+                     "FTE": results.required_fte if results else None, "cost": results.cost if results else None,
+                     "cost basis": results.cost_basis if results else None,
+                     "service level": results.projected_service_level if results else None,
+                     "occupancy": results.projected_occupancy if results else None, "version": record.version,
                      "updated": record.updated_at.strftime("%Y-%m-%d %H:%M UTC")})
     return pd.DataFrame(rows)
 
@@ -103,17 +104,17 @@ names = [r.name for r in records]
 evaluated = [r.name for r in records if r.results]
 st.session_state.scn_compare = compared(evaluated, st.session_state.get("scn_compare"),
                                         st.session_state.pop("scn_saved", None))
-chosen = st.multiselect(f"Compare (up to {scenarios.MAX_COMPARED})", evaluated,
-                        max_selections=scenarios.MAX_COMPARED, key="scn_compare",
+chosen = st.multiselect(f"Compare (up to {MAX_COMPARED})", evaluated,
+                        max_selections=MAX_COMPARED, key="scn_compare",
                         help="Scenarios stored without results (not evaluated yet) cannot be compared.")
 if chosen:
     by_name = {r.name: r for r in records}
     with common.guard():
-        table = scenarios.compare([by_name[n] for n in chosen])
+        table = compare([by_name[n] for n in chosen])
     st.dataframe(formatted(table), key="scn_table")
     points = pd.DataFrame({"name": chosen, "cost": [table.loc["cost", n] for n in chosen],
                            "service_level": [table.loc["projected_service_level", n] for n in chosen]})
-    st.plotly_chart(figures.cost_service_chart(points), key="scn_chart")
+    st.plotly_chart(charts.cost_service_chart(points), key="scn_chart")
 
 with st.expander("Open a scenario in the what-if"):
     opened = st.selectbox("Scenario", names, key="scn_open_name")

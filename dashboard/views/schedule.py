@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.widgets import kept
-from wfm.planning import figures
+from wfm.planning import charts
 from wfm.planning.export import write_workbook
 from wfm.planning.plan import Plan
 from wfm.planning.whatif import Modifiers
@@ -85,14 +85,14 @@ def show(plan: Plan, zone: str) -> None:
     groups = list(plan.schedule.coverage["group"].unique())
     group = kept(st.selectbox, "Staff group", "sched_group", groups[0], options=groups)
     coverage = plan.schedule.coverage[plan.schedule.coverage["group"] == group]
-    st.plotly_chart(figures.coverage_chart(coverage, zone), key="sched_coverage")
+    st.plotly_chart(charts.coverage_chart(coverage, zone), key="sched_coverage")
 
     roster = plan.schedule.roster[plan.schedule.roster["group"] == group]
     days = sorted(roster["date"].unique())
     if days:
         day = kept(st.selectbox, "Day", "sched_day", days[0], options=days, format_func=lambda d: f"{d:%a %d %b}")
         shown = roster[roster["date"] == day]
-        st.plotly_chart(figures.gantt(shown, plan.schedule.breaks, zone), key="sched_gantt")
+        st.plotly_chart(charts.gantt(shown, plan.schedule.breaks, zone), key="sched_gantt")
     else:
         st.info(f"No shifts for {group}.")
 

@@ -11,7 +11,7 @@ import streamlit as st
 from dashboard import common
 from dashboard.widgets import kept
 from wfm.config import Config
-from wfm.planning import figures, scenarios
+from wfm.planning import charts, scenarios
 from wfm.planning.whatif import Modifiers
 from wfm.staffing import queue_metrics, size_interval, staffing_by_channel
 
@@ -55,7 +55,7 @@ def calculator() -> None:
         cols[1].metric("Occupancy", f"{sized.occupancy:.1%}")
         cols[2].metric("Abandoned" if patience else "P(wait)",
                        f"{sized.p_abandon if patience else sized.p_wait:.1%}")
-        st.plotly_chart(figures.service_curve(curve.agents, curve.service_level, curve.occupancy, target,
+        st.plotly_chart(charts.service_curve(curve.agents, curve.service_level, curve.occupancy, target,
                                               sized.agents), key="calc_curve")
 
 
@@ -114,7 +114,7 @@ def interval_curve(part: pd.DataFrame, config: Config, channel: str, zone: str) 
     if busy.empty:
         st.info(f"No {channel} contacts are forecast this week.")
         return
-    stamps = figures.local(busy["interval_start"], zone)
+    stamps = charts.local(busy["interval_start"], zone)
     labels = stamps.dt.strftime("%a %d %b %H:%M").tolist()
     peak = int(np.argmax(busy["volume"].to_numpy()))
     label = kept(st.selectbox, "Interval", "wi_interval", labels[peak], options=labels)
@@ -128,7 +128,7 @@ def interval_curve(part: pd.DataFrame, config: Config, channel: str, zone: str) 
                               concurrency=rules.concurrency)
     st.caption(f"{row['volume']:.1f} contacts, AHT {row['aht_seconds']:.0f} s, target {rules.service_level:.0%} "
                f"in {rules.answer_seconds:g} s: {need} agents")
-    st.plotly_chart(figures.service_curve(agents, curve.service_level, curve.occupancy, rules.service_level, need),
+    st.plotly_chart(charts.service_curve(agents, curve.service_level, curve.occupancy, rules.service_level, need),
                     key="interval_curve")
 
 
@@ -158,9 +158,9 @@ def week_view() -> None:
     part = required[required["channel"] == channel]
     heat, curve, queue = st.tabs(["Heatmap", "Curve", "Service level vs agents"])
     with heat:
-        st.plotly_chart(figures.requirement_heatmap(part, ctx.config.timezone), key="heatmap")
+        st.plotly_chart(charts.requirement_heatmap(part, ctx.config.timezone), key="heatmap")
     with curve:
-        st.plotly_chart(figures.requirement_curve(part, ctx.config.timezone), key="curve")
+        st.plotly_chart(charts.requirement_curve(part, ctx.config.timezone), key="curve")
     with queue:
         interval_curve(part, effective, channel, ctx.config.timezone)
 

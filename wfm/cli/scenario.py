@@ -11,7 +11,9 @@ import pandas as pd
 
 from wfm.cli import cli
 from wfm.config import load_config, with_overrides
-from wfm.planning.store import URL_ENV, ScenarioRecord, Store
+from wfm.plain import to_plain
+from wfm.planning.comparison import compare, stored_figures
+from wfm.planning.store import URL_ENV, Store
 from wfm.planning.whatif import Modifiers
 
 _database = click.option("--database", help=f"SQLAlchemy URL of the store (default: ${URL_ENV}, else the "
@@ -70,13 +72,7 @@ def create_command(name: str, history_path: Path, config_path: Path, week: str |
     with Store.open(database, config) as store:
         record = scenarios.save(store, name, config, modifiers, figures, description=description)
     click.echo(f"saved scenario {record.name!r} (version {record.version})")
-    _echo_figures(scenarios.compare([record]))
-
-
-def _compare(records: list[ScenarioRecord]) -> pd.DataFrame:
-    from wfm.planning import scenarios
-
-    return scenarios.compare(records)
+    _echo_figures(compare([record]))
 
 
 @scenario_group.command("list")
@@ -87,9 +83,13 @@ def list_command(database: str | None, config_path: Path | None, as_json: bool) 
     """List the stored scenarios."""
     with _open_store(database, config_path) as store:
         records = store.list_scenarios()
-    rows = [{"name": r.name, "version": r.version, "updated": r.updated_at.isoformat(timespec="seconds"),
-             "modifiers": dict(r.modifiers), "cost": (r.results or {}).get("cost"),
-             "projected_service_level": (r.results or {}).get("projected_service_level")} for r in records]
+    rows = []
+    for r in records:
+        figures = stored_figures(r)
+        rows.append({"name": r.name, "version": r.version, "updated": r.updated_at.isoformat(timespec="seconds"),
+                     "modifiers": dict(r.modifiers), "cost": figures.cost if figures else None,
+                     "projected_service_level": figures.projected_service_level if figures else None})
+    rows = to_plain(rows)
     if as_json:
         click.echo(json.dumps(rows))
     elif not rows:
@@ -114,7 +114,7 @@ def show_command(name: str, database: str | None, config_path: Path | None, as_j
     click.echo(f"{record.name} (version {record.version}, updated {record.updated_at:%Y-%m-%d %H:%M} UTC)")
     if record.description:
         click.echo(record.description)
-    _echo_figures(_compare([record]))
+    _echo_figures(compare([record]))
 
 
 @scenario_group.command("compare")
@@ -126,7 +126,7 @@ def compare_command(names: tuple[str, ...], database: str | None, config_path: P
     """Compare up to 4 scenarios side by side."""
     with _open_store(database, config_path) as store:
         records = [store.get_scenario(name) for name in names]
-    table = _compare(records)
+    table = compare(records)
     if as_json:
         click.echo(table.to_json())
     else:

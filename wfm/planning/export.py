@@ -23,7 +23,7 @@ import plotly.io as pio
 from scheduling import write_schedule
 from wfm.errors import DataError
 from wfm.io import write_frame
-from wfm.planning import figures as figures_
+from wfm.planning import charts
 from wfm.planning.plan import Plan
 
 _PARTIAL = ".partial-"
@@ -139,16 +139,16 @@ def report_html(plan: Plan, history: pd.DataFrame) -> str:
     frame = plan.forecast.frame
     since = frame["interval_start"].min() - pd.Timedelta(days=REPORT_HISTORY_DAYS)
     recent = history[history["interval_start"] >= since]
-    figures = [figures_.forecast_chart(recent[recent["channel"] == channel], frame[frame["channel"] == channel],
-                                       zone, config.interval_minutes, title=f"{channel}: contacts per interval")
-               for channel in sorted(frame["channel"].unique())]
+    drawn = [charts.forecast_chart(recent[recent["channel"] == channel], frame[frame["channel"] == channel],
+                                   zone, config.interval_minutes, title=f"{channel}: contacts per interval")
+             for channel in sorted(frame["channel"].unique())]
     coverage = plan.schedule.coverage
-    figures += [figures_.coverage_chart(coverage[coverage["group"] == group], zone,
-                                        title=f"{group}: agents required and on shift")
-                for group in sorted(coverage["group"].unique())]
-    figures.append(figures_.daily_service_chart(plan.summary.daily_table,
-                                                {name: c.service_level for name, c in config.channels.items()}))
-    parts = [pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(figures)]
+    drawn += [charts.coverage_chart(coverage[coverage["group"] == group], zone,
+                                    title=f"{group}: agents required and on shift")
+              for group in sorted(coverage["group"].unique())]
+    drawn.append(charts.daily_service_chart(plan.summary.daily_table,
+                                            {name: c.service_level for name, c in config.channels.items()}))
+    parts = [pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(drawn)]
     s = plan.summary
     facts = (f"<p>Paid hours <b>{s.paid_hours:,.1f}</b> · cost <b>{s.cost:,.0f}</b> · coverage "
              f"<b>{s.coverage:.1%}</b> · efficiency <b>{s.efficiency:.1%}</b> · solver {s.solver.status} "

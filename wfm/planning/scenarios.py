@@ -8,69 +8,18 @@ cost, projected service level and occupancy, under-coverage.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
-from dataclasses import asdict, dataclass, fields
-from typing import Any, Literal
+from typing import Any
 
 import pandas as pd
 
 from scheduling import ScheduleResult, solve_schedule
 from wfm.config import Config, config_to_toml_dict, parse_config
-from wfm.errors import ConfigError
-from wfm.plain import to_plain
+from wfm.planning.comparison import ScenarioFigures, stored_figures
 from wfm.planning.plan import Plan, staff_week
 from wfm.planning.store import ScenarioRecord, Store
 from wfm.planning.whatif import Modifiers
 from wfm.staffing import project_service, weighted_mean
 from wfm.weeks import week_label
-
-#: At most this many scenarios are compared side by side.
-MAX_COMPARED = 4
-
-
-@dataclass(frozen=True)
-class ScenarioFigures:
-    """What a scenario delivers for a week (``week``, ISO, as ``2026-W47``).
-
-    ``cost_basis`` says where cost comes from: ``"schedule"`` (a solved schedule) or ``"estimate"``
-    (required hours at the cheapest shift cost of each group). Schedule-only figures are None until solved.
-    Service level and occupancy are volume-weighted over the queue channels. Hours follow the vocabulary
-    of :mod:`wfm.staffing`: ``productive_agent_hours`` are the agents the queues need, ``required_agent_hours``
-    add shrinkage (``required_fte`` is them in full-time equivalents), ``paid_hours`` are the solved shifts'.
-    """
-
-    required_fte: float
-    productive_agent_hours: float
-    required_agent_hours: float
-    projected_service_level: float
-    projected_occupancy: float
-    cost: float
-    cost_basis: Literal["schedule", "estimate"]
-    week: str | None = None
-    scheduled_fte: float | None = None
-    paid_hours: float | None = None
-    under_agent_hours: float | None = None
-    coverage: float | None = None
-    solver_status: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """Plain data (NaN as null) for the store."""
-        return dict(to_plain(asdict(self)))
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> ScenarioFigures:
-        """Figures back from stored plain data (of this or an earlier version: a figure it lacks is NaN)."""
-        data = dict(data)
-        if "productive_agent_hours" not in data:  # before 0.2, required_agent_hours held the productive hours
-            data["productive_agent_hours"] = data.pop("required_agent_hours", None)
-        known = {f.name for f in fields(cls)}  # figures stored by another version may have more keys
-        values: dict[str, Any] = {k: v for k, v in data.items() if k in known}
-        values |= {k: math.nan for k in _ALWAYS if values.get(k) is None}
-        return cls(**values)
-
-
-_ALWAYS = {"required_fte", "productive_agent_hours", "required_agent_hours", "projected_service_level",
-           "projected_occupancy", "cost"}
 
 
 def _cheapest_cost(config: Config) -> dict[str, float]:
@@ -143,23 +92,4 @@ def save(store: Store, name: str, config: Config, modifiers: Modifiers, figures:
 def load(record: ScenarioRecord) -> tuple[Config, Modifiers, ScenarioFigures | None]:
     """A stored scenario's config, modifiers and figures."""
     config = parse_config(record.base_config, source=f"scenario {record.name!r}")
-    figures = ScenarioFigures.from_dict(dict(record.results)) if record.results else None
-    return config, Modifiers.from_dict(record.modifiers), figures
-
-
-COMPARED_FIGURES = ("week", "required_fte", "scheduled_fte", "paid_hours", "cost", "cost_basis",
-                    "projected_service_level", "projected_occupancy", "under_agent_hours")
-
-
-def compare(records: Sequence[ScenarioRecord]) -> pd.DataFrame:
-    """Scenarios side by side: one column per scenario, one row per figure (and the modifiers)."""
-    if not 1 <= len(records) <= MAX_COMPARED:
-        raise ConfigError(f"compare: give 1 to {MAX_COMPARED} scenarios, got {len(records)}")
-    columns = {}
-    for record in records:
-        if not record.results:
-            raise ConfigError(f"compare: scenario {record.name!r} has no results yet; evaluate it first")
-        figures = ScenarioFigures.from_dict(dict(record.results)).to_dict()
-        changes = ", ".join(f"{k}={v}" for k, v in sorted(record.modifiers.items())) or "none"
-        columns[record.name] = {"modifiers": changes, **{k: figures.get(k) for k in COMPARED_FIGURES}}
-    return pd.DataFrame(columns)
+    return config, Modifiers.from_dict(record.modifiers), stored_figures(record)
