@@ -33,7 +33,7 @@ from wfm.planning.store import (
     resolve_url,
 )
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[3]
 POSTGRES_ENV = "WFM_TEST_POSTGRES_URL"
 CONFIG = {"timezone": "Europe/London", "interval_minutes": 15, "channels": {"voice": {"kind": "voice"}}}
 
@@ -346,7 +346,7 @@ class TestOpening:
     def test_a_lock_held_too_long_is_reported_with_the_fix(self, monkeypatch: pytest.MonkeyPatch,
                                                            tmp_path: Path) -> None:
         path = tmp_path / "wfm.db"
-        monkeypatch.setattr("wfm.store._BUSY_TIMEOUT_MS", 200)
+        monkeypatch.setattr("wfm.planning.store._BUSY_TIMEOUT_MS", 200)
         with Store.open(f"sqlite:///{path}") as store:
             holder = sqlite3.connect(path, isolation_level=None)
             try:
