@@ -65,7 +65,9 @@ def test_pooled_scores_and_ensemble(history_factory) -> None:
     origins = sorted(result.metrics["origin"].unique())
     assert [str(o) for o in origins] == ["2026-02-09", "2026-02-16", "2026-02-23"]
     summary = result.summary.set_index("model")
-    assert summary.loc["ensemble", "members"] != "" and len(summary.loc["ensemble", "members"].split("+")) == 3
+    singles = summary.drop(index="ensemble").sort_values("wmape_interval", kind="stable")
+    assert summary.loc["ensemble", "member_models"] == tuple(singles.index[:3])  # the three best, best first
+    assert summary.loc["ets", "member_models"] == () and summary.loc["ets", "members"] == ""
     # equal-volume folds: the pooled wMAPE is close to the mean of the fold wMAPEs
     folds = result.metrics[result.metrics["model"] == "ets"]["wmape_interval"]
     assert summary.loc["ets", "wmape_interval"] == pytest.approx(folds.mean(), rel=0.05)
