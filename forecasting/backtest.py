@@ -18,12 +18,10 @@ from forecasting.calendar import day_calendar
 from forecasting.grid import ChannelSeries
 from forecasting.metrics import bias, coverage, mase, naive_scale, wmape
 from forecasting.models import BASE_MODELS, Ensemble, Prediction
-from forecasting.training import Training, prediction_bounds, prepare
+from forecasting.training import MIN_TRAINING_DAYS, Training, prepare
 from wfm.config import ForecastSettings
 from wfm.errors import DataError
 
-#: Days of history a model needs before its first forecast.
-MIN_TRAINING_DAYS = 28
 #: Single models averaged by the ensemble.
 ENSEMBLE_SIZE = 3
 
@@ -38,8 +36,9 @@ class BacktestResult:
         One row per channel, model and fold: ``channel, model, fold, origin, horizon_days, wmape_interval,
         wmape_daily, mase, bias, coverage`` (see :mod:`forecasting.metrics`).
     summary
-        One row per channel and model, scores pooled over folds, ``rank`` 1 = lowest interval wMAPE, and
-        ``members`` (the ensemble's models, joined by ``+``).
+        One row per channel and model, scores pooled over folds, ``rank`` 1 = lowest interval wMAPE,
+        ``member_models`` (the ensemble's models, best first, as a tuple; ``()`` for a single model) and
+        ``members`` (the same joined by ``+``, for display only).
     winners
         One row per channel: the model with the lowest pooled interval wMAPE and its scores.
     """
@@ -70,7 +69,6 @@ class FoldResult:
     origin: pd.Timestamp
     actual: np.ndarray
     scale: float
-    dispersion: float
     predictions: dict[str, Prediction]
 
 
@@ -104,12 +102,12 @@ def run_fold(task: FoldTask) -> FoldResult:
     week = 7 * series.slots
     return FoldResult(channel=series.channel, fold=task.fold, origin=series.dates[task.origin],
                       actual=series.volume[task.origin:end], scale=naive_scale(training.series.volume, week),
-                      dispersion=training.dispersion, predictions=predictions)
+                      predictions=predictions)
 
 
 def _fold_row(result: FoldResult, model: str, prediction: Prediction) -> dict:
     actual, mean = result.actual, prediction.volume
-    lower, upper = prediction_bounds(mean, prediction.daily_rel_sd, result.dispersion, prediction.slot_noise)
+    lower, upper = prediction.bounds()
     return {"channel": result.channel, "model": model, "fold": result.fold, "origin": result.origin.date(),
             "horizon_days": len(actual), "wmape_interval": wmape(actual, mean),
             "wmape_daily": wmape(actual.sum(axis=1), mean.sum(axis=1)), "mase": mase(actual, mean, result.scale),
@@ -133,17 +131,18 @@ def score(results: list[FoldResult], ensemble: bool) -> BacktestResult:
         names = list(folds[0].predictions)
         forecasts = {name: [r.predictions[name] for r in folds] for name in names}
         pooled = {name: _pooled(folds, name, [p.volume for p in forecasts[name]]) for name in names}
-        members: dict[str, str] = {name: "" for name in names}
+        members: dict[str, tuple[str, ...]] = {name: () for name in names}
         if ensemble and len(names) >= 2:
-            best = sorted(names, key=lambda n: (np.nan_to_num(pooled[n]["wmape_interval"], nan=np.inf),
-                                                names.index(n)))[:ENSEMBLE_SIZE]
+            best = tuple(sorted(names, key=lambda n: (np.nan_to_num(pooled[n]["wmape_interval"], nan=np.inf),
+                                                      names.index(n)))[:ENSEMBLE_SIZE])
             forecasts["ensemble"] = [Ensemble.combine([r.predictions[n] for n in best]) for r in folds]
             pooled["ensemble"] = _pooled(folds, "ensemble", [p.volume for p in forecasts["ensemble"]])
-            members["ensemble"] = "+".join(best)
+            members["ensemble"] = best
         for name, parts in forecasts.items():
             fold_rows = [_fold_row(r, name, p) for r, p in zip(folds, parts, strict=True)]
             rows.extend(fold_rows)
-            summary.append({"channel": channel, "model": name, "members": members[name], "folds": len(folds),
+            summary.append({"channel": channel, "model": name, "members": "+".join(members[name]),
+                            "member_models": members[name], "folds": len(folds),
                             **pooled[name], "coverage": float(np.mean([f["coverage"] for f in fold_rows]))})
     metrics = pd.DataFrame(rows)
     table = pd.DataFrame(summary)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -12,7 +12,6 @@ from threadpoolctl import threadpool_limits
 
 from forecasting.aht import aht_forecast, aht_table
 from forecasting.backtest import (
-    MIN_TRAINING_DAYS,
     BacktestResult,
     FoldTask,
     fold_origins,
@@ -24,7 +23,7 @@ from forecasting.calendar import day_calendar
 from forecasting.grid import ChannelSeries, frame_from_grid, series_from_history, to_date
 from forecasting.models import BASE_MODELS, MODELS, Ensemble, ForecastModel
 from forecasting.parallel import Backend, Progress, parallel_map
-from forecasting.training import Training, prediction_bounds
+from forecasting.training import MIN_TRAINING_DAYS, Training
 from wfm.config import Config, ForecastSettings
 from wfm.contracts import FORECAST_COLUMNS
 from wfm.errors import ConfigError, DataError
@@ -44,9 +43,10 @@ class ForecastResult:
         every interval of every horizon day, sorted by channel and interval (closed slots have volume 0;
         ``volume_lo``/``volume_hi`` bound an 80% prediction interval).
     choices
-        One row per channel: ``channel, model, members, wmape`` (pooled interval wMAPE of the chosen model in
-        the backtest, NaN when the model was named rather than chosen), ``wmape_daily, mase, bias,
-        seasonal_naive_wmape, selection`` (``auto``, ``backtest`` or ``fixed``).
+        One row per channel: ``channel, model, member_models`` (the ensemble's models as a tuple, best first;
+        ``()`` for a single model), ``members`` (the same joined by ``+``, for display only), ``wmape`` (pooled
+        interval wMAPE of the chosen model in the backtest, NaN when the model was named rather than chosen),
+        ``wmape_daily, mase, bias, seasonal_naive_wmape, selection`` (``auto``, ``backtest`` or ``fixed``).
     backtest
         The backtest's per-fold metrics (see :class:`BacktestResult`), or None when none was run.
     backtest_summary
@@ -140,14 +140,16 @@ def _run_final(task: _FinalTask) -> pd.DataFrame:
     """Fit the chosen model on a channel's whole history and forecast the horizon."""
     series = task.series
     training = training_for(series, task.settings)
-    model: ForecastModel = Ensemble(task.members) if task.model == "ensemble" else BASE_MODELS[task.model]()
+    model: ForecastModel = (Ensemble(members=task.members) if task.model == "ensemble"
+                            else BASE_MODELS[task.model]())
+    calendar = day_calendar(task.dates, task.settings, series.channel)
     prediction = model.fit(training).predict(task.dates)
-    volume = training.finish(day_calendar(task.dates, task.settings, series.channel), prediction.volume)
-    lower, upper = prediction_bounds(volume, prediction.daily_rel_sd, training.dispersion, prediction.slot_noise)
+    finished = replace(prediction, volume=training.finish(calendar, prediction.volume))
+    lower, upper = finished.bounds()
     default_aht = task.settings.default_aht_seconds if task.settings is not None else None
     aht = aht_forecast(aht_table(series, training.excluded, default_aht), task.dates)
     frame = frame_from_grid(series.channel, task.dates, series.tz, series.interval_minutes,
-                            {"volume": volume, "volume_lo": lower, "volume_hi": upper, "aht_seconds": aht})
+                            {"volume": finished.volume, "volume_lo": lower, "volume_hi": upper, "aht_seconds": aht})
     label = f"ensemble({'+'.join(task.members)})" if task.model == "ensemble" else task.model
     return frame.assign(model=label)
 
@@ -213,9 +215,10 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     default_horizon = settings.horizon_days if settings else 14
     dates = _horizon_dates(series, start, horizon_days if horizon_days is not None else default_horizon)
     _check_calendar(series, settings, dates[-1])
-    choices = pd.DataFrame({"channel": [one.channel for one in series], "model": model, "members": "",
-                            "wmape": np.nan, "wmape_daily": np.nan, "mase": np.nan, "bias": np.nan,
-                            "seasonal_naive_wmape": np.nan, "selection": "fixed"})
+    choices = pd.DataFrame({"channel": [one.channel for one in series], "model": model,
+                            "member_models": [()] * len(series), "members": "", "wmape": np.nan,
+                            "wmape_daily": np.nan, "mase": np.nan, "bias": np.nan, "seasonal_naive_wmape": np.nan,
+                            "selection": "fixed"})
     metrics = summary = None
     with threadpool_limits(limits=1, user_api="blas"):
         if model in (AUTO, "ensemble"):
@@ -224,7 +227,7 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
                                    backend, scheduler, progress, extra=len(series))
             choices = _choices(result, model)
             metrics, summary = result.metrics, result.summary
-        tasks = [_FinalTask(one, settings, row.model, tuple(filter(None, row.members.split("+"))), dates)
+        tasks = [_FinalTask(one, settings, row.model, row.member_models, dates)
                  for one, row in zip(series, choices.itertuples(), strict=True)]
         offset = 0 if metrics is None else len(metrics.groupby(["channel", "fold"]))
         total = offset + len(tasks)
@@ -240,7 +243,8 @@ def _choices(result: BacktestResult, model: str) -> pd.DataFrame:
     chosen = result.winners if model == AUTO else summary[summary["model"] == model].reset_index(drop=True)
     naive = summary[summary["model"] == "seasonal_naive"].set_index("channel")["wmape_interval"]
     return pd.DataFrame({
-        "channel": chosen["channel"], "model": chosen["model"], "members": chosen["members"],
+        "channel": chosen["channel"], "model": chosen["model"], "member_models": chosen["member_models"],
+        "members": chosen["members"],
         "wmape": chosen["wmape_interval"], "wmape_daily": chosen["wmape_daily"], "mase": chosen["mase"],
         "bias": chosen["bias"], "seasonal_naive_wmape": chosen["channel"].map(naive).to_numpy(dtype=float),
         "selection": "auto" if model == AUTO else "backtest"})

@@ -2,7 +2,9 @@
 
 Every model forecasts *ordinary* days, slot by slot; :meth:`forecasting.training.Training.finish` then
 applies holidays, events and closed slots, the same way for all models. A model also says how uncertain
-each forecast day total is (``daily_rel_sd``), from which the 80% interval is built.
+each forecast day total is (``daily_rel_sd``), from which the 80% interval is built. A model's settings are
+keyword-only arguments of its constructor, checked there (``MODELS["weekly_average"](weights=(1, 1, 1, 1))``);
+the defaults are those the engine uses.
 
 ==================  ==========================================================================
 ``seasonal_naive``  the same slot on the last week's same weekday
@@ -18,11 +20,12 @@ each forecast day total is (``daily_rel_sd``), from which the 80% interval is bu
 from __future__ import annotations
 
 import logging
+import math
 import warnings
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import ClassVar, Literal
 
 import numpy as np
 import pandas as pd
@@ -33,32 +36,94 @@ from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.seasonal import MSTL
 from statsmodels.tsa.statespace.sarimax import SARIMAX as StateSpaceSARIMAX
 
-from forecasting.training import RECENT_WEEKS, Z80, Training
+from forecasting.training import MIN_TRAINING_DAYS, RECENT_WEEKS, Z80, Training, prediction_bounds
+from wfm.errors import InputError
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Prediction:
-    """An ordinary-day forecast.
+    """A model's forecast of some local days, slot by slot, with what its 80% interval is built from.
+
+    Read it as a frame: :meth:`daily` (one row per day: the day's total and its band) or :meth:`to_frame`
+    (one row per day and slot). The arrays behind them are for the engine, which finishes and bounds them
+    without building frames.
 
     Attributes
     ----------
+    dates
+        The local days forecast (naive midnights), one per row of ``volume``.
+    interval_minutes
+        Slot length: slot ``k`` starts ``k * interval_minutes`` after local midnight (wall clock).
     volume
-        Expected contacts per day and slot, shape ``(days, slots)``, >= 0.
+        Expected contacts per day and slot, shape ``(days, slots)``, >= 0. Ordinary days as a model
+        returns them; the engine replaces them with :meth:`forecasting.training.Training.finish`'s.
     daily_rel_sd
         Standard deviation of each day's total relative to its mean, shape ``(days,)``.
+    dispersion
+        Variance-to-mean ratio of the training window's slot counts (at least 1).
     slot_noise
         Count noise the forecast carries from the past slot values it copies, relative to that of an actual
         slot: the sum of the squared weights of the copied values (1 for the seasonal naive, 0 for models
         smoothed over days).
+
+    Examples
+    --------
+    >>> prediction = MODELS["ets"]().fit(training).predict(pd.date_range("2026-11-16", periods=7))  # doctest: +SKIP
+    >>> prediction.daily()  # date, volume, volume_lo, volume_hi  # doctest: +SKIP
     """
 
+    dates: pd.DatetimeIndex
+    interval_minutes: int
     volume: np.ndarray
     daily_rel_sd: np.ndarray
+    dispersion: float
     slot_noise: float = 0.0
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper 80% bounds per day and slot (see :func:`forecasting.training.prediction_bounds`)."""
+        return prediction_bounds(self.volume, self.daily_rel_sd, self.dispersion, self.slot_noise)
+
+    def daily(self) -> pd.DataFrame:
+        """One row per day: ``date``, ``volume`` (expected day total), ``volume_lo``, ``volume_hi``.
+
+        The band is the 80% interval of the day's total: the model's daily error plus the count noise of all
+        its slots, ``total -/+ 1.2816 sqrt((total daily_rel_sd)^2 + dispersion total (1 + slot_noise))``.
+        """
+        total = self.volume.sum(axis=1)
+        lower, upper = prediction_bounds(total[:, None], self.daily_rel_sd, self.dispersion, self.slot_noise)
+        return pd.DataFrame({"date": self.dates, "volume": total, "volume_lo": lower[:, 0],
+                             "volume_hi": upper[:, 0]})
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per day and slot: ``date``, ``local_start`` (wall-clock slot start), ``volume``, ``volume_lo``,
+        ``volume_hi`` (the slot's 80% interval, as in the forecast contract)."""
+        days, slots = self.volume.shape
+        lower, upper = self.bounds()
+        offsets = pd.to_timedelta(np.arange(slots) * self.interval_minutes, unit="min")
+        return pd.DataFrame({"date": self.dates.repeat(slots),
+                             "local_start": self.dates.repeat(slots) + np.tile(offsets, days),
+                             "volume": self.volume.ravel(), "volume_lo": lower.ravel(), "volume_hi": upper.ravel()})
+
+
+def _integer(field: str, value: object, minimum: int, meaning: str) -> int:
+    """``value`` as an int, refused unless it is an integer of at least ``minimum``."""
+    if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < minimum:
+        raise InputError(field, f"must be an integer >= {minimum} ({meaning}), got {value!r}")
+    return int(value)
+
+
+def _orders(field: str, value: object, meaning: str) -> tuple[int, int, int]:
+    """Three integers >= 0 (an ARIMA order), else refused."""
+    items = tuple(value) if isinstance(value, Sequence) and not isinstance(value, str) else ()
+    if len(items) != 3 or any(isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 0 for v in items):
+        raise InputError(field, f"must be three integers >= 0 ({meaning}), got {value!r}")
+    return int(items[0]), int(items[1]), int(items[2])
 
 
 class ForecastModel(ABC):
     """A model: ``fit(training)`` then ``predict(dates)`` for days after the training window.
+
+    Settings are keyword-only constructor arguments, with the defaults the engine uses.
 
     Examples
     --------
@@ -86,6 +151,12 @@ class ForecastModel(ABC):
         """Days ahead of the end of training, 1 for the next day."""
         return np.asarray((dates - self.training.dates[-1]).days, dtype=np.int64)
 
+    def _prediction(self, dates: pd.DatetimeIndex, volume: np.ndarray, daily_rel_sd: np.ndarray,
+                    slot_noise: float = 0.0) -> Prediction:
+        """A prediction of ``dates`` with the training window's slot length and dispersion."""
+        return Prediction(dates=dates, interval_minutes=self.training.series.interval_minutes, volume=volume,
+                          daily_rel_sd=daily_rel_sd, dispersion=self.training.dispersion, slot_noise=slot_noise)
+
 
 def _relative(spread: np.ndarray, mean: np.ndarray) -> np.ndarray:
     return np.divide(spread, mean, out=np.zeros_like(spread, dtype=float), where=mean > 0)
@@ -106,7 +177,7 @@ def _recent_rel_sd(daily: np.ndarray, reference: np.ndarray) -> float:
 
 
 class SeasonalNaive(ForecastModel):
-    """The same slot on the last week's same weekday."""
+    """The same slot on the last week's same weekday (no settings)."""
 
     name = "seasonal_naive"
 
@@ -116,38 +187,64 @@ class SeasonalNaive(ForecastModel):
 
     def predict(self, dates: pd.DatetimeIndex) -> Prediction:
         volume = self.training.clean[_last_same_weekday(self.training, dates)]
-        return Prediction(np.maximum(volume, 0.0), np.full(len(dates), self._rel_sd), slot_noise=1.0)
+        return self._prediction(dates, np.maximum(volume, 0.0), np.full(len(dates), self._rel_sd), slot_noise=1.0)
 
 
 class WeeklyAverage(ForecastModel):
-    """The same slot over the last ``weeks`` same weekdays, newer weeks weighted more (weeks : ... : 1)."""
+    """The same slot over the last same weekdays, weighted (newest first).
+
+    Parameters
+    ----------
+    weights
+        One weight per past week, newest first, each >= 0 with a positive sum; they are normalised to sum
+        to 1. The default ``(4, 3, 2, 1)`` averages the last four same weekdays, newer weeks weighted more;
+        ``(1, 0, 0, 0)`` is the seasonal naive. Weeks before the history's first repeat its oldest week.
+
+    Examples
+    --------
+    >>> MODELS["weekly_average"](weights=(1, 1, 1, 1))  # the plain mean of the last 4 weeks  # doctest: +SKIP
+    """
 
     name = "weekly_average"
-    weeks: ClassVar[int] = 4
 
-    def _weights(self) -> np.ndarray:
-        weights = np.arange(self.weeks, 0, -1, dtype=float)
-        return weights / weights.sum()
+    def __init__(self, *, weights: Sequence[float] = (4, 3, 2, 1)) -> None:
+        try:
+            values = np.asarray(weights, dtype=float)
+        except (TypeError, ValueError):
+            values = np.full(1, np.nan)
+        if values.ndim != 1 or not values.size or not np.isfinite(values).all() or (values < 0).any() \
+                or values.sum() <= 0:
+            raise InputError("weights", "must be one or more finite numbers >= 0 with a positive sum, one per past "
+                                        f"week, newest first (e.g. (4, 3, 2, 1)), got {weights!r}")
+        self.weights = tuple(float(w) for w in values)
+        self._shares = values / values.sum()
 
     def _fit(self, training: Training) -> None:
         daily = training.daily.to_numpy()
-        lag = 7 * self.weeks
+        lag = 7 * len(self._shares)
         reference = sum(w * daily[lag - 7 * (k + 1):len(daily) - 7 * (k + 1)]
-                        for k, w in enumerate(self._weights()))
+                        for k, w in enumerate(self._shares))
         self._rel_sd = _recent_rel_sd(daily[lag:], np.asarray(reference))
 
     def predict(self, dates: pd.DatetimeIndex) -> Prediction:
         volume = sum(w * self.training.clean[_last_same_weekday(self.training, dates, back=k)]
-                     for k, w in enumerate(self._weights()))
-        return Prediction(np.maximum(np.asarray(volume), 0.0), np.full(len(dates), self._rel_sd),
-                          slot_noise=float((self._weights() ** 2).sum()))
+                     for k, w in enumerate(self._shares))
+        return self._prediction(dates, np.maximum(np.asarray(volume), 0.0), np.full(len(dates), self._rel_sd),
+                                slot_noise=float((self._shares ** 2).sum()))
 
 
 class DailyProfileModel(ForecastModel):
-    """Forecast daily totals with a time-series model, then spread them with the intraday profile."""
+    """Forecast daily totals with a time-series model, then spread them with the intraday profile.
 
-    #: Most recent days of daily totals the model is fitted on.
-    max_days: ClassVar[int] = 3 * 365
+    Parameters
+    ----------
+    max_days
+        Most recent days of daily totals the model is fitted on, at least ``MIN_TRAINING_DAYS`` (28).
+    """
+
+    def __init__(self, *, max_days: int) -> None:
+        self.max_days = _integer("max_days", max_days, MIN_TRAINING_DAYS,
+                                 "the most recent days of daily totals the model is fitted on")
 
     def _fit(self, training: Training) -> None:
         self._fit_daily(training.daily.iloc[-self.max_days:])
@@ -164,19 +261,33 @@ class DailyProfileModel(ForecastModel):
         mean, lower, upper = (values[steps - 1] for values in self._forecast_daily(int(steps.max())))
         mean = np.maximum(mean, 0.0)
         volume = mean[:, None] * self.training.profile.for_dates(dates)
-        return Prediction(volume, _relative((upper - lower) / (2 * Z80), mean))
+        return self._prediction(dates, volume, _relative((upper - lower) / (2 * Z80), mean))
 
 
 class ETS(DailyProfileModel):
-    """Damped additive-trend, additive-season (weekly) exponential smoothing of daily totals."""
+    """Additive-trend, additive-season (weekly) exponential smoothing of daily totals (statsmodels ETS).
+
+    Parameters
+    ----------
+    damped_trend
+        Damp the trend (default), so that it flattens over the horizon; False extrapolates it linearly.
+    max_days
+        Most recent days of daily totals fitted on (default three years).
+    """
 
     name = "ets"
+
+    def __init__(self, *, damped_trend: bool = True, max_days: int = 3 * 365) -> None:
+        super().__init__(max_days=max_days)
+        if not isinstance(damped_trend, bool | np.bool_):
+            raise InputError("damped_trend", f"must be True or False, got {damped_trend!r}")
+        self.damped_trend = bool(damped_trend)
 
     def _fit_daily(self, daily: pd.Series) -> None:
         self._n = len(daily)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
-            model = ETSModel(pd.Series(daily.to_numpy()), error="add", trend="add", damped_trend=True,
+            model = ETSModel(pd.Series(daily.to_numpy()), error="add", trend="add", damped_trend=self.damped_trend,
                              seasonal="add", seasonal_periods=7)
             self._result = model.fit(disp=False)
 
@@ -186,16 +297,31 @@ class ETS(DailyProfileModel):
 
 
 class SARIMAX(DailyProfileModel):
-    """Seasonal ARIMA (1,1,1)(0,1,1) with a weekly season on the last year of daily totals."""
+    """Seasonal ARIMA with a weekly season on the last year of daily totals.
+
+    Parameters
+    ----------
+    order
+        ``(p, d, q)``: autoregressive terms, differences, moving-average terms (default ``(1, 1, 1)``).
+    seasonal_order
+        ``(P, D, Q)`` of the weekly (7-day) season (default ``(0, 1, 1)``).
+    max_days
+        Most recent days of daily totals fitted on (default a year).
+    """
 
     name = "sarimax"
-    max_days = 365
+
+    def __init__(self, *, order: tuple[int, int, int] = (1, 1, 1), seasonal_order: tuple[int, int, int] = (0, 1, 1),
+                 max_days: int = 365) -> None:
+        super().__init__(max_days=max_days)
+        self.order = _orders("order", order, "p, d, q: autoregressive terms, differences, moving-average terms")
+        self.seasonal_order = _orders("seasonal_order", seasonal_order, "P, D, Q of the weekly season")
 
     def _fit_daily(self, daily: pd.Series) -> None:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", UserWarning)  # "Non-invertible starting MA parameters found."
-            model = StateSpaceSARIMAX(daily.to_numpy(), order=(1, 1, 1), seasonal_order=(0, 1, 1, 7))
+            model = StateSpaceSARIMAX(daily.to_numpy(), order=self.order, seasonal_order=(*self.seasonal_order, 7))
             self._result = model.fit(disp=False)
 
     def _forecast_daily(self, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -205,9 +331,31 @@ class SARIMAX(DailyProfileModel):
 
 
 class ProphetDaily(DailyProfileModel):
-    """Prophet on daily totals: trend, multiplicative weekly season, and a yearly one given a year of history."""
+    """Prophet on daily totals: trend, weekly season, and a yearly one given a year of history.
+
+    Parameters
+    ----------
+    seasonality_mode
+        ``"multiplicative"`` (default: seasons scale with the level) or ``"additive"``.
+    changepoint_prior_scale
+        Flexibility of the trend, > 0 (Prophet's default 0.05; larger follows level shifts faster).
+    max_days
+        Most recent days of daily totals fitted on (default three years).
+    """
 
     name = "prophet"
+
+    def __init__(self, *, seasonality_mode: Literal["additive", "multiplicative"] = "multiplicative",
+                 changepoint_prior_scale: float = 0.05, max_days: int = 3 * 365) -> None:
+        super().__init__(max_days=max_days)
+        if seasonality_mode not in ("additive", "multiplicative"):
+            raise InputError("seasonality_mode", f"must be 'additive' or 'multiplicative', got {seasonality_mode!r}")
+        if isinstance(changepoint_prior_scale, bool) or not isinstance(changepoint_prior_scale, int | float) \
+                or not math.isfinite(changepoint_prior_scale) or changepoint_prior_scale <= 0:
+            raise InputError("changepoint_prior_scale", f"must be a number > 0 (Prophet's default is 0.05), got "
+                                                        f"{changepoint_prior_scale!r}")
+        self.seasonality_mode = seasonality_mode
+        self.changepoint_prior_scale = float(changepoint_prior_scale)
 
     def _fit_daily(self, daily: pd.Series) -> None:
         stan = logging.getLogger("cmdstanpy")
@@ -218,7 +366,8 @@ class ProphetDaily(DailyProfileModel):
         logging.getLogger("prophet").setLevel(logging.ERROR)
         self._last = daily.index[-1]
         self._model = Prophet(uncertainty_samples=0, daily_seasonality=False, weekly_seasonality=True,
-                              yearly_seasonality=len(daily) >= 365, seasonality_mode="multiplicative")
+                              yearly_seasonality=len(daily) >= 365, seasonality_mode=self.seasonality_mode,
+                              changepoint_prior_scale=self.changepoint_prior_scale)
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Pandas4Warning)  # prophet 1.5 still passes inplace=True to pandas
             self._model.fit(pd.DataFrame({"ds": daily.index, "y": daily.to_numpy()}))
@@ -234,10 +383,19 @@ class ProphetDaily(DailyProfileModel):
 
 
 class MSTLModel(ForecastModel):
-    """MSTL with daily and weekly seasons on the last weeks of the slot series; flat trend ahead."""
+    """MSTL with daily and weekly seasons on the last weeks of the slot series; flat trend ahead.
+
+    Parameters
+    ----------
+    weeks
+        Most recent weeks of the slot series fitted on, at least 3 (default 8).
+    """
 
     name = "mstl"
-    weeks: ClassVar[int] = RECENT_WEEKS
+
+    def __init__(self, *, weeks: int = RECENT_WEEKS) -> None:
+        self.weeks = _integer("weeks", weeks, 3, "weeks of the slot series fitted on; MSTL drops a season longer "
+                                                 "than half the series")
 
     def _fit(self, training: Training) -> None:
         clean = training.clean[-7 * self.weeks:]
@@ -254,16 +412,27 @@ class MSTLModel(ForecastModel):
 
     def predict(self, dates: pd.DatetimeIndex) -> Prediction:
         volume = self._level + self._season[(self._steps(dates) - 1) % 7]
-        return Prediction(np.maximum(volume, 0.0), np.full(len(dates), self._rel_sd))
+        return self._prediction(dates, np.maximum(volume, 0.0), np.full(len(dates), self._rel_sd))
 
 
 class Ensemble(ForecastModel):
-    """The mean of member models' forecasts (members chosen by backtest, best first)."""
+    """The mean of member models' forecasts, each member with its default settings.
+
+    Parameters
+    ----------
+    members
+        Names of single models (:data:`BASE_MODELS`), best first when chosen by backtest; default
+        ``("ets", "sarimax", "prophet")``.
+    """
 
     name = "ensemble"
 
-    def __init__(self, members: Sequence[str] = ("ets", "sarimax", "prophet")) -> None:
-        self.members = tuple(members)
+    def __init__(self, *, members: Sequence[str] = ("ets", "sarimax", "prophet")) -> None:
+        names = tuple(members) if not isinstance(members, str) else ()
+        if not names or any(name not in BASE_MODELS for name in names):
+            raise InputError("members", f"must be a sequence of single model names ({', '.join(BASE_MODELS)}), "
+                                        f"e.g. ('ets', 'sarimax'), got {members!r}")
+        self.members = names
 
     def _fit(self, training: Training) -> None:
         self._fitted = [BASE_MODELS[member]().fit(training) for member in self.members]
@@ -273,9 +442,16 @@ class Ensemble(ForecastModel):
 
     @staticmethod
     def combine(parts: Sequence[Prediction]) -> Prediction:
-        """The mean of member forecasts; copied-slot noise averaged too (an upper bound for the mean's)."""
-        return Prediction(np.mean([p.volume for p in parts], axis=0), np.mean([p.daily_rel_sd for p in parts], axis=0),
-                          slot_noise=float(np.mean([p.slot_noise for p in parts])))
+        """The mean of member forecasts of the same days and training window.
+
+        Copied-slot noise is averaged too (an upper bound for the mean's); days, slot length and dispersion
+        are the first part's, which all parts share.
+        """
+        first = parts[0]
+        return Prediction(dates=first.dates, interval_minutes=first.interval_minutes,
+                          volume=np.mean([p.volume for p in parts], axis=0),
+                          daily_rel_sd=np.mean([p.daily_rel_sd for p in parts], axis=0),
+                          dispersion=first.dispersion, slot_noise=float(np.mean([p.slot_noise for p in parts])))
 
 
 #: Single models, in the order the backtest reports them and breaks ties.

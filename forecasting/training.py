@@ -21,6 +21,8 @@ from forecasting.calendar import DayCalendar
 from forecasting.grid import ChannelSeries
 from forecasting.profile import IntradayProfile, fit_profile, pooled_shares
 
+#: Days of history a model needs before its first forecast.
+MIN_TRAINING_DAYS = 28
 #: Two-sided 80% normal quantile, for the prediction interval.
 Z80 = 1.2815515655446004
 #: Weeks of recent ordinary days behind profiles, levels and dispersion.

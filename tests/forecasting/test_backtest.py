@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 from forecasting import backtest, forecast
-from forecasting.backtest import fold_origins
+from forecasting.backtest import FoldTask, fold_origins, run_fold
+from forecasting.grid import series_from_history
 from forecasting.metrics import bias, coverage, mase, naive_scale, wmape
 from wfm.contracts import validate_history
 from wfm.errors import ConfigError, DataError
@@ -65,13 +66,35 @@ def test_pooled_scores_and_ensemble(history_factory) -> None:
     origins = sorted(result.metrics["origin"].unique())
     assert [str(o) for o in origins] == ["2026-02-09", "2026-02-16", "2026-02-23"]
     summary = result.summary.set_index("model")
-    assert summary.loc["ensemble", "members"] != "" and len(summary.loc["ensemble", "members"].split("+")) == 3
+    singles = summary.drop(index="ensemble").sort_values("wmape_interval", kind="stable")
+    assert summary.loc["ensemble", "member_models"] == tuple(singles.index[:3])  # the three best, best first
+    assert summary.loc["ets", "member_models"] == () and summary.loc["ets", "members"] == ""
     # equal-volume folds: the pooled wMAPE is close to the mean of the fold wMAPEs
     folds = result.metrics[result.metrics["model"] == "ets"]["wmape_interval"]
     assert summary.loc["ets", "wmape_interval"] == pytest.approx(folds.mean(), rel=0.05)
     # a Poisson series: the 80% interval covers about 80% of the slots
     assert 0.65 <= summary.loc["ets", "coverage"] <= 0.95
     assert summary.loc["ets", "wmape_interval"] < summary.loc["seasonal_naive", "wmape_interval"]
+
+
+def test_chosen_score_is_the_pooled_error_of_the_fold_forecasts(history_factory) -> None:
+    """Recomputed here from each fold's forecasts and actuals: errors summed over all folds over the volume
+    summed over all folds (not the mean of the fold wMAPEs), and the choice is the smallest of those."""
+    history = history_factory(days=84, noise=True, seed=6)
+    models = ("seasonal_naive", "weekly_average", "ets")
+    result = forecast(history, interval_minutes=60, horizon_days=7, model="auto")
+    series = series_from_history(history, "voice", 60, history["interval_start"].dt.tz)
+    folds = [run_fold(FoldTask(series, None, k + 1, origin, 14, models))
+             for k, origin in enumerate(fold_origins(len(series.dates), 4, 14, "voice"))]
+    actual = sum(float(fold.actual.sum()) for fold in folds)
+    pooled = {name: sum(float(np.abs(fold.predictions[name].volume - fold.actual).sum()) for fold in folds) / actual
+              for name in models}
+    summary = result.backtest_summary.set_index("model")["wmape_interval"]
+    for name in models:
+        assert summary[name] == pytest.approx(pooled[name], rel=1e-12)
+    choice = result.choices.iloc[0]
+    assert choice["wmape"] == pytest.approx(summary.min(), rel=1e-12)
+    assert choice["seasonal_naive_wmape"] == pytest.approx(pooled["seasonal_naive"], rel=1e-12)
 
 
 def test_copying_models_cover_80_percent_of_an_over_dispersed_series(history_factory) -> None:

@@ -159,7 +159,7 @@ def test_auto_choice_records_model_and_score(history_factory) -> None:
     pooled = result.backtest_summary.set_index("model")["wmape_interval"]  # what the choice was made on
     assert choice["wmape"] == pooled[choice["model"]] == pooled.min()
     label = result.frame["model"].iloc[0]
-    assert label == choice["model"] or label == f"ensemble({choice['members']})"
+    assert label == choice["model"] or label == f"ensemble({'+'.join(choice['member_models'])})"
 
 
 def test_refuses_bad_input(history_factory) -> None:
