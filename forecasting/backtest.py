@@ -37,8 +37,7 @@ class BacktestResult:
         wmape_daily, mase, bias, coverage`` (see :mod:`forecasting.metrics`).
     summary
         One row per channel and model, scores pooled over folds, ``rank`` 1 = lowest interval wMAPE,
-        ``member_models`` (the ensemble's models, best first, as a tuple; ``()`` for a single model) and
-        ``members`` (the same joined by ``+``, for display only).
+        ``member_models`` (the ensemble's models, best first, as a tuple; ``()`` for a single model).
     winners
         One row per channel: the model with the lowest pooled interval wMAPE and its scores.
     """
@@ -141,8 +140,7 @@ def score(results: list[FoldResult], ensemble: bool) -> BacktestResult:
         for name, parts in forecasts.items():
             fold_rows = [_fold_row(r, name, p) for r, p in zip(folds, parts, strict=True)]
             rows.extend(fold_rows)
-            summary.append({"channel": channel, "model": name, "members": "+".join(members[name]),
-                            "member_models": members[name], "folds": len(folds),
+            summary.append({"channel": channel, "model": name, "member_models": members[name], "folds": len(folds),
                             **pooled[name], "coverage": float(np.mean([f["coverage"] for f in fold_rows]))})
     metrics = pd.DataFrame(rows)
     table = pd.DataFrame(summary)

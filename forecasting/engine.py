@@ -44,7 +44,7 @@ class ForecastResult:
         ``volume_lo``/``volume_hi`` bound an 80% prediction interval).
     choices
         One row per channel: ``channel, model, member_models`` (the ensemble's models as a tuple, best first;
-        ``()`` for a single model), ``members`` (the same joined by ``+``, for display only), ``wmape`` (pooled
+        ``()`` for a single model), ``wmape`` (pooled
         interval wMAPE of the chosen model in the backtest, NaN when the model was named rather than chosen),
         ``wmape_daily, mase, bias, seasonal_naive_wmape, selection`` (``auto``, ``backtest`` or ``fixed``).
     backtest
@@ -216,7 +216,7 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     dates = _horizon_dates(series, start, horizon_days if horizon_days is not None else default_horizon)
     _check_calendar(series, settings, dates[-1])
     choices = pd.DataFrame({"channel": [one.channel for one in series], "model": model,
-                            "member_models": [()] * len(series), "members": "", "wmape": np.nan,
+                            "member_models": [()] * len(series), "wmape": np.nan,
                             "wmape_daily": np.nan, "mase": np.nan, "bias": np.nan, "seasonal_naive_wmape": np.nan,
                             "selection": "fixed"})
     metrics = summary = None
@@ -244,7 +244,6 @@ def _choices(result: BacktestResult, model: str) -> pd.DataFrame:
     naive = summary[summary["model"] == "seasonal_naive"].set_index("channel")["wmape_interval"]
     return pd.DataFrame({
         "channel": chosen["channel"], "model": chosen["model"], "member_models": chosen["member_models"],
-        "members": chosen["members"],
         "wmape": chosen["wmape_interval"], "wmape_daily": chosen["wmape_daily"], "mase": chosen["mase"],
         "bias": chosen["bias"], "seasonal_naive_wmape": chosen["channel"].map(naive).to_numpy(dtype=float),
         "selection": "auto" if model == AUTO else "backtest"})

@@ -42,7 +42,7 @@ cols[0].metric("Week", ctx.week)
 cols[1].metric("Forecast contacts", f"{frame['volume'].sum():,.0f}")
 weighted_aht = (frame["aht_seconds"] * frame["volume"]).sum() / max(frame["volume"].sum(), 1e-9)
 cols[2].metric("Forecast AHT", f"{weighted_aht:,.0f} s")
-members = f"members {choice['members']}; " if choice["members"] else ""
+members = f"members {' + '.join(choice['member_models'])}; " if choice["member_models"] else ""
 cols[3].metric("Model", str(choice["model"]), help=f"{members}selection: {choice['selection']}")
 
 with common.guard():

@@ -75,7 +75,8 @@ def forecast_command(history_path: Path, interval_minutes: int | None, config_pa
     write_frame(result.frame, out_path)
     for row in result.choices.itertuples():
         score = "" if row.wmape != row.wmape else f" (backtest interval wMAPE {row.wmape:.3f})"
-        click.echo(f"{row.channel}: {row.model}{' ' + row.members if row.members else ''}{score}", err=True)
+        members = f" ({' + '.join(row.member_models)})" if row.member_models else ""
+        click.echo(f"{row.channel}: {row.model}{members}{score}", err=True)
     click.echo(f"wrote {len(result.frame):,} rows to {out_path}", err=True)
 
 
