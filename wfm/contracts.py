@@ -3,7 +3,9 @@
 Frames are long: one row per channel and interval, timestamps are timezone-aware interval starts. Each
 ``validate_*`` function checks a frame once, at the boundary, and returns a clean copy (typed columns,
 sorted by channel and interval); a bad frame raises :class:`~wfm.errors.DataError` naming the source, the
-line or row, the field and the fix. Code inside a stage trusts frames that passed.
+line or row, the field and the fix, each problem also a :class:`~wfm.errors.Problem` in its ``problems``
+(:func:`validate_history` can collect up to ``max_problems`` of them in one pass). Code inside a stage trusts
+frames that passed.
 
 The agents contract (named agents for rostering), one row per agent::
 
