@@ -261,9 +261,10 @@ def validate_history(frame: pd.DataFrame, *, source: str, interval_minutes: int,
     rows
         Names a row in messages (:func:`csv_lines` for CSV files).
     max_problems
-        How many problems to report. 1 stops at the first; more checks every row and reports the first
-        ``max_problems`` problems in file order (a problem of the whole file, such as a missing column,
-        still stops at once).
+        How many problems to report. 1 (the default) stops at the first problem of the first check that
+        finds one (columns are checked in turn); more runs every check and reports the first
+        ``max_problems`` problems in file order. A problem of the whole file (a missing column, timestamps
+        that mix UTC offsets) still stops at once.
 
     Returns
     -------
