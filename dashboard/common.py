@@ -27,9 +27,8 @@ import pandas as pd
 import streamlit as st
 
 from wfm.config import Config, parse_config
-from wfm.contracts import validate_history
 from wfm.errors import ConfigError, DataError, WfmError
-from wfm.io import read_agents, read_history, read_table
+from wfm.io import read_agents, read_history
 from wfm.planning.batch import BatchRun, publish_plan
 from wfm.planning.plan import ForecastResult, Plan, forecast_week, plan_week, staff_week
 from wfm.planning.store import Store, resolve_url
@@ -152,49 +151,17 @@ def save_upload(name: str, data: bytes) -> Path:
 
 
 @st.cache_data(show_spinner="Validating...", max_entries=16)
-def validation_report(path: str, name: str, config_text: str) -> pd.DataFrame:
+def validation_report(path: str, config_text: str) -> pd.DataFrame:
     """Every problem of a history file (up to ``MAX_PROBLEMS``), one row each: ``row, field, problem``.
 
-    The library stops at the first problem; the report validates again without the row it named, until the
-    file passes, so a planner sees all the rows to fix at once.
+    The rows come in file order, as validation finds them; a problem of the whole file has the row ``(file)``.
     """
-    config = parse_config_text(config_text, "config")
-    problems: list[dict[str, str]] = []
     try:
-        frame, rows = read_table(path)
+        read_history(path, parse_config_text(config_text, "config"), max_problems=MAX_PROBLEMS)
     except DataError as exc:
-        return pd.DataFrame([_problem(str(exc), path)])
-    keep = list(range(len(frame)))
-    named: list[int] = []
-
-    def original(position: int) -> str:
-        named.append(position)
-        return rows(keep[position])
-
-    while len(problems) < MAX_PROBLEMS:
-        named.clear()
-        try:
-            validate_history(frame.iloc[keep].reset_index(drop=True), source=name,
-                             interval_minutes=config.interval_minutes, timezone=config.timezone,
-                             channels=list(config.channels), rows=original)
-            break
-        except DataError as exc:
-            problems.append(_problem(str(exc), name))
-            if not named:  # a problem of the whole file (a missing column): nothing to skip
-                break
-            del keep[named[-1]]
-    report = pd.DataFrame(problems, columns=["row", "field", "problem"])
-    order = pd.to_numeric(report["row"].str.extract(r"(\d+)", expand=False), errors="coerce").fillna(0)
-    return report.iloc[order.argsort(kind="stable")].reset_index(drop=True)
-
-
-def _problem(message: str, source: str) -> dict[str, str]:
-    """Split a DataError message ``source: line N: field: problem`` into its parts."""
-    text = message.removeprefix(f"{source}: ")
-    if text.startswith(("line ", "row ")):
-        where, field, problem = (text.split(": ", 2) + ["", ""])[:3]
-        return {"row": where, "field": field, "problem": problem}
-    return {"row": "(file)", "field": "", "problem": text}
+        return pd.DataFrame([{"row": problem.row or "(file)", "field": problem.field, "problem": problem.problem}
+                             for problem in exc.problems], columns=["row", "field", "problem"])
+    return pd.DataFrame(columns=["row", "field", "problem"])
 
 
 def use_history(path: Path, name: str) -> None:

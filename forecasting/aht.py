@@ -2,8 +2,9 @@
 
 Recent ordinary days (the last 8 of each weekday) give each weekday and slot its volume-weighted AHT;
 slots without contacts there fall back to the slot over all recent days, then to the channel's overall
-volume-weighted AHT. A history without an ``aht_seconds`` column uses ``forecast.default_aht_seconds``
-from the config, and without that raises :class:`~wfm.errors.DataError`.
+volume-weighted AHT. A history without an ``aht_seconds`` column uses the default handle time
+(``forecast(default_aht_seconds=...)``, else ``forecast.default_aht_seconds`` from the config), and without
+one raises :class:`~wfm.errors.DataError`.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ def aht_table(series: ChannelSeries, excluded: np.ndarray, default_aht_seconds: 
     if series.aht_seconds is None:
         if default_aht_seconds is None:
             raise DataError(f"channel {series.channel!r}: the history has no aht_seconds column, so handle time "
-                            "cannot be forecast; add aht_seconds to the history or set "
-                            "forecast.default_aht_seconds in the config")
+                            "cannot be forecast; add aht_seconds to the history, set "
+                            "forecast.default_aht_seconds in the config or pass default_aht_seconds")
         return np.full((7, series.slots), float(default_aht_seconds))
     volume = series.volume
     work = np.nan_to_num(series.aht_seconds) * volume
@@ -40,7 +41,7 @@ def aht_table(series: ChannelSeries, excluded: np.ndarray, default_aht_seconds: 
         overall = default_aht_seconds
     if overall is None:
         raise DataError(f"channel {series.channel!r}: no contacts with a handle time in the history; "
-                        "set forecast.default_aht_seconds in the config")
+                        "set forecast.default_aht_seconds in the config or pass default_aht_seconds")
     return np.where(np.isnan(table), np.where(np.isnan(by_slot), overall, by_slot), table)
 
 

@@ -26,7 +26,7 @@ from forecasting.parallel import Backend, Progress, parallel_map
 from forecasting.training import MIN_TRAINING_DAYS, Training
 from wfm.config import Config, ForecastSettings
 from wfm.contracts import FORECAST_COLUMNS
-from wfm.errors import ConfigError, DataError
+from wfm.errors import ConfigError, DataError, InputError
 from wfm.weeks import check_interval_minutes
 
 AUTO = "auto"
@@ -67,6 +67,7 @@ class _FinalTask:
     model: str
     members: tuple[str, ...]
     dates: pd.DatetimeIndex
+    default_aht_seconds: float | None
 
 
 def _settings(config: Config | None) -> ForecastSettings | None:
@@ -146,8 +147,7 @@ def _run_final(task: _FinalTask) -> pd.DataFrame:
     prediction = model.fit(training).predict(task.dates)
     finished = replace(prediction, volume=training.finish(calendar, prediction.volume))
     lower, upper = finished.bounds()
-    default_aht = task.settings.default_aht_seconds if task.settings is not None else None
-    aht = aht_forecast(aht_table(series, training.excluded, default_aht), task.dates)
+    aht = aht_forecast(aht_table(series, training.excluded, task.default_aht_seconds), task.dates)
     frame = frame_from_grid(series.channel, task.dates, series.tz, series.interval_minutes,
                             {"volume": finished.volume, "volume_lo": lower, "volume_hi": upper, "aht_seconds": aht})
     label = f"ensemble({'+'.join(task.members)})" if task.model == "ensemble" else task.model
@@ -171,7 +171,7 @@ def _horizon_dates(series: list[ChannelSeries], start: Any, horizon_days: int) -
 def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_minutes: int | None = None,
              horizon_days: int | None = None, start: dt.date | pd.Timestamp | str | None = None,
              model: str | None = None, backend: Backend = "local", scheduler: str | None = None,
-             progress: Progress | None = None) -> ForecastResult:
+             progress: Progress | None = None, default_aht_seconds: float | None = None) -> ForecastResult:
     """Forecast volume, its 80% interval and handle time for every channel and interval of a horizon.
 
     Parameters
@@ -196,6 +196,9 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
         Where channels and folds run: ``"local"`` processes, or ``"dask"`` at the scheduler's address.
     progress
         Called with (tasks done, tasks in total).
+    default_aht_seconds
+        Handle time (seconds, > 0) forecast for channels whose history has no ``aht_seconds``; overrides
+        ``forecast.default_aht_seconds`` of the config, so a history without handle time needs no config.
 
     Returns
     -------
@@ -204,12 +207,18 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     Raises
     ------
     DataError
-        A channel's history is too short (four weeks; plus the backtest folds for auto), or has no AHT and the
-        config gives no ``forecast.default_aht_seconds``.
+        A channel's history is too short (four weeks; plus the backtest folds for auto), or has no AHT and
+        neither ``default_aht_seconds`` nor the config's ``forecast.default_aht_seconds`` is given.
     ConfigError
         Unknown model, bad start or horizon, unknown holiday country.
+    InputError
+        ``default_aht_seconds`` is not a number > 0.
     """
+    if default_aht_seconds is not None and not (np.isfinite(default_aht_seconds) and default_aht_seconds > 0):
+        raise InputError("default_aht_seconds", f"must be a number of seconds > 0, got {default_aht_seconds}")
     settings = _settings(config)
+    if default_aht_seconds is None and settings is not None:
+        default_aht_seconds = settings.default_aht_seconds
     model = _check_model(model or (settings.model if settings is not None else AUTO))
     series = _channel_series(history, config, interval_minutes)
     default_horizon = settings.horizon_days if settings else 14
@@ -227,7 +236,7 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
                                    backend, scheduler, progress, extra=len(series))
             choices = _choices(result, model)
             metrics, summary = result.metrics, result.summary
-        tasks = [_FinalTask(one, settings, row.model, row.member_models, dates)
+        tasks = [_FinalTask(one, settings, row.model, row.member_models, dates, default_aht_seconds)
                  for one, row in zip(series, choices.itertuples(), strict=True)]
         offset = 0 if metrics is None else len(metrics.groupby(["channel", "fold"]))
         total = offset + len(tasks)

@@ -3,7 +3,9 @@
 Frames are long: one row per channel and interval, timestamps are timezone-aware interval starts. Each
 ``validate_*`` function checks a frame once, at the boundary, and returns a clean copy (typed columns,
 sorted by channel and interval); a bad frame raises :class:`~wfm.errors.DataError` naming the source, the
-line or row, the field and the fix. Code inside a stage trusts frames that passed.
+line or row, the field and the fix, each problem also a :class:`~wfm.errors.Problem` in its ``problems``
+(:func:`validate_history` can collect up to ``max_problems`` of them in one pass). Code inside a stage trusts
+frames that passed.
 
 The agents contract (named agents for rostering), one row per agent::
 
@@ -27,16 +29,19 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable, Collection, Sequence
+from typing import NoReturn
 
 import numpy as np
 import pandas as pd
 
-from wfm.errors import DataError
+from wfm.errors import DataError, InputError, Problem
 from wfm.weeks import clock_minutes
 
 HISTORY_COLUMNS = ("channel", "interval_start", "volume")
 HISTORY_OPTIONAL = ("aht_seconds", "abandoned")
 FORECAST_COLUMNS = ("channel", "interval_start", "volume", "volume_lo", "volume_hi", "aht_seconds", "model")
+#: The forecast columns staffing reads (:func:`validate_demand`).
+DEMAND_COLUMNS = ("channel", "interval_start", "volume", "aht_seconds")
 REQUIREMENTS_COLUMNS = (
     "channel", "interval_start", "volume", "aht_seconds", "erlangs", "agents", "service_level",
     "asa_seconds", "occupancy", "scheduled_agents",
@@ -67,40 +72,81 @@ def frame_rows(position: int) -> str:
 
 
 def _fail(source: str, where: str, field: str, problem: str) -> DataError:
-    return DataError(f"{source}: {where}: {field}: {problem}")
+    return DataError(Problem(source, where, field, problem))
+
+
+class _Problems:
+    """Collects the row problems of one input, up to ``limit``, and raises them as one DataError.
+
+    Each check reports every bad row of a column at once (a mask). With a limit of 1 the first check that
+    finds a problem raises it; with more, every check runs and the first ``limit`` problems in file order
+    are raised together. A problem that leaves nothing more to check (:meth:`stop`) raises at once.
+    """
+
+    def __init__(self, source: str, rows: RowNamer, limit: int = 1) -> None:
+        self.source, self.rows, self.limit = source, rows, limit
+        self.found: list[tuple[int, Problem]] = []
+        self.count = 0
+
+    def check(self, bad: pd.Series | np.ndarray, field: str, describe: Callable[[int], str]) -> None:
+        """Record a problem of ``field`` for each row where ``bad`` holds; ``describe`` words it by position."""
+        positions = np.flatnonzero(np.asarray(bad, dtype=bool))
+        self.count += len(positions)
+        self.found += [(int(pos), Problem(self.source, self.rows(int(pos)), field, describe(int(pos))))
+                       for pos in positions[:self.limit]]
+        if self.limit == 1:
+            self.finish()
+
+    def stop(self, position: int, field: str, problem: str) -> NoReturn:
+        """Raise a problem that leaves the rest of the input unreadable, with those found so far."""
+        self.count += 1
+        self.found.append((position, Problem(self.source, self.rows(position), field, problem)))
+        self._raise()
+
+    def finish(self) -> None:
+        """Raise the problems found, if any."""
+        if self.found:
+            self._raise()
+
+    def _raise(self) -> NoReturn:
+        problems = [problem for _, problem in sorted(self.found, key=lambda item: item[0])][:self.limit]
+        more = self.count - 1 if self.limit > 1 else 0  # a limit of 1 stops at the first: no count of others
+        suffix = f" (and {more} more problem{'s' if more > 1 else ''})" if more else ""
+        raise DataError(f"{problems[0]}{suffix}", problems)
 
 
 def _require_columns(frame: pd.DataFrame, required: Sequence[str], source: str) -> None:
     missing = [c for c in required if c not in frame.columns]
     if missing:
         found = ", ".join(map(str, frame.columns)) or "none"
-        raise DataError(f"{source}: missing column{'s' if len(missing) > 1 else ''} "
-                        f"{', '.join(missing)}; the header must name {', '.join(required)} (found: {found})")
+        raise _fail(source, "", "", f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; "
+                    f"the header must name {', '.join(required)} (found: {found})")
 
 
-def _numeric(frame: pd.DataFrame, column: str, source: str, rows: RowNamer, *, allow_missing: bool = False,
-             ) -> pd.Series:
+def _shown(value: object) -> str:
+    return "an empty value" if pd.isna(value) or str(value).strip() == "" else repr(str(value))
+
+
+def _numeric(frame: pd.DataFrame, column: str, problems: _Problems, *, allow_missing: bool = False,
+             ) -> tuple[pd.Series, pd.Series]:
+    """A column as floats, and which rows read as a number (or as missing, when allowed); others are reported."""
     raw = frame[column]
     values = pd.to_numeric(raw, errors="coerce").astype("float64")
-    bad = values.isna() & (raw.notna() if allow_missing else True)
-    if bad.any():
-        pos = int(np.flatnonzero(bad.to_numpy())[0])
-        shown = raw.iloc[pos]
-        shown = "an empty value" if pd.isna(shown) or str(shown).strip() == "" else repr(str(shown))
-        raise _fail(source, rows(pos), column, f"not a number ({shown}); write a plain number such as 12")
-    if not np.isfinite(values.dropna()).all():
-        pos = int(np.flatnonzero(~np.isfinite(values.fillna(0).to_numpy()))[0])
-        raise _fail(source, rows(pos), column, "must be finite, got infinity")
-    return values
+    unreadable = values.isna() & (raw.notna() if allow_missing else True)
+    problems.check(unreadable, column,
+                   lambda pos: f"not a number ({_shown(raw.iloc[pos])}); write a plain number such as 12")
+    infinite = np.isinf(values)
+    problems.check(infinite, column, lambda _: "must be finite, got infinity")
+    return values.mask(infinite), ~(unreadable | infinite)
 
 
 def _first(mask: pd.Series | np.ndarray) -> int:
     return int(np.flatnonzero(np.asarray(mask))[0])
 
 
-def parse_timestamps(raw: pd.Series, source: str, rows: RowNamer, timezone: str | None,
-                     column: str = "interval_start") -> pd.Series:
-    """Parse interval starts into timezone-aware timestamps in ``timezone``.
+def _parse_timestamps(raw: pd.Series, problems: _Problems, timezone: str | None,
+                      column: str = "interval_start") -> pd.Series:
+    """Parse interval starts into timezone-aware timestamps in ``timezone`` (NaT where a problem was found).
 
     Timestamps with a UTC offset are converted to ``timezone``; naive ones are read as local times in
     ``timezone``, and a local time that falls in a DST gap or overlap is refused (it names no single
@@ -117,19 +163,15 @@ def parse_timestamps(raw: pd.Series, source: str, rows: RowNamer, timezone: str 
         has_offset = text.str.contains(_OFFSET, na=False).to_numpy()
     if has_offset.any() and not has_offset.all():
         pos = _first(~has_offset if has_offset[0] else has_offset)
-        raise _fail(source, rows(pos), column,
-                    f"mixes timestamps with and without a UTC offset ({raw.iloc[pos]!r}); "
-                    "write every timestamp the same way, preferably with its offset (+01:00)")
+        problems.stop(pos, column, f"mixes timestamps with and without a UTC offset ({raw.iloc[pos]!r}); "
+                      "write every timestamp the same way, preferably with its offset (+01:00)")
     try:
         parsed = pd.to_datetime(raw if text is None else text, utc=bool(has_offset.all()), format="ISO8601")
     except (ValueError, TypeError):
         parsed = pd.to_datetime(raw if text is None else text, utc=bool(has_offset.all()), format="ISO8601",
                                 errors="coerce")
-    bad = parsed.isna()
-    if bad.any():
-        pos = _first(bad)
-        raise _fail(source, rows(pos), column,
-                    f"not a timestamp ({raw.iloc[pos]!r}); use ISO 8601, e.g. 2026-01-05 08:15:00+00:00")
+    problems.check(parsed.isna(), column, lambda pos: f"not a timestamp ({raw.iloc[pos]!r}); use ISO 8601, "
+                   "e.g. 2026-01-05 08:15:00+00:00")
     if has_offset.all():
         if timezone:
             return parsed.dt.tz_convert(timezone)
@@ -138,66 +180,70 @@ def parse_timestamps(raw: pd.Series, source: str, rows: RowNamer, timezone: str 
             return parsed.dt.tz_convert(pd.Timestamp(str(text.iloc[0])).tz)
         return parsed
     if not timezone:
-        raise _fail(source, rows(0), column,
-                    "timestamps have no UTC offset and no timezone is configured; pass --config with a "
-                    "`timezone`, or write timestamps with their offset (+01:00)")
-    return _localize(parsed, timezone, source, rows, column)
+        problems.stop(0, column, "timestamps have no UTC offset and no timezone is configured; pass --config "
+                      "with a `timezone`, or write timestamps with their offset (+01:00)")
+    return _localize(parsed, timezone, problems, column)
 
 
-def _localize(naive: pd.Series, timezone: str, source: str, rows: RowNamer, column: str) -> pd.Series:
+def _localize(naive: pd.Series, timezone: str, problems: _Problems, column: str) -> pd.Series:
     localized = naive.dt.tz_localize(timezone, ambiguous="NaT", nonexistent="NaT")
-    if localized.notna().all():
+    unnamed = localized.isna() & naive.notna()
+    if not unnamed.any():
         return localized
     in_gap = naive.dt.tz_localize(timezone, ambiguous=np.ones(len(naive), dtype=bool), nonexistent="NaT").isna()
-    pos = _first(localized.isna())
-    local = naive.iloc[pos]
-    if in_gap.iloc[pos]:
-        problem = f"local time {local} does not exist in {timezone} (clocks jump forward: DST gap)"
-    else:
-        problem = f"local time {local} happens twice in {timezone} (clocks go back: DST overlap)"
-    raise _fail(source, rows(pos), column,
-                f"{problem}; write timestamps with their UTC offset (e.g. +01:00) so each names one instant")
+
+    def describe(pos: int) -> str:
+        local = naive.iloc[pos]
+        if in_gap.iloc[pos]:
+            problem = f"local time {local} does not exist in {timezone} (clocks jump forward: DST gap)"
+        else:
+            problem = f"local time {local} happens twice in {timezone} (clocks go back: DST overlap)"
+        return f"{problem}; write timestamps with their UTC offset (e.g. +01:00) so each names one instant"
+
+    problems.check(unnamed, column, describe)
+    return localized
 
 
-def _check_grid(stamps: pd.Series, interval_minutes: int, source: str, rows: RowNamer, column: str) -> None:
+def _check_grid(stamps: pd.Series, interval_minutes: int, problems: _Problems, column: str) -> None:
     minute_of_day = stamps.dt.hour * 60 + stamps.dt.minute
-    off = (minute_of_day % interval_minutes != 0) | (stamps.dt.second != 0) | (stamps.dt.microsecond != 0)
-    if off.any():
-        pos = _first(off)
-        raise _fail(source, rows(pos), column,
-                    f"{stamps.iloc[pos]} is not on the {interval_minutes}-minute grid; interval starts must "
-                    f"fall on multiples of {interval_minutes} minutes past the hour (check interval_minutes)")
+    off = stamps.notna() & ((minute_of_day % interval_minutes != 0) | (stamps.dt.second != 0)
+                            | (stamps.dt.microsecond != 0))
+    problems.check(off, column, lambda pos: f"{stamps.iloc[pos]} is not on the {interval_minutes}-minute grid; "
+                   f"interval starts must fall on multiples of {interval_minutes} minutes past the hour "
+                   "(check interval_minutes)")
 
 
-def _check_channels(channels: pd.Series, known: Collection[str] | None, source: str, rows: RowNamer) -> None:
+def _check_channels(channels: pd.Series, known: Collection[str] | None, problems: _Problems) -> pd.Series:
+    """Report empty and unknown channels; returns which rows name a good one."""
     empty = channels.isna() | (channels.astype("string").str.strip() == "")
-    if empty.any():
-        raise _fail(source, rows(_first(empty)), "channel", "is empty; name the channel, e.g. voice")
+    problems.check(empty, "channel", lambda _: "is empty; name the channel, e.g. voice")
     if known is None:
-        return
-    unknown = ~channels.isin(list(known))
-    if unknown.any():
-        pos = _first(unknown)
-        raise _fail(source, rows(pos), "channel",
-                    f"unknown channel {channels.iloc[pos]!r}; the config defines {', '.join(known)} "
-                    f"(add [channels.{channels.iloc[pos]}] to the config or fix the name)")
+        return ~empty
+    unknown = ~empty & ~channels.isin(list(known))
+    problems.check(unknown, "channel", lambda pos: (
+        f"unknown channel {channels.iloc[pos]!r}; the config defines {', '.join(known)} "
+        f"(add [channels.{channels.iloc[pos]}] to the config or fix the name)"))
+    return ~(empty | unknown)
 
 
-def _check_unique(frame: pd.DataFrame, source: str, rows: RowNamer) -> None:
-    dup = frame.duplicated(["channel", "interval_start"], keep=False)
-    if dup.any():
-        positions = np.flatnonzero(dup.to_numpy())
-        first = positions[0]
-        key = frame.iloc[first]
-        same = (frame["channel"] == key["channel"]) & (frame["interval_start"] == key["interval_start"])
-        second = int(np.flatnonzero(same.to_numpy())[1])
-        raise _fail(source, rows(int(first)), "interval_start",
-                    f"duplicate interval {key['interval_start']} for channel {key['channel']!r} "
-                    f"(again at {rows(second)}); keep one row per channel and interval")
+def _check_unique(channels: pd.Series, stamps: pd.Series, problems: _Problems) -> None:
+    """Report each row whose channel and interval come again later, naming the next one."""
+    keys = pd.DataFrame({"channel": channels.array, "interval_start": stamps.array,
+                         "position": np.arange(len(stamps))})
+    again = keys.groupby(["channel", "interval_start"], sort=False, dropna=True)["position"].shift(-1)
+    problems.check(again.notna(), "interval_start", lambda pos: (
+        f"duplicate interval {stamps.iloc[pos]} for channel {channels.iloc[pos]!r} "
+        f"(again at {problems.rows(int(again.iloc[pos]))}); keep one row per channel and interval"))
+
+
+def _not_negative(values: pd.Series, column: str, problems: _Problems) -> pd.Series:
+    problems.check(values < 0, column, lambda pos: f"must be >= 0, got {values.iloc[pos]:g}")
+    return values
 
 
 def validate_history(frame: pd.DataFrame, *, source: str, interval_minutes: int, timezone: str | None,
-                     channels: Collection[str] | None = None, rows: RowNamer = frame_rows) -> pd.DataFrame:
+                     channels: Collection[str] | None = None, rows: RowNamer = frame_rows,
+                     max_problems: int = 1) -> pd.DataFrame:
     """Validate and normalise a history frame (see ARCHITECTURE.md, history contract).
 
     Parameters
@@ -214,54 +260,57 @@ def validate_history(frame: pd.DataFrame, *, source: str, interval_minutes: int,
         The channels the config knows; others are refused. None accepts any.
     rows
         Names a row in messages (:func:`csv_lines` for CSV files).
+    max_problems
+        How many problems to report. 1 (the default) stops at the first problem of the first check that
+        finds one (columns are checked in turn); more runs every check and reports the first
+        ``max_problems`` problems in file order. A problem of the whole file (a missing column, timestamps
+        that mix UTC offsets) still stops at once.
 
     Returns
     -------
     pandas.DataFrame
         ``channel, interval_start, volume`` (+ ``aht_seconds``, ``abandoned`` when given), sorted.
+
+    Raises
+    ------
+    DataError
+        Its message is the first problem (with ``(and K more problems)`` when there are more); its
+        ``problems`` lists them, up to ``max_problems``.
     """
+    if max_problems < 1:
+        raise InputError("max_problems", f"must be >= 1, got {max_problems}")
     if frame.empty:
-        raise DataError(f"{source}: the file has no data rows; it needs a header "
-                        f"({', '.join(HISTORY_COLUMNS)}) and one row per channel and interval")
+        raise _fail(source, "", "", f"the file has no data rows; it needs a header "
+                    f"({', '.join(HISTORY_COLUMNS)}) and one row per channel and interval")
     _require_columns(frame, HISTORY_COLUMNS, source)
+    problems = _Problems(source, rows, max_problems)
     channel = frame["channel"].astype("string").str.strip()
-    _check_channels(channel, channels, source, rows)
-    volume = _numeric(frame, "volume", source, rows)
-    negative = volume < 0
-    if negative.any():
-        pos = _first(negative)
-        raise _fail(source, rows(pos), "volume", f"must be >= 0, got {volume.iloc[pos]:g}; "
-                    "a volume counts contacts offered in the interval")
-    fractional = volume != np.round(volume)
-    if fractional.any():
-        pos = _first(fractional)
-        raise _fail(source, rows(pos), "volume", f"must be a whole number of contacts, got {volume.iloc[pos]:g}")
-    out = pd.DataFrame({
-        "channel": channel.astype(object),
-        "interval_start": parse_timestamps(frame["interval_start"], source, rows, timezone),
-        "volume": volume.astype("int64"),
-    })
-    _check_grid(out["interval_start"], interval_minutes, source, rows, "interval_start")
+    named = _check_channels(channel, channels, problems)
+    volume = _numeric(frame, "volume", problems)[0]
+    problems.check(volume < 0, "volume", lambda pos: f"must be >= 0, got {volume.iloc[pos]:g}; "
+                   "a volume counts contacts offered in the interval")
+    problems.check((volume >= 0) & (volume != np.round(volume)), "volume",
+                   lambda pos: f"must be a whole number of contacts, got {volume.iloc[pos]:g}")
+    stamps = _parse_timestamps(frame["interval_start"], problems, timezone)
+    _check_grid(stamps, interval_minutes, problems, "interval_start")
+    out = pd.DataFrame({"channel": channel.astype(object), "interval_start": stamps, "volume": volume})
     if "aht_seconds" in frame.columns:
-        aht = _numeric(frame, "aht_seconds", source, rows, allow_missing=True)
-        bad = (aht <= 0) | (aht.isna() & (volume > 0))
-        if bad.any():
-            pos = _first(bad)
-            got = "nothing" if pd.isna(aht.iloc[pos]) else f"{aht.iloc[pos]:g}"
-            raise _fail(source, rows(pos), "aht_seconds",
-                        f"must be > 0 where there are contacts, got {got}; give the average handle time "
-                        "in seconds (leave it empty only where volume is 0)")
+        aht, read = _numeric(frame, "aht_seconds", problems, allow_missing=True)
+        problems.check(read & ((aht <= 0) | (aht.isna() & (volume > 0))), "aht_seconds", lambda pos: (
+            f"must be > 0 where there are contacts, got "
+            f"{'nothing' if pd.isna(aht.iloc[pos]) else f'{aht.iloc[pos]:g}'}; give the average handle time "
+            "in seconds (leave it empty only where volume is 0)"))
         out["aht_seconds"] = aht
     if "abandoned" in frame.columns:
-        abandoned = _numeric(frame, "abandoned", source, rows, allow_missing=True).fillna(0)
-        bad = (abandoned < 0) | (abandoned != np.round(abandoned)) | (abandoned > volume)
-        if bad.any():
-            pos = _first(bad)
-            raise _fail(source, rows(pos), "abandoned",
-                        f"must be a whole number between 0 and the volume ({volume.iloc[pos]:g}), "
-                        f"got {abandoned.iloc[pos]:g}")
+        abandoned = _numeric(frame, "abandoned", problems, allow_missing=True)[0].fillna(0)
+        bad = (abandoned < 0) | (abandoned != np.round(abandoned)) | ((abandoned > volume) & (volume >= 0))
+        problems.check(bad, "abandoned",
+                       lambda pos: f"must be a whole number between 0 and the volume ({volume.iloc[pos]:g}), "
+                       f"got {abandoned.iloc[pos]:g}")
         out["abandoned"] = abandoned.astype("int64")
-    _check_unique(out, source, rows)
+    _check_unique(channel.where(named), stamps, problems)
+    problems.finish()
+    out["volume"] = volume.astype("int64")
     return out.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
 
 
@@ -274,22 +323,21 @@ def validate_requirements(frame: pd.DataFrame, *, source: str, interval_minutes:
     columns are kept when present. ``scheduled_agents`` must be a whole number >= 0.
     """
     if frame.empty:
-        raise DataError(f"{source}: the file has no data rows; it needs channel, interval_start, "
-                        "scheduled_agents and one row per channel and interval")
+        raise _fail(source, "", "", "the file has no data rows; it needs channel, interval_start, "
+                    "scheduled_agents and one row per channel and interval")
     _require_columns(frame, ("channel", "interval_start", "scheduled_agents"), source)
+    problems = _Problems(source, rows)
     out = frame.copy()
     out["channel"] = frame["channel"].astype("string").str.strip().astype(object)
-    _check_channels(out["channel"], channels, source, rows)
-    out["interval_start"] = parse_timestamps(frame["interval_start"], source, rows, timezone)
-    _check_grid(out["interval_start"], interval_minutes, source, rows, "interval_start")
-    agents = _numeric(frame, "scheduled_agents", source, rows)
-    bad = (agents < 0) | (agents != np.round(agents))
-    if bad.any():
-        pos = _first(bad)
-        raise _fail(source, rows(pos), "scheduled_agents",
-                    f"must be a whole number >= 0, got {agents.iloc[pos]:g}")
+    _check_channels(out["channel"], channels, problems)
+    out["interval_start"] = _parse_timestamps(frame["interval_start"], problems, timezone)
+    _check_grid(out["interval_start"], interval_minutes, problems, "interval_start")
+    agents, read = _numeric(frame, "scheduled_agents", problems)
+    problems.check(read & ((agents < 0) | (agents != np.round(agents))), "scheduled_agents",
+                   lambda pos: f"must be a whole number >= 0, got {agents.iloc[pos]:g}")
+    _check_unique(out["channel"], out["interval_start"], problems)
+    problems.finish()
     out["scheduled_agents"] = agents.astype("int64")
-    _check_unique(out, source, rows)
     return out.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
 
 
@@ -297,25 +345,40 @@ def validate_forecast(frame: pd.DataFrame, *, source: str, channels: Collection[
                       rows: RowNamer = frame_rows) -> pd.DataFrame:
     """Validate a forecast frame (see ARCHITECTURE.md): volumes >= 0, lo <= volume <= hi, AHT > 0."""
     _require_columns(frame, FORECAST_COLUMNS, source)
-    _check_channels(frame["channel"], channels, source, rows)
+    return validate_demand(frame, source=source, channels=channels, rows=rows)
+
+
+def validate_demand(frame: pd.DataFrame, *, source: str, channels: Collection[str] | None = None,
+                    rows: RowNamer = frame_rows) -> pd.DataFrame:
+    """Validate the demand a forecast gives staffing: the columns of ``DEMAND_COLUMNS``.
+
+    ``channel, interval_start`` (timezone-aware), ``volume`` (>= 0) and ``aht_seconds`` (> 0), one row
+    per channel and interval; other columns are kept. When the frame has the interval band
+    (``volume_lo``, ``volume_hi``), each bound is >= 0 and ``volume_lo <= volume <= volume_hi``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The frame sorted by channel and interval.
+    """
+    band = [column for column in ("volume_lo", "volume_hi") if column in frame.columns]
+    _require_columns(frame, DEMAND_COLUMNS + (("volume_lo", "volume_hi") if band else ()), source)
+    problems = _Problems(source, rows)
+    _check_channels(frame["channel"], channels, problems)
     if not isinstance(frame["interval_start"].dtype, pd.DatetimeTZDtype):
-        raise DataError(f"{source}: interval_start: must be timezone-aware timestamps")
-    for column in ("volume", "volume_lo", "volume_hi"):
-        values = _numeric(frame, column, source, rows)
-        if (values < 0).any():
-            pos = _first(values < 0)
-            raise _fail(source, rows(pos), column, f"must be >= 0, got {values.iloc[pos]:g}")
-    out_of_band = ~((frame["volume_lo"] <= frame["volume"]) & (frame["volume"] <= frame["volume_hi"]))
-    if out_of_band.any():
-        pos = _first(out_of_band)
-        raise _fail(source, rows(pos), "volume", f"must lie in its interval [volume_lo, volume_hi], got "
-                    f"{frame['volume'].iloc[pos]:g} outside [{frame['volume_lo'].iloc[pos]:g}, "
-                    f"{frame['volume_hi'].iloc[pos]:g}]")
-    aht = _numeric(frame, "aht_seconds", source, rows)
-    if (aht <= 0).any():
-        pos = _first(aht <= 0)
-        raise _fail(source, rows(pos), "aht_seconds", f"must be > 0, got {aht.iloc[pos]:g}")
-    _check_unique(frame, source, rows)
+        raise _fail(source, "", "interval_start", "must be timezone-aware timestamps")
+    values: dict[str, pd.Series] = {}
+    for column in ("volume", *band):
+        values[column] = _not_negative(_numeric(frame, column, problems)[0], column, problems)
+    if band:
+        lo, volume, hi = values["volume_lo"], values["volume"], values["volume_hi"]
+        problems.check((lo > volume) | (volume > hi), "volume", lambda pos: (
+            f"must lie in its interval [volume_lo, volume_hi], got {volume.iloc[pos]:g} outside "
+            f"[{lo.iloc[pos]:g}, {hi.iloc[pos]:g}]"))
+    aht = _numeric(frame, "aht_seconds", problems)[0]
+    problems.check(aht <= 0, "aht_seconds", lambda pos: f"must be > 0, got {aht.iloc[pos]:g}")
+    _check_unique(frame["channel"], frame["interval_start"], problems)
+    problems.finish()
     return frame.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
 
 
@@ -329,10 +392,10 @@ def validate_agents(frame: pd.DataFrame, *, source: str, groups: Collection[str]
     """
     missing = [c for c in AGENT_COLUMNS[:4] if c not in frame.columns]
     if missing:
-        raise DataError(f"{source}: missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the "
-                        f"header must name {', '.join(AGENT_COLUMNS[:4])} (optional: {', '.join(AGENT_COLUMNS[4:])})")
+        raise _fail(source, "", "", f"missing column{'s' if len(missing) > 1 else ''} {', '.join(missing)}; the "
+                    f"header must name {', '.join(AGENT_COLUMNS[:4])} (optional: {', '.join(AGENT_COLUMNS[4:])})")
     if frame.empty:
-        raise DataError(f"{source}: the file has no agents; add one row per agent")
+        raise _fail(source, "", "", "the file has no agents; add one row per agent")
     out = pd.DataFrame(index=range(len(frame)))
     for position, raw in enumerate(frame.to_dict("records")):
         where = rows(position)
@@ -343,29 +406,28 @@ def validate_agents(frame: pd.DataFrame, *, source: str, groups: Collection[str]
 
         agent_id = text("agent_id")
         if not agent_id:
-            raise DataError(f"{source}: {where}: agent_id: is empty; give every agent an id")
+            raise _fail(source, where, "agent_id", "is empty; give every agent an id")
         group = text("group")
         if group not in groups:
-            raise DataError(f"{source}: {where}: group: unknown staff group {group!r}; the config defines "
-                            f"{', '.join(groups) or 'none'}")
+            raise _fail(source, where, "group", f"unknown staff group {group!r}; the config defines "
+                        f"{', '.join(groups) or 'none'}")
         hours = {}
         for column in ("min_hours", "max_hours"):
             try:
                 hours[column] = float(text(column))
             except ValueError:
-                raise DataError(f"{source}: {where}: {column}: not a number ({text(column)!r}); write weekly "
-                                "contract hours such as 37.5") from None
+                raise _fail(source, where, column, f"not a number ({text(column)!r}); write weekly "
+                            "contract hours such as 37.5") from None
             if not 0 <= hours[column] <= 7 * 24:
-                raise DataError(f"{source}: {where}: {column}: must be in [0, 168] hours a week, "
-                                f"got {hours[column]:g}")
+                raise _fail(source, where, column, f"must be in [0, 168] hours a week, got {hours[column]:g}")
         if hours["max_hours"] < hours["min_hours"]:
-            raise DataError(f"{source}: {where}: max_hours: must be >= min_hours ({hours['min_hours']:g}), "
-                            f"got {hours['max_hours']:g}")
+            raise _fail(source, where, "max_hours", f"must be >= min_hours ({hours['min_hours']:g}), "
+                        f"got {hours['max_hours']:g}")
         days = text("days").replace(",", " ").split()
         unknown = [d for d in days if d.title()[:3] not in DAY_NAMES or len(d) < 3]
         if unknown:
-            raise DataError(f"{source}: {where}: days: unknown day {unknown[0]!r}; write days like 'Mon Tue Wed', "
-                            "or leave it empty for every day")
+            raise _fail(source, where, "days", f"unknown day {unknown[0]!r}; write days like 'Mon Tue Wed', "
+                        "or leave it empty for every day")
         chosen = {d.title()[:3] for d in days} or set(DAY_NAMES)
         times = {}
         for column, default in (("available_from", "00:00"), ("available_to", "48:00"), ("preferred_start", "")):
@@ -374,8 +436,7 @@ def validate_agents(frame: pd.DataFrame, *, source: str, groups: Collection[str]
                 try:
                     minutes = clock_minutes(value, latest_minutes=LATEST_CLOCK)
                 except ValueError as exc:
-                    raise DataError(f"{source}: {where}: {column}: {exc} (24:00 or later for past midnight)"
-                                    ) from None
+                    raise _fail(source, where, column, f"{exc} (24:00 or later for past midnight)") from None
                 value = f"{minutes // 60:02d}:{minutes % 60:02d}"
             times[column] = value
         out.loc[position, list(AGENT_COLUMNS)] = [agent_id, group, hours["min_hours"], hours["max_hours"],
@@ -385,6 +446,6 @@ def validate_agents(frame: pd.DataFrame, *, source: str, groups: Collection[str]
     duplicated = out["agent_id"].duplicated()
     if duplicated.any():
         position = int(np.flatnonzero(duplicated.to_numpy())[0])
-        raise DataError(f"{source}: {rows(position)}: agent_id: duplicate id {out['agent_id'].iloc[position]!r}; "
-                        "give every agent a unique id")
+        raise _fail(source, rows(position), "agent_id", f"duplicate id {out['agent_id'].iloc[position]!r}; "
+                    "give every agent a unique id")
     return out.astype({"min_hours": "float64", "max_hours": "float64"})

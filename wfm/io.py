@@ -19,9 +19,13 @@ from wfm.contracts import (
     validate_history,
     validate_requirements,
 )
-from wfm.errors import DataError
+from wfm.errors import DataError, Problem
 
 _FORMATS = (".csv", ".parquet", ".pq")
+
+
+def _file_error(path: str | Path, problem: str) -> DataError:
+    return DataError(Problem(str(path), "", "", problem))
 
 
 def read_table(path: str | Path) -> tuple[pd.DataFrame, RowNamer]:
@@ -29,11 +33,11 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, RowNamer]:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _FORMATS:
-        raise DataError(f"{path}: unsupported file type {suffix or '(none)'!r}; use .csv or .parquet")
+        raise _file_error(path, f"unsupported file type {suffix or '(none)'!r}; use .csv or .parquet")
     if not path.exists():
-        raise DataError(f"{path}: file not found; check the path")
+        raise _file_error(path, "file not found; check the path")
     if path.stat().st_size == 0:
-        raise DataError(f"{path}: the file is empty; it needs a header row and one row per channel and interval")
+        raise _file_error(path, "the file is empty; it needs a header row and one row per channel and interval")
     try:
         if suffix == ".csv":
             with warnings.catch_warnings():
@@ -44,29 +48,36 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, RowNamer]:
             return frame, csv_lines
         return pd.read_parquet(path), frame_rows
     except pd.errors.ParserWarning:
-        raise DataError(f"{path}: some rows have more fields than the header; remove the extra values or name "
-                        "their columns in the header") from None
+        raise _file_error(path, "some rows have more fields than the header; remove the extra values or name "
+                          "their columns in the header") from None
     except pd.errors.EmptyDataError:
-        raise DataError(f"{path}: the file is empty; it needs a header row and data rows") from None
+        raise _file_error(path, "the file is empty; it needs a header row and data rows") from None
     except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as exc:
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataError(f"{path}: cannot be read as {suffix[1:].upper()}: {first}") from None
+        raise _file_error(path, f"cannot be read as {suffix[1:].upper()}: {first}") from None
 
 
 def read_history(path: str | Path, config: Config | None = None, *, interval_minutes: int | None = None,
-                 ) -> pd.DataFrame:
+                 max_problems: int = 1) -> pd.DataFrame:
     """Read a history file (CSV or Parquet) into the validated history contract.
 
     Naive timestamps are read in the config's timezone; channels must be the config's. Without a config,
     ``interval_minutes`` is required and timestamps must carry their UTC offset.
+
+    Raises
+    ------
+    DataError
+        Naming the file, line, field and the fix; with ``max_problems`` > 1 it lists up to that many
+        problems in ``problems`` (see :func:`wfm.contracts.validate_history`).
     """
     frame, rows = read_table(path)
     minutes = interval_minutes or (config.interval_minutes if config else None)
     if minutes is None:
-        raise DataError(f"{path}: the interval length is unknown; pass --interval-minutes or a config")
+        raise _file_error(path, "the interval length is unknown; pass --interval-minutes or a config")
     return validate_history(frame, source=str(path), interval_minutes=minutes,
                             timezone=config.timezone if config else None,
-                            channels=list(config.channels) if config else None, rows=rows)
+                            channels=list(config.channels) if config else None, rows=rows,
+                            max_problems=max_problems)
 
 
 def read_requirements(path: str | Path, config: Config) -> pd.DataFrame:
@@ -112,7 +123,7 @@ def write_frame(frame: pd.DataFrame, path: str | Path) -> Path:
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _FORMATS:
-        raise DataError(f"{path}: unsupported output type {suffix or '(none)'!r}; use .csv or .parquet")
+        raise _file_error(path, f"unsupported output type {suffix or '(none)'!r}; use .csv or .parquet")
     if suffix == ".csv":
         return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, date_format="%Y-%m-%dT%H:%M:%S%z"))
     return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))

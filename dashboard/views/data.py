@@ -33,7 +33,7 @@ def choose_history() -> None:
                  "upload fewer weeks of history")
         return
     path = common.save_upload(upload.name, upload.getvalue())
-    report = common.validation_report(str(path), upload.name, st.session_state.config_text)
+    report = common.validation_report(str(path), st.session_state.config_text)
     if report.empty:
         common.use_history(path, upload.name)
         st.success(f"{upload.name} is valid and is now the history the plan uses.")

@@ -39,6 +39,38 @@ def test_upload_lists_every_problem_with_row_and_field(page: Callable[..., AppTe
     assert app.session_state["history_name"] != "bad.csv"
 
 
+def test_report_lists_two_problems_of_one_row(page: Callable[..., AppTest]) -> None:
+    app = page("data")
+    app.radio(key="data_source").set_value("Upload a file").run()
+    bad = csv(GOOD_ROWS[0], GOOD_ROWS[1], "voice,2026-11-02T09:30:00+00:00,abc,0")
+    app.file_uploader(key="data_upload").upload("two.csv", bad, "text/csv").run()
+    assert "2 problems" in app.error[0].value
+    report = app.dataframe[0].value
+    assert report[["row", "field"]].values.tolist() == [["line 4", "volume"], ["line 4", "aht_seconds"]]
+
+
+def test_report_stops_at_the_limit(page: Callable[..., AppTest]) -> None:
+    app = page("data")
+    app.radio(key="data_source").set_value("Upload a file").run()
+    # Twelve rows with a negative volume (lines 2 to 13); the report shows the first ten.
+    bad = csv(*[f"voice,2026-11-02T{9 + i // 4:02d}:{15 * (i % 4):02d}:00+00:00,-1,300" for i in range(12)])
+    app.file_uploader(key="data_upload").upload("many.csv", bad, "text/csv").run()
+    assert "10 problems found (the first ones" in app.error[0].value
+    report = app.dataframe[0].value
+    assert report["row"].tolist() == [f"line {n}" for n in range(2, 12)]
+    assert set(report["field"]) == {"volume"}
+
+
+def test_report_names_a_problem_of_the_whole_file(page: Callable[..., AppTest]) -> None:
+    app = page("data")
+    app.radio(key="data_source").set_value("Upload a file").run()
+    app.file_uploader(key="data_upload").upload("cols.csv", b"channel,interval_start\nvoice,2026-11-02\n",
+                                                "text/csv").run()
+    report = app.dataframe[0].value
+    assert report.values.tolist() == [["(file)", "", "missing column volume; the header must name channel, "
+                                       "interval_start, volume (found: channel, interval_start)"]]
+
+
 def test_valid_upload_becomes_the_history(page: Callable[..., AppTest]) -> None:
     app = page("data")
     app.radio(key="data_source").set_value("Upload a file").run()

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from wfm.config import Config
-from wfm.errors import DataError
-from wfm.io import read_history, read_requirements, write_frame
+from wfm.errors import DataError, Problem
+from wfm.io import read_agents, read_history, read_requirements, write_frame
 
 HEADER = "channel,interval_start,volume,aht_seconds\n"
 
@@ -79,8 +79,10 @@ BAD_ROWS = [
 def test_bad_rows_name_file_line_field_and_fix(tmp_path: Path, example_config: Config, body: str,
                                                message: str) -> None:
     path = history_file(tmp_path, body)
-    with pytest.raises(DataError, match=f"^{path}: {message}"):
+    with pytest.raises(DataError, match=f"^{path}: {message}") as raised:
         read_history(path, example_config)
+    [problem] = raised.value.problems
+    assert str(problem) == str(raised.value) and problem.source == str(path)
 
 
 def test_extra_fields_do_not_shift_the_columns(tmp_path: Path, example_config: Config) -> None:
@@ -94,8 +96,9 @@ def test_extra_fields_do_not_shift_the_columns(tmp_path: Path, example_config: C
 def test_missing_column(tmp_path: Path, example_config: Config) -> None:
     path = history_file(tmp_path, "voice,2026-07-06 08:00\n", header="channel,interval_start\n")
     with pytest.raises(DataError, match=r"missing column volume; the header must name channel, interval_start, "
-                                        r"volume \(found: channel, interval_start\)"):
-        read_history(path, example_config)
+                                        r"volume \(found: channel, interval_start\)") as raised:
+        read_history(path, example_config, max_problems=10)  # a problem of the whole file stops at once
+    assert [(p.row, p.field) for p in raised.value.problems] == [("", "")]
 
 
 def test_empty_file_and_header_only(tmp_path: Path, example_config: Config) -> None:
@@ -137,3 +140,71 @@ def test_requirements_reader(tmp_path: Path, example_config: Config) -> None:
     path.write_text("channel,interval_start,scheduled_agents\nvoice,2026-07-06 08:00,12\nvoice,2026-07-06 08:15,1.5\n")
     with pytest.raises(DataError, match=r"line 3: scheduled_agents: must be a whole number >= 0, got 1\.5"):
         read_requirements(path, example_config)
+
+
+PLANTED = ("voice,2026-07-06 08:00,12,200\n"     # line 2
+           "voice,2026-07-06 08:15,12,200\n"     # line 3
+           "voice,2026-07-06 08:30,abc,200\n"    # line 4: volume is not a number
+           "voice,2026-07-06 08:45,12,200\n"     # line 5
+           "chat,2026-07-06 08:00,3,400\n"       # line 6
+           "chat,2026-07-06 08:15,3,-3\n"        # line 7: negative handle time
+           "chat,2026-07-06 08:30,3,400\n"       # line 8
+           "sms,2026-07-06 08:00,1,60\n"         # line 9: unknown channel
+           "email,2026-07-06 08:00,4,600\n")     # line 10
+
+
+def planted_problems(path: Path) -> list[Problem]:
+    source = str(path)
+    return [
+        Problem(source, "line 4", "volume", "not a number ('abc'); write a plain number such as 12"),
+        Problem(source, "line 7", "aht_seconds", "must be > 0 where there are contacts, got -3; give the average "
+                "handle time in seconds (leave it empty only where volume is 0)"),
+        Problem(source, "line 9", "channel", "unknown channel 'sms'; the config defines voice, chat, email "
+                "(add [channels.sms] to the config or fix the name)"),
+    ]
+
+
+def test_every_planted_problem_is_reported_in_file_order(tmp_path: Path, example_config: Config) -> None:
+    path = history_file(tmp_path, PLANTED)
+    with pytest.raises(DataError) as raised:
+        read_history(path, example_config, max_problems=10)
+    expected = planted_problems(path)
+    assert list(raised.value.problems) == expected
+    assert str(raised.value) == f"{expected[0]} (and 2 more problems)"
+
+
+def test_max_problems_limits_the_list(tmp_path: Path, example_config: Config) -> None:
+    path = history_file(tmp_path, PLANTED)
+    with pytest.raises(DataError) as raised:
+        read_history(path, example_config, max_problems=2)
+    expected = planted_problems(path)
+    assert list(raised.value.problems) == expected[:2]
+    assert str(raised.value) == f"{expected[0]} (and 2 more problems)"
+
+
+def test_by_default_the_first_check_that_fails_is_the_error(tmp_path: Path, example_config: Config) -> None:
+    # Channels are checked before volumes: one problem, the message as it always was.
+    path = history_file(tmp_path, PLANTED)
+    with pytest.raises(DataError) as raised:
+        read_history(path, example_config)
+    unknown = planted_problems(path)[2]
+    assert raised.value.problems == (unknown,)
+    assert str(raised.value) == (f"{path}: line 9: channel: unknown channel 'sms'; the config defines voice, "
+                                 "chat, email (add [channels.sms] to the config or fix the name)")
+
+
+def test_file_problems_are_structured(tmp_path: Path, example_config: Config) -> None:
+    with pytest.raises(DataError) as raised:
+        read_history(tmp_path / "absent.csv", example_config)
+    assert raised.value.problems == (Problem(str(tmp_path / "absent.csv"), "", "", "file not found; check the path"),)
+    path = tmp_path / "req.csv"
+    path.write_text("channel,interval_start,scheduled_agents\nvoice,2026-07-06 08:00,-1\n")
+    with pytest.raises(DataError) as raised:
+        read_requirements(path, example_config)
+    assert raised.value.problems == (Problem(str(path), "line 2", "scheduled_agents",
+                                             "must be a whole number >= 0, got -1"),)
+    agents = tmp_path / "agents.csv"
+    agents.write_text("agent_id,group,min_hours,max_hours\nA1,frontline,30,40\nA2,nobody,30,40\n")
+    with pytest.raises(DataError) as raised:
+        read_agents(agents, example_config)
+    assert [(p.row, p.field) for p in raised.value.problems] == [("line 3", "group")]

@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import ChannelConfig, Config
-from wfm.contracts import REQUIREMENTS_COLUMNS, validate_forecast
+from wfm.contracts import REQUIREMENTS_COLUMNS, validate_demand
 from wfm.staffing.erlang import queue_metrics, required_agents, scheduled_agents
 
 
@@ -35,7 +35,9 @@ def requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
     Parameters
     ----------
     forecast
-        The forecast contract: ``channel, interval_start, volume, aht_seconds`` (and the interval band).
+        ``channel, interval_start`` (timezone-aware), ``volume`` and ``aht_seconds``, one row per channel and
+        interval: a forecast frame, or any frame with these columns (others are ignored; the band
+        ``volume_lo``, ``volume_hi`` is checked when present).
     config
         Channels with their targets, shrinkage and the interval length.
 
@@ -44,8 +46,13 @@ def requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
     pandas.DataFrame
         ``channel, interval_start, volume, aht_seconds, erlangs, agents, service_level, asa_seconds,
         occupancy, scheduled_agents``; service level and ASA are NaN for deferred channels.
+
+    Raises
+    ------
+    DataError
+        A missing column, an unknown channel, a volume < 0, an AHT <= 0 or a repeated interval, by row.
     """
-    forecast = validate_forecast(forecast, source="forecast", channels=list(config.channels))
+    forecast = validate_demand(forecast, source="forecast", channels=list(config.channels))
     parts = []
     for name, rows in forecast.groupby("channel", sort=True):
         channel = config.channels[str(name)]

@@ -111,3 +111,24 @@ def test_a_week_of_email_plans_all_its_work(example_config: Config) -> None:
     assert out.loc[staffed, "occupancy"].to_numpy() == pytest.approx(
         (out.loc[staffed, "erlangs"] / out.loc[staffed, "agents"]).to_numpy())
     assert (out.loc[~staffed, "erlangs"] == 0).all()
+
+
+def test_the_four_demand_columns_are_enough(example_config: Config) -> None:
+    full = forecast_frame("voice", [50.0, 0.0], 180)
+    demand = full[["channel", "interval_start", "volume", "aht_seconds"]]
+    out = requirements(demand, example_config)
+    # 50 calls of 180 s in 15 minutes are 10 erlangs; Erlang C by hand: 13 agents answer 79.6% within 20 s,
+    # 14 agents 88.8%. Scheduled with 30% shrinkage: ceil(14 / 0.7) = 20.
+    assert out["agents"].tolist() == [14, 0]
+    assert out["scheduled_agents"].tolist() == [20, 0]
+    pd.testing.assert_frame_equal(out, requirements(full, example_config))
+
+
+def test_demand_needs_aht_and_both_band_columns(example_config: Config) -> None:
+    full = forecast_frame("voice", [50.0], 180)
+    with pytest.raises(DataError, match=r"^forecast: missing column aht_seconds; the header must name channel, "
+                                        r"interval_start, volume, aht_seconds \(found: channel, interval_start, "
+                                        r"volume\)"):
+        requirements(full[["channel", "interval_start", "volume"]], example_config)
+    with pytest.raises(DataError, match=r"^forecast: missing column volume_hi"):
+        requirements(full.drop(columns="volume_hi"), example_config)
