@@ -67,7 +67,7 @@ def erlang_c_service_level(servers: int, erlangs: Fraction, aht_seconds: Fractio
         return 1 - mpmath.mpf(p_wait.numerator) / p_wait.denominator * decay
 
 
-def erlang_c_agents(calls: float | str, aht_seconds: float | str, interval_minutes: int, service_level: str,
+def erlang_c_agents(calls: Fraction | float | str, aht_seconds: float | str, interval_minutes: int, service_level: str,
                     answer_seconds: float | str, max_occupancy: str = "1", concurrency: int = 1) -> int:
     """The fewest agents whose ``agents * concurrency`` servers meet the target and keep occupancy at or under
     the cap, searched upward one agent at a time with :func:`erlang_c_service_level` (0 for no calls).
