@@ -2,37 +2,67 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
+from tiny_center import tiny_config, tiny_history
 
+from wfm.errors import DataError
+from wfm.planning.batch import run_batch
+from wfm.planning.export import EXPORT_FILES
 from wfm.planning.store import Store
+
+
+def hours(frame: pd.DataFrame, start: str, end: str) -> pd.Series:
+    """Lengths in hours of the spans between two timestamp columns of an exported CSV."""
+    return (pd.to_datetime(frame[end], utc=True) - pd.to_datetime(frame[start], utc=True)).dt.total_seconds() / 3600
 
 
 def test_runs_summaries_and_files(page: Callable[..., AppTest], database: str, tmp_path: Path) -> None:
     app = page("exports")
     assert "No batch runs recorded yet" in app.info[0].value
-    folder = tmp_path / "out" / "2026-W47"
-    folder.mkdir(parents=True)
-    (folder / "roster.csv").write_text("agent_id,group\nA1,frontline\n")
-    summary = {"paid_hours": 9703.0, "cost": 211295.0, "coverage": 0.9986,
-               "solver": {"status": "optimal", "gap": 0.004},
-               "channels": [{"channel": "voice", "projected_service_level": 0.91}]}
+    out = tmp_path / "out"
     with Store.open(database) as store:
-        failed = store.start_run("2026-W46", {"timezone": "Europe/London"}, tmp_path / "out" / "2026-W46")
-        store.finish_run(failed, "failed", None, exit_code=3, message="schedule: no feasible solution")
-        run = store.start_run("2026-W47", {"timezone": "Europe/London"}, folder)
-        store.finish_run(run, "ok", summary, exit_code=0, files=[folder / "roster.csv", folder / "report.html"])
+        with pytest.raises(DataError, match="inside the history"):
+            run_batch(tiny_history(), tiny_config(), out, store, week_start=dt.date(2026, 11, 9))
+        run = run_batch(tiny_history(), tiny_config(), out, store)  # the tiny center's week 2026-W47, newest
+    # The run's figures recounted from its export folder: paid hours are the shifts less their unpaid lunches, at
+    # 20 an hour; coverage is 1 - under / required, interval by interval.
+    folder = run.export_dir
+    assert folder == out / "2026-W47" and run.exit_code == 0
+    roster, breaks = pd.read_csv(folder / "roster.csv"), pd.read_csv(folder / "breaks.csv")
+    assert set(breaks["kind"]) == {"lunch"} and not tiny_config().breaks["lunch"].paid
+    paid = hours(roster, "shift_start", "shift_end").sum() - hours(breaks, "break_start", "break_end").sum()
+    coverage = pd.read_csv(folder / "coverage.csv")
+    under = (coverage["required"] - coverage["scheduled"]).clip(lower=0).sum()
+    covered = 1 - under / coverage["required"].sum()
+    (folder / "report.html").unlink()  # a file removed since the run
+
     app.run()
     assert not app.exception
     runs = app.dataframe[0].value
     assert runs["week"].tolist() == ["2026-W47", "2026-W46"]
     assert runs["status"].tolist() == ["ok", "failed"]
+    assert runs["paid hours"].iloc[0] == pytest.approx(paid) and runs["cost"].iloc[0] == pytest.approx(20 * paid)
+    assert runs["coverage"].iloc[0] == pytest.approx(covered)
+    assert runs[["paid hours", "cost", "coverage"]].iloc[1].isna().all()  # a failed run has no summary
     shown = {m.label: m.value for m in app.metric}
-    assert shown == {"Paid hours": "9,703", "Cost": "211,295", "Coverage": "99.9%", "Solver": "optimal",
-                     "Gap": "0.40%"}
-    assert [b.proto.label for b in app.get("download_button")] == ["roster.csv (0 kB)"]
+    assert shown == {"Paid hours": f"{paid:,.0f}", "Cost": f"{20 * paid:,.0f}", "Coverage": f"{covered:.1%}",
+                     "Solver": "optimal", "Gap": "0.00%"}  # the tiny week is solved to a zero gap
+    # The channel table: the seasonal naive forecast repeats the history's last week of calls.
+    history = tiny_history()
+    last_week = history.loc[history["interval_start"] >= pd.Timestamp("2026-11-09", tz="Europe/London"), "volume"]
+    channels = app.dataframe[1].value.set_index("channel")
+    assert channels.loc["voice", "volume"] == pytest.approx(last_week.sum())
+    assert channels.loc["voice", "model"] == "seasonal_naive"
+    kept = [folder / name for name in EXPORT_FILES if name != "report.html"]
+    assert sorted(b.proto.label for b in app.get("download_button")) == sorted(
+        f"{p.name} ({p.stat().st_size / 1024:,.0f} kB)" for p in kept)  # laid out in columns
     assert any("report.html: no longer on disk" in c.value for c in app.caption)
     app.selectbox(key="exp_run").set_value(app.selectbox(key="exp_run").options[1]).run()
-    assert "schedule: no feasible solution" in app.error[0].value
+    assert "inside the history" in app.error[0].value and "exit code 1" in app.error[0].value
+

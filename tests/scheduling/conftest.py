@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -51,6 +52,36 @@ def recompute_coverage(result: Any, interval_minutes: int) -> pd.DataFrame:
     coverage["recomputed"] = [counts.get((g, int((s - first) // step)), 0)
                               for g, s in zip(coverage["group"], stamps, strict=True)]
     return coverage
+
+
+def recount_hours(result: Any, requirements: pd.DataFrame, interval_minutes: int,
+                  group_of: dict[str, str] | None = None) -> dict[str, float]:
+    """Required, scheduled, under and over agent-hours recounted without the result's own counts: the
+    requirement from the input frame (channels summed into groups by ``group_of``, default all into ``all``),
+    the agents from roster and breaks (:func:`recompute_coverage`), compared interval by interval."""
+    covered = recompute_coverage(result, interval_minutes)
+    groups = requirements["channel"].map(group_of) if group_of else pd.Series("all", index=requirements.index)
+    need = requirements.assign(group=groups).groupby(["group", "interval_start"])["scheduled_agents"].sum()
+    keys = list(zip(covered["group"], covered["interval_start"], strict=True))
+    required = np.array([need.get(key, 0) for key in keys])
+    assert required.sum() == need.sum()  # every required interval is in the plan
+    working = covered["recomputed"].to_numpy()
+    hours = interval_minutes / 60
+    return {"required": required.sum() * hours, "scheduled": working.sum() * hours,
+            "under": np.maximum(required - working, 0).sum() * hours,
+            "over": np.maximum(working - required, 0).sum() * hours}
+
+
+def paid_hours_by_agent(result: Any, unpaid: set[str]) -> pd.Series:
+    """Each agent's paid hours summed from the roster and breaks frames: shift lengths less the breaks of the
+    ``unpaid`` kinds."""
+    def hours(agent_ids: pd.Series, starts: pd.Series, ends: pd.Series) -> pd.Series:
+        spans = [(end - start).total_seconds() / 3600 for start, end in zip(starts, ends, strict=True)]
+        return pd.Series(spans, index=agent_ids.to_numpy(), dtype=float).groupby(level=0).sum()
+
+    roster, breaks = result.roster, result.breaks[result.breaks["kind"].isin(unpaid)]
+    worked = hours(roster["agent_id"], roster["shift_start"], roster["shift_end"])
+    return worked.sub(hours(breaks["agent_id"], breaks["break_start"], breaks["break_end"]), fill_value=0.0)
 
 
 @pytest.fixture

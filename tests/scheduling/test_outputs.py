@@ -11,7 +11,7 @@ import pytest
 
 from scheduling import solve_schedule, write_schedule
 from tests.conftest import EXAMPLE_CONFIG
-from tests.scheduling.conftest import recompute_coverage
+from tests.scheduling.conftest import paid_hours_by_agent, recompute_coverage, recount_hours
 from wfm.config import load_config
 
 
@@ -62,8 +62,23 @@ def test_write_schedule(example_result, tmp_path):
         assert key in summary
     for key in ("status", "bound", "gap", "seconds", "objective", "backend"):
         assert key in summary["solver"]
-    assert summary["efficiency"] == pytest.approx(1 - (summary["over_agent_hours"] + summary["under_agent_hours"])
-                                                  / summary["required_agent_hours"])
+    # The written figures against a recount: the requirement from the input day, agents from roster and breaks,
+    # paid hours less unpaid lunches (rest breaks are paid), frontline at 22 an hour and backoffice at 20.
+    groups = {"voice": "frontline", "chat": "frontline", "email": "backoffice"}
+    hours = recount_hours(example_result, example_day(), 15, groups)
+    assert hours["required"] == example_day()["scheduled_agents"].sum() * 0.25
+    assert summary["required_agent_hours"] == pytest.approx(hours["required"])
+    assert summary["scheduled_agent_hours"] == pytest.approx(hours["scheduled"])
+    assert summary["under_agent_hours"] == pytest.approx(hours["under"])
+    assert summary["over_agent_hours"] == pytest.approx(hours["over"])
+    assert summary["efficiency"] == pytest.approx(1 - (hours["over"] + hours["under"]) / hours["required"])
+    assert summary["coverage"] == pytest.approx(1 - hours["under"] / hours["required"])
+    paid = paid_hours_by_agent(example_result, unpaid={"lunch"})
+    group_of_agent = example_result.roster.groupby("agent_id")["group"].first()
+    rate = group_of_agent.map({"frontline": 22.0, "backoffice": 20.0})
+    assert summary["paid_hours"] == pytest.approx(paid.sum(), abs=1e-3)
+    assert summary["cost"] == pytest.approx((paid * rate.reindex(paid.index)).sum(), abs=1e-3)
+    assert summary["paid_hours_per_required_hour"] == pytest.approx(paid.sum() / hours["required"], abs=1e-6)
     assert not list((tmp_path / "week").glob(".*.tmp"))
 
 

@@ -8,10 +8,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from scheduling import solve_schedule
+from scheduling import ScheduleResult, engine, solve_schedule
 from scheduling.grid import make_grid
 from scheduling.roster import ShiftInstance, _Pool, assign_shifts
-from tests.scheduling.conftest import make_config, make_requirements, recompute_coverage
+from tests.scheduling.conftest import make_config, make_requirements, paid_hours_by_agent, recompute_coverage
 from wfm.contracts import frame_rows, validate_agents
 from wfm.errors import DataError, InfeasibleError
 from wfm.io import read_agents
@@ -42,9 +42,30 @@ def agents(count: int) -> pd.DataFrame:
     return validate_agents(pd.DataFrame(rows), source="agents", groups=list(week_config().groups), rows=frame_rows)
 
 
+def solve_reporting_below(*args, **options) -> tuple[ScheduleResult, list[str]]:
+    """Solve, and keep the ids the rostering reports below their minimum hours (the summary keeps their count)."""
+    reported: list[str] = []
+
+    def recording(*inner, **keywords):
+        assigned, unassigned, below = assign_shifts(*inner, **keywords)
+        reported.extend(below)
+        return assigned, unassigned, below
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(engine, "assign_shifts", recording)
+        result = solve_schedule(*args, **options)
+    return result, reported
+
+
 @pytest.fixture(scope="module")
-def rostered():
-    return solve_schedule(week_requirements(), week_config(), agents=agents(16), time_limit_seconds=20, gap=0.01)
+def solved() -> tuple[ScheduleResult, list[str]]:
+    return solve_reporting_below(week_requirements(), week_config(), agents=agents(16), time_limit_seconds=20,
+                                 gap=0.01)
+
+
+@pytest.fixture(scope="module")
+def rostered(solved: tuple[ScheduleResult, list[str]]) -> ScheduleResult:
+    return solved[0]
 
 
 def test_every_shift_is_assigned_and_covers(rostered):
@@ -81,11 +102,34 @@ def test_contract_hours_rest_and_consecutive_days(rostered):
         assert (shifts["shift_end"].dt.strftime("%H:%M") <= table.loc[agent_id, "available_to"]).all()
 
 
-def test_minimum_hours_are_met_when_there_is_work_enough(rostered):
+def test_agents_reported_below_minimum_hours_are_those_short_of_it(solved):
+    result, reported = solved
     table = agents(16).set_index("agent_id")
-    worked = rostered.roster.groupby("agent_id")["paid_hours"].sum().reindex(table.index, fill_value=0)
-    below = worked < table["min_hours"]
-    assert rostered.summary.agents_below_min_hours == int(below.sum())
+    paid = paid_hours_by_agent(result, unpaid={"lunch"}).reindex(table.index, fill_value=0.0)
+    # The week has less work than the contracts' minimums (271 paid hours for 304), so some fall short.
+    assert paid.sum() < table["min_hours"].sum()
+    short = set(paid.index[paid < table["min_hours"] - 1e-9])
+    assert short and set(reported) == short
+    assert result.summary.agents_below_min_hours == len(short)
+
+
+@pytest.mark.parametrize(("min_hours", "below"), [(16, 0), (24, 1)])
+def test_minimum_hours_are_met_when_there_is_work_enough(min_hours, below):
+    # Seven 8-hour day shifts (56 paid hours) for three agents: minimums of 16 hours fit (48 <= 56), so everyone
+    # reaches theirs; of 24 hours only two can (3 shifts each), and the roster lets no more than one fall short.
+    config = make_config([{"name": "day", "earliest_start": "08:00", "latest_start": "08:00", "lengths_hours": [8],
+                           "cost_per_hour": 1.0}])
+    need = pd.concat([make_requirements(f"2026-01-{5 + d:02d} 08:00", [1] * 8) for d in range(7)], ignore_index=True)
+    rows = [{"agent_id": f"A{i}", "group": "all", "min_hours": min_hours, "max_hours": 40, "days": "",
+             "available_from": "", "available_to": "", "preferred_start": ""} for i in range(3)]
+    team = validate_agents(pd.DataFrame(rows), source="agents", groups=["all"], rows=frame_rows)
+    result, reported = solve_reporting_below(need, config, agents=team, gap=0.0)
+    paid = paid_hours_by_agent(result, unpaid=set()).reindex(team["agent_id"], fill_value=0.0)
+    assert paid.sum() == 56 and result.unassigned.empty
+    short = set(paid.index[paid < min_hours])
+    # As many agents as the work allows reach their minimum: 56 // min_hours of the three.
+    assert len(short) == below == 3 - min(3, 56 // min_hours)
+    assert set(reported) == short and result.summary.agents_below_min_hours == below
 
 
 def test_weekends_are_shared(rostered):
