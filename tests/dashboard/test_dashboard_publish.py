@@ -13,11 +13,13 @@ from streamlit.testing.v1 import AppTest
 from wfm.planning.export import EXPORT_FILES
 from wfm.planning.store import Store
 from wfm.planning.summary import PlanSummary
+from wfm.planning.whatif import Modifiers
 
 
 def test_a_published_plan_is_a_recorded_run_with_its_export(page: Callable[..., AppTest], tmp_path: Path,
                                                             database: str) -> None:
-    app = page("schedule")
+    # A what-if of its own, so that the plan it solves is not the one other tests expect unsolved.
+    app = page("schedule", modifiers=Modifiers(volume_pct=5))
     app.button(key="sched_solve").click().run()
     shown = {m.label: m.value for m in app.metric}
     app.text_input(key="sched_export_folder").set_value(str(tmp_path / "exports")).run()

@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from wfm.config import Config
 from wfm.io import read_history
+from wfm.planning import comparison, scenarios
 from wfm.planning import plan as pipeline
-from wfm.planning import scenarios
 from wfm.planning.store import Store
 from wfm.planning.whatif import Modifiers
 from wfm.weeks import week_after
@@ -50,7 +50,7 @@ def test_save_compare_and_reopen(page: Callable[..., AppTest], short_history: Pa
 
 
 def test_compare_at_most_four(page: Callable[..., AppTest], database: str, fast_config: Config) -> None:
-    figures = scenarios.ScenarioFigures(required_fte=10, productive_agent_hours=300, required_agent_hours=375,
+    figures = comparison.ScenarioFigures(required_fte=10, productive_agent_hours=300, required_agent_hours=375,
                                         projected_service_level=0.8,
                                         projected_occupancy=0.8, cost=5000, cost_basis="estimate")
     with Store.open(database) as store:

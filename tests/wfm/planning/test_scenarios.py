@@ -9,7 +9,7 @@ import pytest
 from tiny_center import tiny_config, tiny_history
 
 from wfm.errors import ConfigError
-from wfm.planning import scenarios
+from wfm.planning import comparison, scenarios
 from wfm.planning.plan import forecast_week, plan_week, staff_week
 from wfm.planning.store import Store
 from wfm.planning.whatif import Modifiers
@@ -51,7 +51,7 @@ def test_saved_compared_and_reloaded(tmp_path: Path, week_forecast: pd.DataFrame
         for name, modifiers in [("base", Modifiers()), ("sl90", Modifiers(service_level=0.9))]:
             scenarios.save(store, name, config, modifiers, scenarios.evaluate(week_forecast, config, modifiers))
         records = [store.get_scenario("base"), store.get_scenario("sl90")]
-    table = scenarios.compare(records)
+    table = comparison.compare(records)
     assert list(table.columns) == ["base", "sl90"]
     assert table.loc["projected_service_level", "sl90"] > table.loc["projected_service_level", "base"]
     assert table.loc["modifiers", "sl90"] == "service_level=0.9"
@@ -60,7 +60,7 @@ def test_saved_compared_and_reloaded(tmp_path: Path, week_forecast: pd.DataFrame
     assert loaded_config == config and loaded_modifiers == Modifiers(service_level=0.9)
     assert figures is not None and figures.required_fte > 0
     with pytest.raises(ConfigError, match="give 1 to 4 scenarios, got 5"):
-        scenarios.compare(records * 2 + records[:1])
+        comparison.compare(records * 2 + records[:1])
 
 
 def test_a_solved_plan_gives_the_same_figures_as_solving_the_scenario() -> None:
