@@ -81,7 +81,8 @@ with common.guard():
     runs = store.list_runs(limit=100)
 if not runs:
     st.info("No batch runs recorded yet. `wfm plan --history ... --config ... --out out` (or `make run`) "
-            "plans a week, writes its export folder and records the run here.")
+            "plans a week, writes its export folder and records the run here; so does **Publish** on the "
+            "Schedule page.")
     st.stop()
 st.caption(f"The latest {len(runs)} run{'s' if len(runs) > 1 else ''} recorded in {store.url}.")
 st.dataframe(runs_table(runs), hide_index=True, key="exp_runs",
