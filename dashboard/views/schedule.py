@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.widgets import kept
+from wfm.io import safe_cells
 from wfm.planning import charts
 from wfm.planning.export import write_workbook
 from wfm.planning.plan import Plan
@@ -106,7 +107,8 @@ def show(plan: Plan, zone: str) -> None:
         st.dataframe(local_times(plan.schedule.unmet, zone), hide_index=True, key="sched_unmet")
     week = plan.summary.week
     left, right = st.columns(2)
-    left.download_button("Download roster (CSV)", local_times(plan.schedule.roster, zone).to_csv(index=False),
+    left.download_button("Download roster (CSV)",
+                         safe_cells(local_times(plan.schedule.roster, zone)).to_csv(index=False),
                          file_name=f"roster-{week}.csv", mime="text/csv", key="sched_csv")
     right.download_button("Download roster (XLSX)", roster_xlsx(plan), file_name=f"roster-{week}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="sched_xlsx")

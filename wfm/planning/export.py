@@ -22,7 +22,7 @@ import plotly.io as pio
 
 from scheduling import write_schedule
 from wfm.errors import DataError
-from wfm.io import write_frame
+from wfm.io import safe_cells, write_frame
 from wfm.planning import charts
 from wfm.planning.plan import Plan
 
@@ -101,7 +101,11 @@ def _publish(staging: Path, target: Path) -> None:
 
 
 def write_workbook(plan: Plan, path: Path) -> None:
-    """``schedule.xlsx``: a summary sheet, then one sheet per day with its shifts and breaks."""
+    """``schedule.xlsx``: a summary sheet, then one sheet per day with its shifts and breaks.
+
+    Every text cell goes through :func:`wfm.io.safe_cells`: agent, group, channel and break names never become
+    live formulas, and control characters XLSX cannot hold are shown as U+FFFD.
+    """
     roster = plan.schedule.roster.copy()
     breaks = plan.schedule.breaks
     # A schedule without break rules has an empty breaks frame, whose columns are not datetimes.
@@ -117,15 +121,17 @@ def write_workbook(plan: Plan, path: Path) -> None:
                                            summary.required_agent_hours, summary.scheduled_agent_hours,
                                            summary.under_agent_hours, summary.over_agent_hours, summary.coverage,
                                            summary.efficiency, summary.solver.status, summary.solver.gap]})
-        headline.to_excel(book, sheet_name="Summary", index=False)
-        summary.channel_table.to_excel(book, sheet_name="Summary", index=False, startrow=len(headline) + 2)
+        safe_cells(headline, "xlsx").to_excel(book, sheet_name="Summary", index=False)
+        safe_cells(summary.channel_table, "xlsx").to_excel(book, sheet_name="Summary", index=False,
+                                                           startrow=len(headline) + 2)
         for day, shifts in roster.groupby("date", sort=True):
             sheet = shifts.assign(
                 shift_start=shifts["shift_start"].dt.strftime("%H:%M"),
                 shift_end=shifts["shift_end"].dt.strftime("%Y-%m-%d %H:%M"),
                 breaks=[", ".join(t for t in listed.get(agent, []) if t) for agent in shifts["agent_id"]],
             ).drop(columns="date")
-            sheet.to_excel(book, sheet_name=pd.Timestamp(str(day)).strftime("%a %Y-%m-%d"), index=False)
+            name = pd.Timestamp(str(day)).strftime("%a %Y-%m-%d")
+            safe_cells(sheet, "xlsx").to_excel(book, sheet_name=name, index=False)
 
 
 #: Days of history drawn before the forecast in ``report.html``.
