@@ -6,6 +6,10 @@ day and a summary sheet) and ``report.html`` (charts). Everything is written int
 target, then swapped into place in one step (``renameat2(RENAME_EXCHANGE)`` on Linux; elsewhere two renames), so
 readers see the old export or the new one, never a mix, and a failed or killed run leaves the previous export
 untouched. Folders left by killed runs are removed by the next run of the same week.
+
+``export_plan(..., commit=record)`` makes publishing and recording one step in effect: ``record`` runs once the
+new export is in place, and if it fails the previous export is swapped back (or the new one removed when there
+was none), so the export stays in place only when its record was written.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import ctypes.util
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -34,17 +39,22 @@ EXPORT_FILES = ("forecast.csv", "requirements.csv", "roster.csv", "breaks.csv", 
                 "unassigned.csv", "summary.json", "schedule.xlsx", "report.html")
 
 
-def export_plan(plan: Plan, history: pd.DataFrame, out_dir: str | Path) -> Path:
-    """Write a plan's export folder ``out_dir/<week>/`` atomically and return its path."""
+def export_plan(plan: Plan, history: pd.DataFrame, out_dir: str | Path, *,
+                commit: Callable[[Path], object] | None = None) -> Path:
+    """Write a plan's export folder ``out_dir/<week>/`` atomically and return its path.
+
+    ``commit(target)``, when given, runs once the new export is in place; if it raises, the previous export is
+    put back (or the new one removed when there was none) and its error is raised again.
+    """
     out = Path(out_dir)
     try:
-        return _write_export(plan, history, out)
+        return _write_export(plan, history, out, commit)
     except OSError as exc:
         raise DataError(f"{out}: cannot write the export ({exc.strerror}: {exc.filename}); "
                         "pass a writable folder with free space") from None
 
 
-def _write_export(plan: Plan, history: pd.DataFrame, out: Path) -> Path:
+def _write_export(plan: Plan, history: pd.DataFrame, out: Path, commit: Callable[[Path], object] | None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     target = out / plan.summary.week
     _remove_stale_partials(out, plan.summary.week)
@@ -60,6 +70,12 @@ def _write_export(plan: Plan, history: pd.DataFrame, out: Path) -> Path:
         write_workbook(plan, staging / "schedule.xlsx")
         (staging / "report.html").write_text(report_html(plan, history), encoding="utf-8")
         _publish(staging, target)
+        if commit is not None:
+            try:
+                commit(target)
+            except BaseException:
+                _unpublish(staging, target)
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -98,6 +114,14 @@ def _publish(staging: Path, target: Path) -> None:
     os.rename(target, aside)
     os.rename(staging, target)
     os.rename(aside, staging)
+
+
+def _unpublish(staging: Path, target: Path) -> None:
+    """Undo :func:`_publish`: the previous export (now in ``staging``) back in place, or the new one removed."""
+    if staging.exists():
+        _publish(staging, target)
+    else:
+        os.rename(target, staging)
 
 
 def write_workbook(plan: Plan, path: Path) -> None:
