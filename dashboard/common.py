@@ -13,6 +13,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -73,6 +74,31 @@ class Context:
         return _digest(self.history_key, grid, self.week)
 
 
+# What makes Markdown live in Streamlit: links and images ([ ] and !), code, emphasis and strikethrough, HTML and
+# autolinks (< >), math ($), entities (&), tables (|), headings and quotes; "\" so the escapes stay escapes.
+_MARKDOWN_ALWAYS = re.compile(r"([\\`*\[\]<>$~&|#!])")
+# Underscores emphasise only at a word's edge: service_level stays readable.
+_MARKDOWN_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+# Bare links (https://..., www...., someone@host) and list markers at the start.
+_MARKDOWN_AUTOLINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<=\bwww)\.|@")
+_MARKDOWN_LIST = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))")
+
+
+def literal(text: object) -> str:
+    """User text (names, descriptions, file names, messages quoting them) shown as itself in Streamlit Markdown.
+
+    Every widget that renders Markdown (``st.error``, ``st.caption``, ``st.metric``, labels...) gets user text
+    through this: a scenario named ``[log in](https://evil.example)`` shows as that text, never as a link or an
+    image. Line breaks become spaces.
+    """
+    out = " ".join(str(text).splitlines())
+    out = _MARKDOWN_ALWAYS.sub(r"\\\1", out)
+    out = _MARKDOWN_UNDERSCORE.sub(r"\\_", out)
+    out = _MARKDOWN_AUTOLINK.sub(lambda m: "\\" + m.group(0), out)
+    return _MARKDOWN_LIST.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit()
+                                                      else "\\" + m.group(2)), out)
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
@@ -83,11 +109,11 @@ def guard() -> Iterator[None]:
     try:
         yield
     except WfmError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))  # messages quote file names, values and names from the user's files
         st.stop()
     except Exception as exc:  # a page shows every failure, it never crashes; the log keeps the traceback
         log.exception("dashboard page failed")
-        st.error(f"Unexpected error ({type(exc).__name__}): {exc}")
+        st.error(f"Unexpected error ({type(exc).__name__}): {literal(exc)}")
         st.stop()
 
 
@@ -202,8 +228,8 @@ def context(*, caption: bool = True) -> Context:
     if not caption:
         return ctx
     what_if = "what-if active" if not modifiers().is_empty else "no what-if"
-    st.sidebar.caption(f"Planning **{ctx.week}** from {ctx.history_name} · config: "
-                       f"{Path(st.session_state.config_source).name} · {what_if}")
+    st.sidebar.caption(f"Planning **{ctx.week}** from {literal(ctx.history_name)} · config: "
+                       f"{literal(Path(st.session_state.config_source).name)} · {what_if}")
     return ctx
 
 
