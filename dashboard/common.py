@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +45,12 @@ EXAMPLE_CONFIG = PROJECT / "data" / "example.toml"
 AGENTS_FILE = PROJECT / "data" / "agents.csv"
 #: Largest history file the Data page accepts.
 MAX_UPLOAD_MB = 200
+#: Where uploaded history files are kept so that the library can read them.
+UPLOAD_FOLDER = Path(tempfile.gettempdir()) / "wfm-dashboard-uploads"
+#: Uploads kept: at most this many, the newest...
+MAX_UPLOADS = 20
+#: ...and none older than this (an upload counts as new again each time it is uploaded).
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
 #: The validation report stops after this many problems.
 MAX_PROBLEMS = 10
 
@@ -166,14 +173,37 @@ def file_key(path: Path) -> str:
 
 
 def save_upload(name: str, data: bytes) -> Path:
-    """Keep an uploaded history file on disk (named by its content) so the library can read it."""
+    """Keep an uploaded history file on disk (named by its content) so the library can read it.
+
+    Older uploads are removed meanwhile: only the newest :data:`MAX_UPLOADS`, none older than
+    :data:`UPLOAD_MAX_AGE_SECONDS`, and always this one.
+    """
     suffix = Path(name).suffix.lower()
-    folder = Path(tempfile.gettempdir()) / "wfm-dashboard-uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
-    if not path.exists():
-        path.write_bytes(data)
+    UPLOAD_FOLDER.mkdir(parents=True, exist_ok=True)
+    path = UPLOAD_FOLDER / f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    if path.exists():
+        os.utime(path)  # uploaded again: as new as a new upload
+    else:
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # never read half-written
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    _remove_old_uploads(keep=path)
     return path
+
+
+def _remove_old_uploads(keep: Path) -> None:
+    """Delete uploads beyond the newest MAX_UPLOADS or older than UPLOAD_MAX_AGE_SECONDS (never ``keep``)."""
+    uploads = []
+    for file in UPLOAD_FOLDER.iterdir():
+        try:
+            uploads.append((file.stat().st_mtime, file))
+        except OSError:  # removed meanwhile by another session
+            continue
+    uploads.sort(reverse=True)
+    oldest = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for rank, (modified, file) in enumerate(uploads):
+        if file != keep and (rank >= MAX_UPLOADS or modified < oldest):
+            file.unlink(missing_ok=True)
 
 
 @st.cache_data(show_spinner="Validating...", max_entries=16)
