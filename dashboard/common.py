@@ -13,9 +13,11 @@ import hashlib
 import json
 import logging
 import os
+import re
 import subprocess
 import sys
 import tempfile
+import time
 import tomllib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -43,6 +45,12 @@ EXAMPLE_CONFIG = PROJECT / "data" / "example.toml"
 AGENTS_FILE = PROJECT / "data" / "agents.csv"
 #: Largest history file the Data page accepts.
 MAX_UPLOAD_MB = 200
+#: Where uploaded history files are kept so that the library can read them.
+UPLOAD_FOLDER = Path(tempfile.gettempdir()) / "wfm-dashboard-uploads"
+#: Uploads kept: at most this many, the newest...
+MAX_UPLOADS = 20
+#: ...and none older than this (an upload counts as new again each time it is uploaded).
+UPLOAD_MAX_AGE_SECONDS = 24 * 3600
 #: The validation report stops after this many problems.
 MAX_PROBLEMS = 10
 
@@ -73,6 +81,31 @@ class Context:
         return _digest(self.history_key, grid, self.week)
 
 
+# What makes Markdown live in Streamlit: links and images ([ ] and !), code, emphasis and strikethrough, HTML and
+# autolinks (< >), math ($), entities (&), tables (|), headings and quotes; "\" so the escapes stay escapes.
+_MARKDOWN_ALWAYS = re.compile(r"([\\`*\[\]<>$~&|#!])")
+# Underscores emphasise only at a word's edge: service_level stays readable.
+_MARKDOWN_UNDERSCORE = re.compile(r"(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])")
+# Bare links (https://..., www...., someone@host) and list markers at the start.
+_MARKDOWN_AUTOLINK = re.compile(r"(?i)(?<=[a-z]):(?=//)|(?<=\bwww)\.|@")
+_MARKDOWN_LIST = re.compile(r"^(\s*)([-+]|\d+(?=[.)]))")
+
+
+def literal(text: object) -> str:
+    """User text (names, descriptions, file names, messages quoting them) shown as itself in Streamlit Markdown.
+
+    Every widget that renders Markdown (``st.error``, ``st.caption``, ``st.metric``, labels...) gets user text
+    through this: a scenario named ``[log in](https://evil.example)`` shows as that text, never as a link or an
+    image. Line breaks become spaces.
+    """
+    out = " ".join(str(text).splitlines())
+    out = _MARKDOWN_ALWAYS.sub(r"\\\1", out)
+    out = _MARKDOWN_UNDERSCORE.sub(r"\\_", out)
+    out = _MARKDOWN_AUTOLINK.sub(lambda m: "\\" + m.group(0), out)
+    return _MARKDOWN_LIST.sub(lambda m: m.group(1) + (m.group(2) + "\\" if m.group(2).isdigit()
+                                                      else "\\" + m.group(2)), out)
+
+
 def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
@@ -83,11 +116,11 @@ def guard() -> Iterator[None]:
     try:
         yield
     except WfmError as exc:
-        st.error(str(exc))
+        st.error(literal(exc))  # messages quote file names, values and names from the user's files
         st.stop()
     except Exception as exc:  # a page shows every failure, it never crashes; the log keeps the traceback
         log.exception("dashboard page failed")
-        st.error(f"Unexpected error ({type(exc).__name__}): {exc}")
+        st.error(f"Unexpected error ({type(exc).__name__}): {literal(exc)}")
         st.stop()
 
 
@@ -140,14 +173,37 @@ def file_key(path: Path) -> str:
 
 
 def save_upload(name: str, data: bytes) -> Path:
-    """Keep an uploaded history file on disk (named by its content) so the library can read it."""
+    """Keep an uploaded history file on disk (named by its content) so the library can read it.
+
+    Older uploads are removed meanwhile: only the newest :data:`MAX_UPLOADS`, none older than
+    :data:`UPLOAD_MAX_AGE_SECONDS`, and always this one.
+    """
     suffix = Path(name).suffix.lower()
-    folder = Path(tempfile.gettempdir()) / "wfm-dashboard-uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
-    if not path.exists():
-        path.write_bytes(data)
+    UPLOAD_FOLDER.mkdir(parents=True, exist_ok=True)
+    path = UPLOAD_FOLDER / f"{hashlib.sha256(data).hexdigest()[:16]}{suffix}"
+    if path.exists():
+        os.utime(path)  # uploaded again: as new as a new upload
+    else:
+        partial = path.with_name(f".{path.name}.{os.getpid()}.tmp")  # never read half-written
+        partial.write_bytes(data)
+        os.replace(partial, path)
+    _remove_old_uploads(keep=path)
     return path
+
+
+def _remove_old_uploads(keep: Path) -> None:
+    """Delete uploads beyond the newest MAX_UPLOADS or older than UPLOAD_MAX_AGE_SECONDS (never ``keep``)."""
+    uploads = []
+    for file in UPLOAD_FOLDER.iterdir():
+        try:
+            uploads.append((file.stat().st_mtime, file))
+        except OSError:  # removed meanwhile by another session
+            continue
+    uploads.sort(reverse=True)
+    oldest = time.time() - UPLOAD_MAX_AGE_SECONDS
+    for rank, (modified, file) in enumerate(uploads):
+        if file != keep and (rank >= MAX_UPLOADS or modified < oldest):
+            file.unlink(missing_ok=True)
 
 
 @st.cache_data(show_spinner="Validating...", max_entries=16)
@@ -202,8 +258,8 @@ def context(*, caption: bool = True) -> Context:
     if not caption:
         return ctx
     what_if = "what-if active" if not modifiers().is_empty else "no what-if"
-    st.sidebar.caption(f"Planning **{ctx.week}** from {ctx.history_name} · config: "
-                       f"{Path(st.session_state.config_source).name} · {what_if}")
+    st.sidebar.caption(f"Planning **{ctx.week}** from {literal(ctx.history_name)} · config: "
+                       f"{literal(Path(st.session_state.config_source).name)} · {what_if}")
     return ctx
 
 

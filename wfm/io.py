@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Callable
 from pathlib import Path
+from typing import Literal
 
 import pandas as pd
 
@@ -125,5 +127,53 @@ def write_frame(frame: pd.DataFrame, path: str | Path) -> Path:
     if suffix not in _FORMATS:
         raise _file_error(path, f"unsupported output type {suffix or '(none)'!r}; use .csv or .parquet")
     if suffix == ".csv":
+        frame = safe_cells(frame, "csv")
         return atomic_write(path, lambda tmp: frame.to_csv(tmp, index=False, date_format="%Y-%m-%dT%H:%M:%S%z"))
     return atomic_write(path, lambda tmp: frame.to_parquet(tmp, index=False))
+
+
+#: First characters that make a spreadsheet read a text cell as a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: What replaces a character a file format cannot hold.
+REPLACEMENT = "\ufffd"
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+# XLSX (XML 1.0) cannot hold C0 control characters other than tab, line feed and carriage return
+# (openpyxl raises IllegalCharacterError); a CSV holds anything but NUL, which many readers stop at.
+_UNHOLDABLE = {"xlsx": re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]"), "csv": re.compile(r"\x00")}
+
+
+def safe_text(text: str, file_format: Literal["csv", "xlsx"] = "csv") -> str:
+    """Text made safe for a spreadsheet cell of ``file_format``.
+
+    Characters the format cannot hold become U+FFFD (visibly); text a spreadsheet would run as a formula
+    (starting with ``=``, ``+``, ``-``, ``@``, tab or carriage return) gets a leading single quote, as OWASP's
+    CSV-injection guidance says. Text that is a plain number (``-5``, ``+1.5e3``) stays as it is.
+
+    >>> safe_text("=1+1"), safe_text("-5"), safe_text("@SUM(A1)")
+    ("'=1+1", '-5', "'@SUM(A1)")
+    """
+    text = _UNHOLDABLE[file_format].sub(REPLACEMENT, text)
+    if text.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
+
+
+def safe_cells(frame: pd.DataFrame, file_format: Literal["csv", "xlsx"] = "csv") -> pd.DataFrame:
+    """``frame`` with every text cell passed through :func:`safe_text` (every CSV and XLSX writer calls it).
+
+    Numbers, timestamps, dates and missing values stay as they are; the frame itself is not changed.
+    """
+    out = frame
+    for index in range(frame.shape[1]):
+        values = frame.iloc[:, index]
+        if not (values.dtype == object or isinstance(values.dtype, pd.StringDtype | pd.CategoricalDtype)):
+            continue
+        texts = values.map(lambda v: isinstance(v, str), na_action="ignore").fillna(False).astype(bool)
+        if not texts.any():
+            continue
+        cleaned = values.astype(object).where(~texts, values[texts].astype(str).map(
+            lambda v: safe_text(v, file_format)))
+        if out is frame:
+            out = frame.copy()
+        out.isetitem(index, cleaned)
+    return out

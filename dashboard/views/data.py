@@ -29,25 +29,25 @@ def choose_history() -> None:
     if upload is None:
         return
     if upload.size > common.MAX_UPLOAD_MB * 2**20:
-        st.error(f"{upload.name}: {upload.size / 2**20:.0f} MB is over the {common.MAX_UPLOAD_MB} MB limit; "
-                 "upload fewer weeks of history")
+        st.error(f"{common.literal(upload.name)}: {upload.size / 2**20:.0f} MB is over the "
+                 f"{common.MAX_UPLOAD_MB} MB limit; upload fewer weeks of history")
         return
     path = common.save_upload(upload.name, upload.getvalue())
     report = common.validation_report(str(path), st.session_state.config_text)
     if report.empty:
         common.use_history(path, upload.name)
-        st.success(f"{upload.name} is valid and is now the history the plan uses.")
+        st.success(f"{common.literal(upload.name)} is valid and is now the history the plan uses.")
         return
     more = " (the first ones; fix them and upload again)" if len(report) >= common.MAX_PROBLEMS else ""
-    st.error(f"{upload.name}: {len(report)} problem{'s' if len(report) > 1 else ''} found{more}. "
-             f"The plan still uses {st.session_state.history_name}.")
+    st.error(f"{common.literal(upload.name)}: {len(report)} problem{'s' if len(report) > 1 else ''} found{more}. "
+             f"The plan still uses {common.literal(st.session_state.history_name)}.")
     st.dataframe(report, hide_index=True, key="data_report")
 
 
 def edit_config() -> None:
     """The config as TOML, editable in place and validated like a config file."""
-    st.caption(f"From {st.session_state.config_source}. Edits apply to this session only; every change is "
-               "validated like a config file and checked against the history.")
+    st.caption(f"From {common.literal(st.session_state.config_source)}. Edits apply to this session only; every "
+               "change is validated like a config file and checked against the history.")
     text = st.text_area("Config (TOML)", st.session_state.config_text, height=420, key="config_editor")
     apply, reset = st.columns([1, 5])
     if apply.button("Validate and apply", type="primary", key="config_apply"):
@@ -69,7 +69,7 @@ def summary(ctx: common.Context) -> None:
     history = ctx.history
     days = history["interval_start"].dt.tz_convert(ctx.config.timezone).dt.date
     cols = st.columns(4)
-    cols[0].metric("History", ctx.history_name)
+    cols[0].metric("History", common.literal(ctx.history_name))
     cols[1].metric("Rows", f"{len(history):,}")
     cols[2].metric("Days", f"{days.nunique():,}", help=f"{days.min()} to {days.max()}")
     cols[3].metric("Week to plan", ctx.week, help=f"starting Monday {ctx.week_start}")

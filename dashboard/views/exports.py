@@ -48,9 +48,9 @@ def show(run: RunRecord) -> None:
     """A run's headline figures, per-channel summary and files."""
     summary = typed_summary(run)
     if run.status == "failed":
-        st.error(f"Run {run.id} failed (exit code {run.exit_code}): {run.message}")
+        st.error(f"Run {run.id} failed (exit code {run.exit_code}): {common.literal(run.message)}")
     elif run.message:
-        st.warning(f"Run {run.id} (exit code {run.exit_code}): {run.message}")
+        st.warning(f"Run {run.id} (exit code {run.exit_code}): {common.literal(run.message)}")
     if summary is not None:
         cols = st.columns(5)
         cols[0].metric("Paid hours", f"{summary.paid_hours:,.0f}")
@@ -62,17 +62,17 @@ def show(run: RunRecord) -> None:
     if run.summary:
         with st.expander("Whole summary"):
             st.json(dict(run.summary), expanded=False)
-    st.caption(f"Export folder: {run.export_dir}")
+    st.caption(f"Export folder: {common.literal(run.export_dir)}")
     columns = st.columns(4)
     for index, name in enumerate(run.files):
         path = located(name)
         cell = columns[index % len(columns)]
         if path.is_file():
-            cell.download_button(f"{path.name} ({path.stat().st_size / 1024:,.0f} kB)", path.read_bytes(),
-                               file_name=path.name, key=f"exp_file_{index}",
-                               mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+            cell.download_button(f"{common.literal(path.name)} ({path.stat().st_size / 1024:,.0f} kB)",
+                                 path.read_bytes(), file_name=path.name, key=f"exp_file_{index}",
+                                 mime=mimetypes.guess_type(path.name)[0] or "application/octet-stream")
         else:
-            cell.caption(f"{Path(name).name}: no longer on disk ({name})")
+            cell.caption(f"{common.literal(Path(name).name)}: no longer on disk ({common.literal(name)})")
 
 
 st.title("Exports")
@@ -84,7 +84,7 @@ if not runs:
             "plans a week, writes its export folder and records the run here; so does **Publish** on the "
             "Schedule page.")
     st.stop()
-st.caption(f"The latest {len(runs)} run{'s' if len(runs) > 1 else ''} recorded in {store.url}.")
+st.caption(f"The latest {len(runs)} run{'s' if len(runs) > 1 else ''} recorded in {common.literal(store.url)}.")
 st.dataframe(runs_table(runs), hide_index=True, key="exp_runs",
              column_config={"coverage": st.column_config.NumberColumn(format="percent"),
                             "cost": st.column_config.NumberColumn(format="%.0f"),

@@ -49,7 +49,8 @@ with common.guard():
     marked = holidays_between(ctx.config, start, ctx.week_start + dt.timedelta(days=6))
 st.plotly_chart(charts.forecast_chart(recent, frame, zone, ctx.config.interval_minutes, marked), key="fc_volume")
 if marked:
-    st.caption("Shaded: public holidays (" + "; ".join(f"{d:%a %d %b} {n}" for d, n in marked.items()) + ")")
+    st.caption("Shaded: public holidays ("
+               + "; ".join(f"{d:%a %d %b} {common.literal(n)}" for d, n in marked.items()) + ")")
 
 left, right = st.columns(2)
 with left:

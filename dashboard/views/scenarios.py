@@ -20,7 +20,7 @@ def save_current(ctx: common.Context) -> None:
     """Evaluate the current what-if on the week's forecast and store it under a name."""
     changes = common.modifiers()
     described = ", ".join(f"{k} {v}" for k, v in changes.to_dict().items()) or "no changes (the base config)"
-    st.caption(f"Current what-if (set on the Staffing page): {described}.")
+    st.caption(f"Current what-if (set on the Staffing page): {common.literal(described)}.")
     with st.form("scn_save", border=True):
         name = st.text_input("Name", key="scn_name", placeholder="e.g. volume +10%, SL 90/20")
         description = st.text_input("Description", key="scn_description")
@@ -42,8 +42,9 @@ def save_current(ctx: common.Context) -> None:
             figures = scenarios.evaluate(made.frame, ctx.config, changes)
         record = scenarios.save(common.store(ctx.config), name.strip(), ctx.config, changes, figures, description)
     st.session_state.scn_saved = record.name
-    st.success(f"Saved scenario {record.name!r} (version {record.version}): {figures.required_fte:,.1f} FTE, "
-               f"cost {figures.cost:,.0f}, service level {figures.projected_service_level:.1%}.")
+    st.success(f"Saved scenario {common.literal(repr(record.name))} (version {record.version}): "
+               f"{figures.required_fte:,.1f} FTE, cost {figures.cost:,.0f}, "
+               f"service level {figures.projected_service_level:.1%}.")
 
 
 def compared(names: list[str], current: list[str] | None, saved: str | None) -> list[str]:
@@ -93,7 +94,7 @@ st.subheader(f"Stored scenarios ({len(records)})")
 if not records:
     st.info("No scenarios yet: set a what-if on the Staffing page, then save it here.")
     st.stop()
-st.caption(f"Stored in {store.url}: they survive restarts and everyone using this database sees them.")
+st.caption(f"Stored in {common.literal(store.url)}: they survive restarts and everyone using this database sees them.")
 st.dataframe(listing(records), hide_index=True, key="scn_list",
              column_config={"FTE": st.column_config.NumberColumn(format="%.1f"),
                             "cost": st.column_config.NumberColumn(format="%.0f"),
@@ -123,10 +124,10 @@ with st.expander("Open a scenario in the what-if"):
         with common.guard():
             base, changes, _ = scenarios.load(record)
         common.open_what_if(changes)
-        st.success(f"{opened!r} is now the what-if: see the Staffing and Schedule pages.")
+        st.success(f"{common.literal(repr(opened))} is now the what-if: see the Staffing and Schedule pages.")
         if base != ctx.config:
-            st.warning(f"{opened!r} was saved with a different base config than the one in use; its changes "
-                       "now apply to the config in use (edit it on the Data page to match).")
+            st.warning(f"{common.literal(repr(opened))} was saved with a different base config than the one in use; "
+                       "its changes now apply to the config in use (edit it on the Data page to match).")
 
 with st.expander("Delete a scenario"):
     doomed = st.selectbox("Scenario to delete", names, key="scn_delete_name")

@@ -10,6 +10,7 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.widgets import kept
+from wfm.io import safe_cells
 from wfm.planning import charts
 from wfm.planning.export import write_workbook
 from wfm.planning.plan import Plan
@@ -26,8 +27,8 @@ def solve(ctx: common.Context, changes: Modifiers) -> None:
 
         def on_stage(stage: str, message: str) -> None:
             done = STAGES.index(stage) if stage in STAGES else 0
-            bar.progress(done / len(STAGES), text=message)
-            st.write(f"{stage}: {message}")
+            bar.progress(done / len(STAGES), text=common.literal(message))
+            st.write(f"{stage}: {common.literal(message)}")
 
         try:
             plan = common.solve(ctx, changes, on_stage)
@@ -94,7 +95,7 @@ def show(plan: Plan, zone: str) -> None:
         shown = roster[roster["date"] == day]
         st.plotly_chart(charts.gantt(shown, plan.schedule.breaks, zone), key="sched_gantt")
     else:
-        st.info(f"No shifts for {group}.")
+        st.info(f"No shifts for {common.literal(group)}.")
 
     left, right = st.columns(2)
     with left:
@@ -106,7 +107,8 @@ def show(plan: Plan, zone: str) -> None:
         st.dataframe(local_times(plan.schedule.unmet, zone), hide_index=True, key="sched_unmet")
     week = plan.summary.week
     left, right = st.columns(2)
-    left.download_button("Download roster (CSV)", local_times(plan.schedule.roster, zone).to_csv(index=False),
+    left.download_button("Download roster (CSV)",
+                         safe_cells(local_times(plan.schedule.roster, zone)).to_csv(index=False),
                          file_name=f"roster-{week}.csv", mime="text/csv", key="sched_csv")
     right.download_button("Download roster (XLSX)", roster_xlsx(plan), file_name=f"roster-{week}.xlsx",
                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="sched_xlsx")
@@ -123,10 +125,11 @@ def publish(ctx: common.Context, plan: Plan) -> None:
     with common.guard(), st.spinner("Writing the export..."):
         run = common.publish(ctx, plan, Path(folder))
     if run.exit_code:
-        st.warning(f"Run {run.run_id} recorded with exit code {run.exit_code}: {run.message}. "
-                   f"The export is in {run.export_dir}.")
+        st.warning(f"Run {run.run_id} recorded with exit code {run.exit_code}: {common.literal(run.message)}. "
+                   f"The export is in {common.literal(run.export_dir)}.")
     else:
-        st.success(f"Run {run.run_id} recorded; the export is in {run.export_dir} (see the Exports page).")
+        st.success(f"Run {run.run_id} recorded; the export is in {common.literal(run.export_dir)} "
+                   "(see the Exports page).")
 
 
 st.title("Schedule")
@@ -135,7 +138,7 @@ changes = common.modifiers()
 key = common.plan_key(ctx, changes)
 what_if = ", ".join(f"{k} {v}" for k, v in changes.to_dict().items()) or "none"
 agents_note = "named agents from data/agents.csv" if common.AGENTS_FILE.exists() else "generated agent ids"
-st.caption(f"Week {ctx.week} · what-if changes: {what_if} (set on the Staffing page) · {agents_note} · "
+st.caption(f"Week {ctx.week} · what-if changes: {common.literal(what_if)} (set on the Staffing page) · {agents_note} · "
            f"solver {ctx.config.solver.backend}, limit {ctx.config.solver.time_limit_seconds:g} s")
 if st.button("Solve schedule", type="primary", key="sched_solve"):
     with common.guard():

@@ -108,11 +108,11 @@ def interval_curve(part: pd.DataFrame, config: Config, channel: str, zone: str) 
     """Service level against agents for one chosen interval of a queue channel."""
     rules = config.channels[channel]
     if not rules.is_queue:
-        st.info(f"{channel} is deferred work (staffed to a response time), so it has no queue curve.")
+        st.info(f"{common.literal(channel)} is deferred work (staffed to a response time), so it has no queue curve.")
         return
     busy = part[part["volume"] > 0]
     if busy.empty:
-        st.info(f"No {channel} contacts are forecast this week.")
+        st.info(f"No {common.literal(channel)} contacts are forecast this week.")
         return
     stamps = charts.local(busy["interval_start"], zone)
     labels = stamps.dt.strftime("%a %d %b %H:%M").tolist()

@@ -4,6 +4,13 @@
 with :func:`publish_plan`. Both record a run exactly the same way: started, then finished as ``ok`` (with the
 plan summary, the files written and the exit code) or ``failed`` (with the message and exit code), so the
 Exports page lists both alike.
+
+A run is one transaction in effect: its export stays in place only if its end was recorded. The new export is
+swapped in, the run is recorded as finished, and if that record cannot be written (the store locked for longer
+than its busy timeout, a lost connection, a read-only database) the previous export of the week is swapped back
+and the run fails with the store's message (exit 1). Recording the failure is then tried once; if the store is
+still unwritable the run stays ``running`` until its process is gone, and is then shown as abandoned (see
+:mod:`wfm.planning.store`).
 """
 
 from __future__ import annotations
@@ -17,7 +24,7 @@ from pathlib import Path
 import pandas as pd
 
 from wfm.config import Config, config_to_toml_dict
-from wfm.errors import WfmError
+from wfm.errors import StoreError, WfmError
 from wfm.planning.export import EXPORT_FILES, export_plan
 from wfm.planning.plan import Plan, Progress, plan_week
 from wfm.planning.store import Store
@@ -72,14 +79,30 @@ def _recorded(store: Store, week: str, config: Config, out_dir: Path, history: p
     log.info("run %d: planning %s", run_id, week)
     try:
         plan = make()
-        target = export_plan(plan, history, out_dir)
+        exit_code, message = coverage_outcome(plan.summary)
+
+        def record(target: Path) -> None:
+            # Runs with the new export in place: if it raises, export_plan puts the previous export back.
+            try:
+                store.finish_run(run_id, "ok", plan.summary.to_dict(), exit_code=exit_code, message=message,
+                                 files=[str(target / name) for name in EXPORT_FILES])
+            except StoreError as exc:
+                raise StoreError(f"{exc}; the new export of {week} was withdrawn and the previous one kept") from None
+
+        target = export_plan(plan, history, out_dir, commit=record)
     except WfmError as exc:
-        store.finish_run(run_id, "failed", None, exit_code=exc.exit_code, message=str(exc))
+        _record_failure(store, run_id, week, exc.exit_code, str(exc))
         raise
     except BaseException as exc:
-        store.finish_run(run_id, "failed", None, exit_code=1, message=f"{type(exc).__name__}: {exc}")
+        _record_failure(store, run_id, week, 1, f"{type(exc).__name__}: {exc}")
         raise
-    exit_code, message = coverage_outcome(plan.summary)
-    store.finish_run(run_id, "ok", plan.summary.to_dict(), exit_code=exit_code, message=message,
-                     files=[str(target / name) for name in EXPORT_FILES])
     return BatchRun(run_id=run_id, plan=plan, export_dir=target, exit_code=exit_code, message=message)
+
+
+def _record_failure(store: Store, run_id: int, week: str, exit_code: int, message: str) -> None:
+    """Record a failed run; when the store cannot take it, log why and raise the run's own error instead."""
+    try:
+        store.finish_run(run_id, "failed", None, exit_code=exit_code, message=message)
+    except StoreError as exc:
+        log.error("run %d: the previous export of %s is kept, but the failure could not be recorded either (%s); "
+                  "the run shows as abandoned once this process ends", run_id, week, exc)

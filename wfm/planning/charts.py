@@ -1,11 +1,14 @@
 """Plotly figures of plans and their frames, shared by ``report.html`` and the dashboard.
 
 They reshape and draw; they compute nothing a plan depends on. Times are shown in the planning timezone.
+Plotly reads a few HTML tags in every label (``<a href>``, ``<b>``, ``<br>``...): user text (channel, group,
+agent, break, holiday and scenario names, titles made from them) goes through :func:`plain` first.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections.abc import Mapping
 
 import numpy as np
@@ -16,6 +19,16 @@ BAND = "rgba(31, 119, 180, 0.18)"
 HOLIDAY = "rgba(214, 39, 40, 0.10)"
 LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "hovermode": "x unified",
           "legend": {"orientation": "h", "y": -0.15}}
+
+
+def plain(text: object) -> str:
+    """User text shown as itself in a plotly label (title, legend, tick, hover, annotation): ``<``, ``>``, ``&``
+    escaped, so ``<a href=...>`` is text, never a link."""
+    return html.escape(str(text), quote=False)
+
+
+def _plain_all(values: pd.Series) -> pd.Series:
+    return values.map(plain)
 
 
 def local(stamps: pd.Series, zone: str) -> pd.Series:
@@ -83,8 +96,8 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, int
     for day, name in (holidays or {}).items():
         start = pd.Timestamp(day).tz_localize(zone)
         figure.add_vrect(x0=start, x1=start + pd.Timedelta(days=1), fillcolor=HOLIDAY, line_width=0,
-                         annotation_text=name, annotation_position="top left")
-    figure.update_layout(**LAYOUT, title=title, yaxis={"title": "contacts"})
+                         annotation_text=plain(name), annotation_position="top left")
+    figure.update_layout(**LAYOUT, title=plain(title), yaxis={"title": "contacts"})
     return figure
 
 
@@ -107,22 +120,22 @@ def coverage_chart(coverage: pd.DataFrame, zone: str, title: str = "Coverage vs 
     figure.add_scatter(x=x, y=coverage["required"], name="required", line_shape="hv", line={"color": "#d62728"})
     figure.add_scatter(x=x, y=coverage["scheduled"], name="on shift", line_shape="hv", fill="tozeroy",
                        fillcolor="rgba(44, 160, 44, 0.15)", line={"color": "#2ca02c"})
-    figure.update_layout(**LAYOUT, title=title, yaxis={"title": "agents"})
+    figure.update_layout(**LAYOUT, title=plain(title), yaxis={"title": "agents"})
     return figure
 
 
 def gantt(roster: pd.DataFrame, breaks: pd.DataFrame, zone: str) -> go.Figure:
     """Shifts by agent as horizontal bars, breaks drawn over them."""
-    agents = list(dict.fromkeys(roster["agent_id"]))
+    agents = [plain(agent) for agent in dict.fromkeys(roster["agent_id"])]
     figure = go.Figure()
-    _bars(figure, roster["agent_id"], local(roster["shift_start"], zone), local(roster["shift_end"], zone),
+    _bars(figure, _plain_all(roster["agent_id"]), local(roster["shift_start"], zone), local(roster["shift_end"], zone),
           "shift", "#1f77b4", 0.7)
     within = breaks.merge(roster[["agent_id", "shift_start", "shift_end"]], on="agent_id")
     if not within.empty:
         within = within[(within["break_start"] >= within["shift_start"]) & (within["break_end"] <= within["shift_end"])]
     for kind, part in within.groupby("kind"):
-        _bars(figure, part["agent_id"], local(part["break_start"], zone), local(part["break_end"], zone),
-              f"{kind} break", "#ff7f0e" if kind != "lunch" else "#d62728", 0.7)
+        _bars(figure, _plain_all(part["agent_id"]), local(part["break_start"], zone), local(part["break_end"], zone),
+              f"{plain(kind)} break", "#ff7f0e" if kind != "lunch" else "#d62728", 0.7)
     figure.update_layout(**LAYOUT, title="Shifts by agent", barmode="overlay", height=max(300, 18 * len(agents) + 120),
                          yaxis={"categoryorder": "array", "categoryarray": agents[::-1], "title": None})
     return figure
@@ -139,7 +152,7 @@ def _bars(figure: go.Figure, who: pd.Series, start: pd.Series, end: pd.Series, n
 
 def cost_service_chart(points: pd.DataFrame) -> go.Figure:
     """Cost against projected service level, one point per scenario (``name, cost, service_level``)."""
-    figure = go.Figure(go.Scatter(x=points["cost"], y=points["service_level"], text=points["name"],
+    figure = go.Figure(go.Scatter(x=points["cost"], y=points["service_level"], text=_plain_all(points["name"]),
                                   mode="markers+text", textposition="top center", marker={"size": 14},
                                   hovertemplate="%{text}: cost %{x:,.0f}, service level %{y:.1%}<extra></extra>"))
     figure.update_layout(**LAYOUT, title="Cost vs service level", xaxis={"title": "weekly cost"},
@@ -153,12 +166,12 @@ def daily_service_chart(daily: pd.DataFrame, targets: Mapping[str, float | None]
     figure = go.Figure()
     by_target: dict[float, list[str]] = {}
     for channel, part in shown.groupby("channel"):
-        figure.add_bar(x=part["date"].astype(str), y=part["projected_service_level"], name=str(channel))
+        figure.add_bar(x=part["date"].astype(str), y=part["projected_service_level"], name=plain(channel))
         target = targets.get(str(channel))
         if target is not None:
             by_target.setdefault(target, []).append(str(channel))
     for target, names in by_target.items():
-        figure.add_hline(y=target, line_dash="dot", annotation_text=f"target {target:.0%} ({', '.join(names)})")
+        figure.add_hline(y=target, line_dash="dot", annotation_text=f"target {target:.0%} ({plain(', '.join(names))})")
     figure.update_layout(**LAYOUT, title="Projected service level per day", barmode="group",
                          yaxis={"tickformat": ".0%"})
     return figure

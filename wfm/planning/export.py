@@ -6,6 +6,10 @@ day and a summary sheet) and ``report.html`` (charts). Everything is written int
 target, then swapped into place in one step (``renameat2(RENAME_EXCHANGE)`` on Linux; elsewhere two renames), so
 readers see the old export or the new one, never a mix, and a failed or killed run leaves the previous export
 untouched. Folders left by killed runs are removed by the next run of the same week.
+
+``export_plan(..., commit=record)`` makes publishing and recording one step in effect: ``record`` runs once the
+new export is in place, and if it fails the previous export is swapped back (or the new one removed when there
+was none), so the export stays in place only when its record was written.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ import ctypes.util
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -22,7 +27,7 @@ import plotly.io as pio
 
 from scheduling import write_schedule
 from wfm.errors import DataError
-from wfm.io import write_frame
+from wfm.io import safe_cells, write_frame
 from wfm.planning import charts
 from wfm.planning.plan import Plan
 
@@ -34,17 +39,22 @@ EXPORT_FILES = ("forecast.csv", "requirements.csv", "roster.csv", "breaks.csv", 
                 "unassigned.csv", "summary.json", "schedule.xlsx", "report.html")
 
 
-def export_plan(plan: Plan, history: pd.DataFrame, out_dir: str | Path) -> Path:
-    """Write a plan's export folder ``out_dir/<week>/`` atomically and return its path."""
+def export_plan(plan: Plan, history: pd.DataFrame, out_dir: str | Path, *,
+                commit: Callable[[Path], object] | None = None) -> Path:
+    """Write a plan's export folder ``out_dir/<week>/`` atomically and return its path.
+
+    ``commit(target)``, when given, runs once the new export is in place; if it raises, the previous export is
+    put back (or the new one removed when there was none) and its error is raised again.
+    """
     out = Path(out_dir)
     try:
-        return _write_export(plan, history, out)
+        return _write_export(plan, history, out, commit)
     except OSError as exc:
         raise DataError(f"{out}: cannot write the export ({exc.strerror}: {exc.filename}); "
                         "pass a writable folder with free space") from None
 
 
-def _write_export(plan: Plan, history: pd.DataFrame, out: Path) -> Path:
+def _write_export(plan: Plan, history: pd.DataFrame, out: Path, commit: Callable[[Path], object] | None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     target = out / plan.summary.week
     _remove_stale_partials(out, plan.summary.week)
@@ -60,6 +70,12 @@ def _write_export(plan: Plan, history: pd.DataFrame, out: Path) -> Path:
         write_workbook(plan, staging / "schedule.xlsx")
         (staging / "report.html").write_text(report_html(plan, history), encoding="utf-8")
         _publish(staging, target)
+        if commit is not None:
+            try:
+                commit(target)
+            except BaseException:
+                _unpublish(staging, target)
+                raise
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return target
@@ -100,8 +116,20 @@ def _publish(staging: Path, target: Path) -> None:
     os.rename(aside, staging)
 
 
+def _unpublish(staging: Path, target: Path) -> None:
+    """Undo :func:`_publish`: the previous export (now in ``staging``) back in place, or the new one removed."""
+    if staging.exists():
+        _publish(staging, target)
+    else:
+        os.rename(target, staging)
+
+
 def write_workbook(plan: Plan, path: Path) -> None:
-    """``schedule.xlsx``: a summary sheet, then one sheet per day with its shifts and breaks."""
+    """``schedule.xlsx``: a summary sheet, then one sheet per day with its shifts and breaks.
+
+    Every text cell goes through :func:`wfm.io.safe_cells`: agent, group, channel and break names never become
+    live formulas, and control characters XLSX cannot hold are shown as U+FFFD.
+    """
     roster = plan.schedule.roster.copy()
     breaks = plan.schedule.breaks
     # A schedule without break rules has an empty breaks frame, whose columns are not datetimes.
@@ -117,15 +145,17 @@ def write_workbook(plan: Plan, path: Path) -> None:
                                            summary.required_agent_hours, summary.scheduled_agent_hours,
                                            summary.under_agent_hours, summary.over_agent_hours, summary.coverage,
                                            summary.efficiency, summary.solver.status, summary.solver.gap]})
-        headline.to_excel(book, sheet_name="Summary", index=False)
-        summary.channel_table.to_excel(book, sheet_name="Summary", index=False, startrow=len(headline) + 2)
+        safe_cells(headline, "xlsx").to_excel(book, sheet_name="Summary", index=False)
+        safe_cells(summary.channel_table, "xlsx").to_excel(book, sheet_name="Summary", index=False,
+                                                           startrow=len(headline) + 2)
         for day, shifts in roster.groupby("date", sort=True):
             sheet = shifts.assign(
                 shift_start=shifts["shift_start"].dt.strftime("%H:%M"),
                 shift_end=shifts["shift_end"].dt.strftime("%Y-%m-%d %H:%M"),
                 breaks=[", ".join(t for t in listed.get(agent, []) if t) for agent in shifts["agent_id"]],
             ).drop(columns="date")
-            sheet.to_excel(book, sheet_name=pd.Timestamp(str(day)).strftime("%a %Y-%m-%d"), index=False)
+            name = pd.Timestamp(str(day)).strftime("%a %Y-%m-%d")
+            safe_cells(sheet, "xlsx").to_excel(book, sheet_name=name, index=False)
 
 
 #: Days of history drawn before the forecast in ``report.html``.

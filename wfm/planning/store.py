@@ -18,6 +18,14 @@ its write lock at the start of each write transaction, and saving a scenario is 
 ``INSERT ... ON CONFLICT DO UPDATE`` on both databases. (WAL needs the SQLite file on a local disk, not
 a network share; use PostgreSQL to share a store across machines.)
 
+A run records the process that runs it (pid and host). A run left ``running`` by a process that no longer
+exists (killed by SIGKILL, or the machine restarted) is shown as failed ("abandoned: ...") by every read on
+that host, and marked so in the database by the next :meth:`Store.start_run` there. Runs of other hosts, and
+runs recorded before schema version 2, cannot be checked and stay as they are.
+
+A SQLite store that cannot be written here (its folder or file is read-only) is opened read-only when its
+schema is current: it can be listed and read, and every write fails with a message saying why.
+
 Every failure the user can cause raises :class:`~wfm.errors.StoreError`, naming the database URL (password
 masked) and the fix.
 
@@ -38,6 +46,8 @@ import math
 import numbers
 import os
 import re
+import socket
+import urllib.parse
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -82,7 +92,8 @@ class RunRecord:
     week : str
         ISO planning week, for example ``"2026-W48"``.
     status : {"running", "ok", "failed"}
-        ``"running"`` until :meth:`Store.finish_run` is called.
+        ``"running"`` until :meth:`Store.finish_run` is called; ``"failed"`` with a message starting
+        ``"abandoned:"`` when its process ended without finishing it (see the module docstring).
     started_at, finished_at : datetime.datetime
         Timezone-aware (UTC); ``finished_at`` is None while running.
     exit_code : int or None
@@ -97,6 +108,8 @@ class RunRecord:
         Why a failed run failed.
     files : tuple of str
         The files written, as given to :meth:`Store.finish_run`.
+    pid, host : int or None, str or None
+        The process that ran it (None for runs recorded before schema version 2).
     """
 
     id: int
@@ -110,6 +123,8 @@ class RunRecord:
     summary: Mapping[str, Any] | None
     message: str | None
     files: tuple[str, ...]
+    pid: int | None = None
+    host: str | None = None
 
 
 @dataclass(frozen=True)
@@ -211,6 +226,8 @@ _schema_version = sa.Table(
     sa.Column("applied_at", _UtcDateTime, nullable=False),
 )
 _runs, _scenarios = _define_tables_v1(_metadata)
+_runs.append_column(sa.Column("pid", sa.Integer))  # version 2
+_runs.append_column(sa.Column("host", sa.String(255)))  # version 2
 
 
 def _create_runs_and_scenarios(conn: Connection) -> None:
@@ -220,11 +237,17 @@ def _create_runs_and_scenarios(conn: Connection) -> None:
     metadata.create_all(conn)
 
 
+def _add_run_process(conn: Connection) -> None:
+    """Version 2: the process running each run (``pid``, ``host``), so runs whose process died can be marked."""
+    conn.execute(sa.text("ALTER TABLE runs ADD COLUMN pid INTEGER"))
+    conn.execute(sa.text("ALTER TABLE runs ADD COLUMN host VARCHAR(255)"))
+
+
 Migration = Callable[[Connection], None]
 
 #: Schema migrations in order; step ``i`` (from 0) brings the database to version ``i + 1``.
 #: Append new steps, never edit or reorder released ones.
-MIGRATIONS: tuple[Migration, ...] = (_create_runs_and_scenarios,)
+MIGRATIONS: tuple[Migration, ...] = (_create_runs_and_scenarios, _add_run_process)
 
 
 def resolve_url(url: str | None = None, config: Config | None = None) -> str:
@@ -256,6 +279,25 @@ def _parse_url(url: str) -> sa.URL:
         # Pin the file now: a later change of working folder must not switch databases.
         parsed = parsed.set(database=str(Path(database).expanduser().resolve()))
     return parsed
+
+
+def _read_only_url(url: sa.URL) -> sa.URL | None:
+    """A URL reading a SQLite file read-only when this process cannot write the file or its folder, else None.
+
+    A WAL database needs its ``-shm`` file even to be read; in a read-only folder it cannot be created, so the
+    file is opened ``immutable`` (nobody can write it there either) unless a ``-wal`` file holds changes.
+    """
+    database = url.database
+    if url.get_backend_name() != "sqlite" or not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    path = Path(database)
+    if not path.is_file() or (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        return None
+    query = {**url.query, "mode": "ro", "uri": "true"}
+    wal = path.with_name(path.name + "-wal")
+    if not wal.exists() or wal.stat().st_size == 0:
+        query["immutable"] = "1"
+    return url.set(database="file:" + urllib.parse.quote(str(path)), query=query)
 
 
 def _fix_for(backend: str) -> str:
@@ -311,12 +353,19 @@ def _current_version(conn: Connection) -> int:
     return conn.scalar(sa.select(sa.func.max(_schema_version.c.version))) or 0
 
 
-def _migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS) -> int:
-    """Bring the schema up to ``len(migrations)`` in one transaction, behind a lock; return that version."""
+def _migrate(engine: Engine, migrations: Sequence[Migration] = MIGRATIONS, *, read_only: str | None = None) -> int:
+    """Bring the schema up to ``len(migrations)`` in one transaction, behind a lock; return that version.
+
+    ``read_only`` names why the database cannot be written here: then an outdated schema is an error.
+    """
     target = len(migrations)
     with engine.connect() as conn:
         # Up to date: done without taking a write lock, so read-only users can open the store too.
         current = _current_version(conn)
+    if current < target and read_only:
+        raise StoreError(f"{read_only}; its schema is at version {current} and this wfm needs version {target}: "
+                         "open it once with write access (any wfm command upgrades it), or set "
+                         f"{URL_ENV} to another database")
     if current < target:
         with engine.connect() as conn:
             conn.execution_options(wfm_write=True)
@@ -371,11 +420,36 @@ def _check_name(name: str) -> str:
     return name
 
 
+def _process_alive(pid: int) -> bool:
+    """Whether a process with this id exists on this host."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True
+    return True
+
+
+def _abandoned(row: sa.Row[Any]) -> bool:
+    """A run still ``running`` whose process, on this host, is gone."""
+    return (row.status == "running" and row.pid is not None and row.host == socket.gethostname()
+            and row.pid != os.getpid() and not _process_alive(row.pid))
+
+
+def _abandoned_message(pid: int, host: str) -> str:
+    return (f"abandoned: its process (pid {pid} on {host}) ended without recording how the run ended "
+            "(killed, or the machine restarted); the export of that run may be missing, run the week again")
+
+
 def _run_record(row: sa.Row[Any]) -> RunRecord:
+    status, message = row.status, row.message
+    if _abandoned(row):
+        status, message = "failed", _abandoned_message(row.pid, row.host)
     return RunRecord(
-        id=row.id, week=row.week, status=row.status, started_at=row.started_at, finished_at=row.finished_at,
+        id=row.id, week=row.week, status=status, started_at=row.started_at, finished_at=row.finished_at,
         exit_code=row.exit_code, export_dir=Path(row.export_dir), config=row.config, summary=row.summary,
-        message=row.message, files=tuple(row.files),
+        message=message, files=tuple(row.files), pid=row.pid, host=row.host,
     )
 
 
@@ -393,9 +467,11 @@ class Store:
     A store holds a small connection pool: close it (or use it as a context manager) when done.
     """
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, read_only_path: Path | None = None) -> None:
         self._engine = engine
         self._backend = engine.dialect.name
+        # The SQLite file opened read-only because this process cannot write it (see _read_only_url).
+        self._read_only_path = read_only_path
 
     @classmethod
     def open(cls, url: str | None = None, config: Config | None = None) -> Store:
@@ -416,11 +492,24 @@ class Store:
             When the URL is invalid, the database cannot be reached or written, or its schema is newer
             than this version of wfm; the message names the URL (password masked) and the fix.
         """
-        engine = _create_engine(_parse_url(resolve_url(url, config)))
-        store = cls(engine)
+        parsed = _parse_url(resolve_url(url, config))
         try:
+            return cls._opened(_create_engine(parsed))
+        except StoreError:
+            reader = _read_only_url(parsed)
+            if reader is None:
+                raise
+        # This process cannot write the SQLite file or its folder: read it (a current schema needs no writes).
+        return cls._opened(_create_engine(reader), read_only_path=Path(str(parsed.database)))
+
+    @classmethod
+    def _opened(cls, engine: Engine, read_only_path: Path | None = None) -> Store:
+        store = cls(engine, read_only_path=read_only_path)
+        try:
+            why = None if read_only_path is None else (f"{store.url}: cannot open the store: it is read-only here "
+                                                       f"(this user cannot write {read_only_path} or its folder)")
             with store._guard("open the store"):
-                _migrate(engine)
+                _migrate(engine, read_only=why)
         except BaseException:
             engine.dispose()
             raise
@@ -429,7 +518,14 @@ class Store:
     @property
     def url(self) -> str:
         """The database URL, password masked."""
+        if self._read_only_path is not None:
+            return f"sqlite:///{self._read_only_path}"
         return self._engine.url.render_as_string(hide_password=True)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether the store was opened read-only, because this process cannot write its SQLite file or folder."""
+        return self._read_only_path is not None
 
     @property
     def schema_version(self) -> int:
@@ -469,10 +565,20 @@ class Store:
             raise StoreError(f"week must be an ISO week such as '2026-W48', got {week!r}")
         values = {
             "week": week, "status": "running", "started_at": _now(), "export_dir": os.fspath(export_dir),
-            "config": _document(config, "config"), "files": [],
+            "config": _document(config, "config"), "files": [], "pid": os.getpid(), "host": socket.gethostname(),
         }
         with self._transaction("record the run", write=True) as conn:
+            self._mark_abandoned(conn)
             return int(conn.execute(sa.insert(_runs).values(values).returning(_runs.c.id)).scalar_one())
+
+    def _mark_abandoned(self, conn: Connection) -> None:
+        """Record as failed the running runs of this host whose process is gone (see the module docstring)."""
+        running = conn.execute(sa.select(_runs).where(_runs.c.status == "running",
+                                                      _runs.c.host == socket.gethostname())).all()
+        for row in running:
+            if _abandoned(row):
+                conn.execute(sa.update(_runs).where(_runs.c.id == row.id, _runs.c.status == "running").values(
+                    status="failed", finished_at=_now(), message=_abandoned_message(row.pid, row.host)))
 
     def finish_run(self, run_id: int, status: Literal["ok", "failed"], summary: Mapping[str, Any] | None,
                    exit_code: int, message: str | None = None,
@@ -649,7 +755,10 @@ class Store:
             if password:
                 reason = reason.replace(str(password), "***")
             fix = _fix_for(self._backend)
-            if "database is locked" in reason:
+            if self._read_only_path is not None and "readonly" in reason:
+                fix = (f"the store is read-only here: this user cannot write {self._read_only_path} or its folder; "
+                       f"ask for write access, or set {URL_ENV} to another database")
+            elif "database is locked" in reason:
                 fix = (f"another process held the database for over {_BUSY_TIMEOUT_MS / 1000:g} s; try again, "
                        "or use PostgreSQL when many people plan at once")
             raise StoreError(f"{self.url}: cannot {action}: {reason}; {fix}") from None

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
+from typing import Any, Literal
 
 import pytest
 from tiny_center import tiny_config, tiny_history
 
-from wfm.errors import DataError
-from wfm.planning import export
+from wfm.errors import DataError, StoreError
+from wfm.planning import batch, export
 from wfm.planning.plan import Plan, plan_week
+from wfm.planning.store import RunRecord, Store
 
 
 @pytest.fixture(scope="module")
@@ -51,3 +54,87 @@ def test_a_rerun_replaces_the_export_in_one_step(plan: Plan, tmp_path: Path) -> 
     second = export.export_plan(plan, tiny_history(), tmp_path)
     assert second == first and not (second / "stale.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-W47"]
+
+
+# -- the run and its export succeed or fail together (issue 12, P1) ---------------------------------------------
+
+def previous_export(plan: Plan, out: Path) -> dict[str, str]:
+    """An export of the week already in place, marked so that a new one would differ; its fingerprint."""
+    target = export.export_plan(plan, tiny_history(), out)
+    (target / "previous.txt").write_text("the export planners use now")
+    return fingerprint(target)
+
+
+def failing_finish(store: Store, monkeypatch: pytest.MonkeyPatch, fail: set[str]) -> list[str]:
+    """Make ``store.finish_run`` fail with a locked database for the given statuses; returns the statuses tried."""
+    real = store.finish_run
+    tried: list[str] = []
+
+    def finish_run(run_id: int, status: Literal["ok", "failed"], *args: Any, **kwargs: Any) -> RunRecord:
+        tried.append(status)
+        if status in fail:
+            raise StoreError(f"{store.url}: cannot record the end of the run: database is locked; try again")
+        return real(run_id, status, *args, **kwargs)
+
+    monkeypatch.setattr(store, "finish_run", finish_run)
+    return tried
+
+
+def test_a_run_that_cannot_be_recorded_keeps_the_previous_export(plan: Plan, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    before = previous_export(plan, tmp_path / "out")
+    with Store.open(f"sqlite:///{tmp_path / 'wfm.db'}") as store:
+        tried = failing_finish(store, monkeypatch, {"ok"})
+        with pytest.raises(StoreError, match=r"database is locked; try again; the new export of 2026-W47 was "
+                                             r"withdrawn and the previous one kept$"):
+            batch.publish_plan(plan, tiny_history(), tmp_path / "out", store)
+        assert tried == ["ok", "failed"]
+        (run,) = store.list_runs()
+        assert (run.status, run.exit_code) == ("failed", 1) and run.message is not None
+        assert "the previous one kept" in run.message
+    assert fingerprint(tmp_path / "out" / "2026-W47") == before
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["2026-W47"]  # no staging folder left
+
+
+def test_a_first_export_that_cannot_be_recorded_is_withdrawn(plan: Plan, tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    with Store.open(f"sqlite:///{tmp_path / 'wfm.db'}") as store:
+        failing_finish(store, monkeypatch, {"ok", "failed"})
+        with pytest.raises(StoreError, match="withdrawn"):
+            batch.publish_plan(plan, tiny_history(), tmp_path / "out", store)
+        # Neither end could be recorded: the run stays running while this process lives, abandoned after.
+        assert store.list_runs()[0].status == "running"
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_store_locked_past_its_timeout_keeps_the_previous_export(plan: Plan, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe: another process holds the store's write lock while the run ends."""
+    before = previous_export(plan, tmp_path / "out")
+    monkeypatch.setattr("wfm.planning.store._BUSY_TIMEOUT_MS", 200)
+    path = tmp_path / "wfm.db"
+    with Store.open(f"sqlite:///{path}") as store:
+        started = store.start_run
+
+        def start_then_lock(*args: Any, **kwargs: Any) -> int:
+            run_id = started(*args, **kwargs)
+            holder.execute("BEGIN IMMEDIATE")
+            return run_id
+
+        holder = sqlite3.connect(path, isolation_level=None)
+        monkeypatch.setattr(store, "start_run", start_then_lock)
+        try:
+            with pytest.raises(StoreError, match="database is locked.*the previous one kept"):
+                batch.publish_plan(plan, tiny_history(), tmp_path / "out", store)
+        finally:
+            holder.close()
+        assert store.list_runs()[0].status == "running"
+    assert fingerprint(tmp_path / "out" / "2026-W47") == before
+
+
+def test_a_recorded_run_publishes_its_export(plan: Plan, tmp_path: Path) -> None:
+    previous_export(plan, tmp_path / "out")
+    with Store.open(f"sqlite:///{tmp_path / 'wfm.db'}") as store:
+        run = batch.publish_plan(plan, tiny_history(), tmp_path / "out", store)
+        assert store.get_run(run.run_id).status == "ok"
+    assert sorted(p.name for p in run.export_dir.iterdir()) == sorted(export.EXPORT_FILES)

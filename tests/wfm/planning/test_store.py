@@ -6,9 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import shutil
+import signal
+import socket
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 import uuid
@@ -188,6 +192,38 @@ class TestRuns:
         with pytest.raises(StoreError, match="ISO week such as '2026-W48'"):
             store.start_run(week, CONFIG, "out")
 
+    def test_a_killed_run_is_shown_abandoned_then_marked_by_the_next_run(self, store: Store, url: str,
+                                                                         tmp_path: Path) -> None:
+        killed = subprocess.run([sys.executable, "-c", _KILLED_RUN, url], cwd=tmp_path, env=_env(),
+                                capture_output=True, text=True, timeout=60)
+        assert killed.returncode == -signal.SIGKILL, killed.stderr
+        run_id = int(killed.stdout)
+        assert _raw_status(url, run_id) == "running"
+        shown = store.get_run(run_id)
+        assert (shown.status, shown.host, shown.exit_code) == ("failed", socket.gethostname(), None)
+        assert shown.message is not None and shown.message.startswith(f"abandoned: its process (pid {shown.pid} on ")
+        assert store.list_runs()[0] == shown
+        assert _raw_status(url, run_id) == "running"  # reading writes nothing
+
+        next_id = store.start_run("2026-W48", CONFIG, "out")
+        assert _raw_status(url, run_id) == "failed"
+        marked = store.get_run(run_id)
+        assert marked.message == shown.message and marked.finished_at is not None
+        assert store.get_run(next_id).status == "running"  # this process is alive: its run is running
+        assert (store.get_run(next_id).pid, store.get_run(next_id).host) == (os.getpid(), socket.gethostname())
+
+    def test_a_run_of_another_host_is_left_running(self, store: Store, url: str) -> None:
+        run_id = store.start_run("2026-W48", CONFIG, "out")
+        engine = _create_engine(_parse_url(url))
+        try:
+            with engine.begin() as conn:
+                conn.execute(sa.text("UPDATE runs SET host = 'elsewhere', pid = 2147483646 WHERE id = :id"),
+                             {"id": run_id})
+        finally:
+            engine.dispose()
+        store.start_run("2026-W49", CONFIG, "out")
+        assert store.get_run(run_id).status == "running" and _raw_status(url, run_id) == "running"
+
 
 class TestScenarios:
     def test_saving_a_name_again_updates_it_and_counts_versions(self, store: Store) -> None:
@@ -276,6 +312,29 @@ _WORKER = textwrap.dedent("""
 """)
 
 
+_KILLED_RUN = textwrap.dedent("""
+    import os, signal, sys
+    from wfm.planning.store import Store
+
+    store = Store.open(sys.argv[1])
+    print(store.start_run("2026-W47", {}, "out"), flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+""")
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": os.pathsep.join([str(PROJECT), os.environ.get("PYTHONPATH", "")])}
+
+
+def _raw_status(url: str, run_id: int) -> str:
+    engine = _create_engine(_parse_url(url))
+    try:
+        with engine.connect() as conn:
+            return str(conn.scalar(sa.text("SELECT status FROM runs WHERE id = :id"), {"id": run_id}))
+    finally:
+        engine.dispose()
+
+
 class TestConcurrency:
     def test_processes_saving_at_the_same_moment_lose_nothing(self, url: str, tmp_path: Path) -> None:
         workers, count = 4, 40
@@ -306,6 +365,54 @@ class TestConcurrency:
         assert set(scenarios) == expected
         assert scenarios["shared"].version == workers * count
         assert scenarios["w3-039"].modifiers == {"volume_pct": 39}
+
+
+_READER = textwrap.dedent("""
+    import sys
+    from wfm.errors import StoreError
+    from wfm.planning.store import Store
+
+    try:
+        store = Store.open(f"sqlite:///{sys.argv[1]}/wfm.db")
+    except StoreError as exc:
+        sys.exit(str(exc))
+    print("read_only", store.read_only, store.url)
+    print([s.name for s in store.list_scenarios()], [r.week for r in store.list_runs()])
+    for write in (lambda: store.save_scenario("new", {}, {}), lambda: store.start_run("2026-W48", {}, "out")):
+        try:
+            write()
+        except StoreError as exc:
+            print(exc)
+""")
+#: The user a root test process reads the store as (root could write a read-only folder anyway).
+NOBODY = 65534
+
+
+@pytest.fixture
+def read_only_folder() -> Iterator[Path]:
+    """A folder to make read-only (by :func:`_as_reader`), outside pytest's private temporary folder."""
+    folder = Path(tempfile.mkdtemp(prefix="wfm-read-only-"))
+    folder.chmod(0o755)
+    try:
+        yield folder
+    finally:
+        folder.chmod(0o755)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _as_reader(folder: Path, code: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` (with the folder as its argument) after making the folder and its files read-only, as a user
+    who cannot write them: this user, or nobody when the tests run as root."""
+    for file in folder.iterdir():
+        file.chmod(0o444)
+    folder.chmod(0o555)
+    command = [sys.executable, "-c", code, str(folder)]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        if setpriv is None:
+            pytest.skip("running as root, and no setpriv (util-linux) to read the store as another user")
+        command = [setpriv, f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *command]
+    return subprocess.run(command, cwd=folder, env=_env(), capture_output=True, text=True, timeout=60)
 
 
 class TestOpening:
@@ -342,6 +449,34 @@ class TestOpening:
             assert [s.name for s in reader.list_scenarios()] == ["seen"]
             with pytest.raises(StoreError, match="cannot save scenario 'new': attempt to write a readonly database"):
                 reader.save_scenario("new", CONFIG, {})
+
+    def test_a_store_in_a_read_only_folder_is_read_and_refuses_writes_clearly(self, read_only_folder: Path) -> None:
+        path = read_only_folder / "wfm.db"
+        with Store.open(f"sqlite:///{path}") as store:
+            store.save_scenario("seen", CONFIG, {})
+            store.start_run("2026-W47", CONFIG, "out")
+        reader = _as_reader(read_only_folder, _READER)
+        assert reader.returncode == 0, reader.stderr
+        lines = reader.stdout.splitlines()
+        assert lines[:2] == [f"read_only True sqlite:///{path}", "['seen'] ['2026-W47']"]
+        fix = f"the store is read-only here: this user cannot write {path} or its folder; ask for write access"
+        assert lines[2].startswith(f"sqlite:///{path}: cannot save scenario 'new': attempt to write a readonly "
+                                   f"database; {fix}")
+        assert lines[3].startswith(f"sqlite:///{path}: cannot record the run: attempt to write a readonly "
+                                   f"database; {fix}")
+
+    def test_a_read_only_store_whose_schema_is_outdated_is_named(self, read_only_folder: Path) -> None:
+        path = read_only_folder / "wfm.db"
+        engine = _create_engine(_parse_url(f"sqlite:///{path}"))
+        try:
+            _migrate(engine, MIGRATIONS[:1])
+        finally:
+            engine.dispose()
+        reader = _as_reader(read_only_folder, _READER)
+        assert reader.returncode == 1
+        assert (f"sqlite:///{path}: cannot open the store: it is read-only here (this user cannot write {path} or "
+                f"its folder); its schema is at version 1 and this wfm needs version {len(MIGRATIONS)}: open it "
+                "once with write access") in reader.stderr
 
     def test_a_lock_held_too_long_is_reported_with_the_fix(self, monkeypatch: pytest.MonkeyPatch,
                                                            tmp_path: Path) -> None:
