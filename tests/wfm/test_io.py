@@ -89,7 +89,8 @@ def test_extra_fields_do_not_shift_the_columns(tmp_path: Path, example_config: C
     trailing = history_file(tmp_path, "voice,2026-07-06 08:00,12,200,\n", name="trailing.csv")
     assert read_history(trailing, example_config)["volume"].tolist() == [12]  # an empty trailing field is harmless
     extra = history_file(tmp_path, "voice,2026-07-06 08:00,12,200,7\n", name="extra.csv")
-    with pytest.raises(DataError, match=r"extra\.csv: some rows have more fields than the header"):
+    with pytest.raises(DataError, match=r"extra\.csv: line 2: some rows have more fields than the header: this row "
+                                        r"has 5, the header \(line 1\) 4; remove the extra values"):
         read_history(extra, example_config)
 
 
