@@ -129,6 +129,14 @@ def _require_columns(frame: pd.DataFrame, required: Sequence[str], source: str) 
                     f"the header must name {', '.join(required)} (found: {found})")
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """A column as strings (missing values stay missing), whatever objects it holds (bytes that are not UTF-8)."""
+    try:
+        return values.astype("string")
+    except (UnicodeDecodeError, TypeError, ValueError):
+        return values.astype(object).map(str, na_action="ignore").astype("string")
+
+
 def _missing(value: object) -> bool:
     try:
         return bool(pd.isna(value))  # type: ignore[arg-type]
@@ -217,7 +225,7 @@ def _parse_timestamps(raw: pd.Series, problems: _Problems, timezone: str | None,
         text = None
         has_offset = np.zeros(len(raw), dtype=bool)
     else:
-        text = raw.astype(object).map(str, na_action="ignore").astype("string").str.strip()
+        text = _text(raw).str.strip()
         missing |= (text == "").fillna(True).to_numpy(dtype=bool)
         has_offset = text.str.contains(_OFFSET, na=False).to_numpy(dtype=bool) & ~missing
     problems.check(missing, column, lambda _: f"is missing; give every row its interval start ({_ISO_EXAMPLE})")
@@ -305,11 +313,11 @@ def _check_interval_length(stamps: pd.Series, interval_minutes: int, source: str
     still has some starts in between: the chance that ``n`` rows placed anywhere on a 15-minute grid all
     miss :15 and :45 is 2**-n, about 1e-30 for 100 rows.
     """
-    if len(stamps) < COARSE_GRID_MIN_ROWS or stamps.dt.normalize().nunique() < COARSE_GRID_MIN_DAYS:
+    if len(stamps) < COARSE_GRID_MIN_ROWS:
         return
-    minutes = np.unique((stamps.dt.hour * 60 + stamps.dt.minute).to_numpy(dtype="int64"))
-    grid = math.gcd(MINUTES_PER_DAY, *minutes.tolist())
-    if grid <= interval_minutes:
+    minutes = (stamps.dt.hour * 60 + stamps.dt.minute).to_numpy(dtype="int64")
+    grid = math.gcd(MINUTES_PER_DAY, int(np.gcd.reduce(minutes)))
+    if grid <= interval_minutes or stamps.dt.normalize().nunique() < COARSE_GRID_MIN_DAYS:
         return
     if grid >= MINUTES_PER_DAY:
         shape, fix = "one row a day (daily totals)", f"supply {interval_minutes}-minute interval history"
@@ -325,7 +333,7 @@ def _check_interval_length(stamps: pd.Series, interval_minutes: int, source: str
 
 def _check_channels(channels: pd.Series, known: Collection[str] | None, problems: _Problems) -> pd.Series:
     """Report empty and unknown channels; returns which rows name a good one."""
-    empty = channels.isna() | (channels.astype("string").str.strip() == "")
+    empty = channels.isna() | (_text(channels).str.strip() == "")
     problems.check(empty, "channel", lambda _: "is empty; name the channel, e.g. voice")
     if known is None:
         return ~empty
@@ -394,7 +402,7 @@ def validate_history(frame: pd.DataFrame, *, source: str, interval_minutes: int,
                     f"({', '.join(HISTORY_COLUMNS)}) and one row per channel and interval")
     _require_columns(frame, HISTORY_COLUMNS, source)
     problems = _Problems(source, rows, max_problems)
-    channel = frame["channel"].astype("string").str.strip()
+    channel = _text(frame["channel"]).str.strip()
     named = _check_channels(channel, channels, problems)
     volume = _numeric(frame, "volume", problems)[0]
     problems.check(volume < 0, "volume", lambda pos: f"must be >= 0, got {volume.iloc[pos]:g}; "
@@ -439,7 +447,7 @@ def validate_requirements(frame: pd.DataFrame, *, source: str, interval_minutes:
     _require_columns(frame, ("channel", "interval_start", "scheduled_agents"), source)
     problems = _Problems(source, rows)
     out = frame.copy()
-    out["channel"] = frame["channel"].astype("string").str.strip().astype(object)
+    out["channel"] = _text(frame["channel"]).str.strip().astype(object)
     _check_channels(out["channel"], channels, problems)
     out["interval_start"] = _parse_timestamps(frame["interval_start"], problems, timezone)
     _check_grid(out["interval_start"], interval_minutes, problems, "interval_start")

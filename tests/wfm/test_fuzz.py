@@ -84,7 +84,7 @@ def test_csv_bytes_are_accepted_or_refused_in_one_line(data: bytes) -> None:
 VALUES = st.one_of(CELLS, st.none(), st.booleans(), st.integers(min_value=-(2**70), max_value=2**70),
                    st.floats(allow_nan=True, allow_infinity=True),
                    st.sampled_from([pd.Timestamp("2026-07-06 08:00", tz="UTC"), pd.Timestamp("2026-07-06 08:15"),
-                                    pd.NaT, np.int64(3), np.float32(1.5), dt.date(2026, 7, 6), b"voice", [1],
+                                    pd.NaT, np.int64(3), np.float32(1.5), dt.date(2026, 7, 6), b"voice", b"\xff", [1],
                                     {"a": 1}]))
 
 
