@@ -26,6 +26,8 @@ The agents contract (named agents for rostering), one row per agent::
 
 from __future__ import annotations
 
+import decimal
+import json
 import math
 import re
 from collections.abc import Callable, Collection, Sequence
@@ -35,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from wfm.errors import DataError, InputError, Problem
-from wfm.weeks import clock_minutes
+from wfm.weeks import MINUTES_PER_DAY, clock_minutes
 
 HISTORY_COLUMNS = ("channel", "interval_start", "volume")
 HISTORY_OPTIONAL = ("aht_seconds", "abandoned")
@@ -97,10 +99,14 @@ class _Problems:
         if self.limit == 1:
             self.finish()
 
-    def stop(self, position: int, field: str, problem: str) -> NoReturn:
-        """Raise a problem that leaves the rest of the input unreadable, with those found so far."""
+    def stop(self, position: int | None, field: str, problem: str) -> NoReturn:
+        """Raise a problem that leaves the rest of the input unreadable, with those found so far.
+
+        ``position`` None is a problem of the whole column (no row), listed first.
+        """
         self.count += 1
-        self.found.append((position, Problem(self.source, self.rows(position), field, problem)))
+        row = "" if position is None else self.rows(position)
+        self.found.append((-1 if position is None else position, Problem(self.source, row, field, problem)))
         self._raise()
 
     def finish(self) -> None:
@@ -123,15 +129,68 @@ def _require_columns(frame: pd.DataFrame, required: Sequence[str], source: str) 
                     f"the header must name {', '.join(required)} (found: {found})")
 
 
+def _text(values: pd.Series) -> pd.Series:
+    """A column as strings (missing values stay missing), whatever objects it holds (bytes that are not UTF-8)."""
+    try:
+        return values.astype("string")
+    except (UnicodeDecodeError, TypeError, ValueError):
+        return values.astype(object).map(str, na_action="ignore").astype("string")
+
+
+def _missing(value: object) -> bool:
+    try:
+        return bool(pd.isna(value))  # type: ignore[arg-type]
+    except (TypeError, ValueError):  # a list or array in an object column
+        return False
+
+
 def _shown(value: object) -> str:
-    return "an empty value" if pd.isna(value) or str(value).strip() == "" else repr(str(value))
+    return "an empty value" if _missing(value) or str(value).strip() == "" else repr(str(value))
+
+
+def _toml_key(name: str) -> str:
+    """A name as a TOML key: bare when it can be, else quoted (with escapes)."""
+    return name if re.fullmatch(r"[A-Za-z0-9_-]+", name) else json.dumps(name)
+
+
+#: Value types read as numbers when a column holds objects (bools are not: True is not a count).
+_NUMBER_TYPES = (str, int, float, decimal.Decimal, np.integer, np.floating)
+
+
+def _as_numbers(raw: pd.Series, column: str, problems: _Problems) -> pd.Series:
+    """A column as floats (NaN where a value is not a number); refuses a column of another kind at once.
+
+    Text (CSV) and number columns are read; a true/false column (Parquet booleans would read as 0/1) or a
+    column of dates is refused as a whole; in a column of mixed objects, values other than text and numbers
+    are not numbers.
+    """
+    types = pd.api.types
+    if isinstance(raw.dtype, pd.CategoricalDtype):
+        raw = raw.astype(object)
+    is_object = types.is_object_dtype(raw.dtype)
+    inferred = types.infer_dtype(raw, skipna=True) if is_object else ""
+    if types.is_bool_dtype(raw.dtype) or inferred == "boolean":
+        problems.stop(None, column, f"is a true/false (boolean) column, not numbers; store {column} as numbers "
+                      "(integers or decimals)")
+    if not (is_object or types.is_string_dtype(raw.dtype) or types.is_integer_dtype(raw.dtype)
+            or types.is_float_dtype(raw.dtype)):
+        problems.stop(None, column, f"is a column of {raw.dtype} values, not numbers; store {column} as numbers "
+                      "(integers or decimals)")
+    if is_object and inferred not in ("string", "empty", "integer", "floating", "mixed-integer-float", "decimal"):
+        raw = raw.map(lambda value: value if isinstance(value, _NUMBER_TYPES) and not isinstance(value, bool)
+                      else np.nan, na_action="ignore")
+    try:
+        values = pd.to_numeric(raw, errors="coerce")
+    except (TypeError, ValueError):
+        values = pd.Series([pd.to_numeric(value, errors="coerce") for value in raw], index=raw.index)
+    return pd.Series(np.asarray(values, dtype="float64"), index=raw.index)
 
 
 def _numeric(frame: pd.DataFrame, column: str, problems: _Problems, *, allow_missing: bool = False,
              ) -> tuple[pd.Series, pd.Series]:
     """A column as floats, and which rows read as a number (or as missing, when allowed); others are reported."""
     raw = frame[column]
-    values = pd.to_numeric(raw, errors="coerce").astype("float64")
+    values = _as_numbers(raw, column, problems)
     unreadable = values.isna() & (raw.notna() if allow_missing else True)
     problems.check(unreadable, column,
                    lambda pos: f"not a number ({_shown(raw.iloc[pos])}); write a plain number such as 12")
@@ -144,6 +203,10 @@ def _first(mask: pd.Series | np.ndarray) -> int:
     return int(np.flatnonzero(np.asarray(mask))[0])
 
 
+#: The fix for an interval start that is not a timestamp.
+_ISO_EXAMPLE = "use ISO 8601, e.g. 2026-01-05 08:15:00+00:00"
+
+
 def _parse_timestamps(raw: pd.Series, problems: _Problems, timezone: str | None,
                       column: str = "interval_start") -> pd.Series:
     """Parse interval starts into timezone-aware timestamps in ``timezone`` (NaT where a problem was found).
@@ -151,37 +214,57 @@ def _parse_timestamps(raw: pd.Series, problems: _Problems, timezone: str | None,
     Timestamps with a UTC offset are converted to ``timezone``; naive ones are read as local times in
     ``timezone``, and a local time that falls in a DST gap or overlap is refused (it names no single
     instant). Without ``timezone``, timestamps must carry their offset and are kept in UTC unless they all
-    share one offset.
+    share one offset. Missing values and values that are not timestamps at all are reported as such, never
+    as a mix of offsets.
     """
+    missing = np.array(raw.isna(), dtype=bool)
     if isinstance(raw.dtype, pd.DatetimeTZDtype):
+        problems.check(missing, column, lambda _: f"is missing; give every row its interval start ({_ISO_EXAMPLE})")
         return raw.dt.tz_convert(timezone) if timezone else raw
     if pd.api.types.is_datetime64_dtype(raw.dtype):
         text = None
         has_offset = np.zeros(len(raw), dtype=bool)
     else:
-        text = raw.astype("string").str.strip()
-        has_offset = text.str.contains(_OFFSET, na=False).to_numpy()
-    if has_offset.any() and not has_offset.all():
-        pos = _first(~has_offset if has_offset[0] else has_offset)
-        problems.stop(pos, column, f"mixes timestamps with and without a UTC offset ({raw.iloc[pos]!r}); "
-                      "write every timestamp the same way, preferably with its offset (+01:00)")
+        text = _text(raw).str.strip()
+        missing |= (text == "").fillna(True).to_numpy(dtype=bool)
+        has_offset = text.str.contains(_OFFSET, na=False).to_numpy(dtype=bool) & ~missing
+    problems.check(missing, column, lambda _: f"is missing; give every row its interval start ({_ISO_EXAMPLE})")
+    valid = ~missing
+
+    def not_a_timestamp(pos: int) -> str:
+        return f"not a timestamp ({raw.iloc[pos]!r}); {_ISO_EXAMPLE}"
+
+    if text is not None and has_offset.any() and (valid & ~has_offset).any():
+        # Values without an offset that are no timestamp at all are bad values, not a mix of offsets.
+        plain = valid & ~has_offset
+        unreadable = plain & pd.to_datetime(text.where(plain), format="ISO8601", errors="coerce").isna().to_numpy()
+        problems.check(unreadable, column, not_a_timestamp)
+        valid &= ~unreadable
+        if (valid & ~has_offset).any():
+            minority = (valid & ~has_offset) if has_offset[_first(valid)] else has_offset
+            pos = _first(minority)
+            problems.stop(pos, column, f"mixes timestamps with and without a UTC offset ({raw.iloc[pos]!r}); "
+                          "write every timestamp the same way, preferably with its offset (+01:00)")
+    aware = bool(valid.any() and has_offset[valid].all())
+    values = raw.where(valid) if text is None else text.where(valid)
     try:
-        parsed = pd.to_datetime(raw if text is None else text, utc=bool(has_offset.all()), format="ISO8601")
-    except (ValueError, TypeError):
-        parsed = pd.to_datetime(raw if text is None else text, utc=bool(has_offset.all()), format="ISO8601",
-                                errors="coerce")
-    problems.check(parsed.isna(), column, lambda pos: f"not a timestamp ({raw.iloc[pos]!r}); use ISO 8601, "
-                   "e.g. 2026-01-05 08:15:00+00:00")
-    if has_offset.all():
+        parsed = pd.to_datetime(values, utc=aware, format="ISO8601")
+    except (ValueError, TypeError, OverflowError):
+        parsed = pd.to_datetime(values, utc=aware, format="ISO8601", errors="coerce")
+    problems.check(valid & parsed.isna().to_numpy(), column, not_a_timestamp)
+    if aware:
         if timezone:
             return parsed.dt.tz_convert(timezone)
         assert text is not None  # offsets were found in text
-        if text.str.extract(f"({_OFFSET.pattern})", expand=False).nunique() == 1:
-            return parsed.dt.tz_convert(pd.Timestamp(str(text.iloc[0])).tz)
+        offsets = text.where(valid).str.extract(f"({_OFFSET.pattern})", expand=False)
+        if offsets.nunique() == 1 and parsed.notna().any():
+            return parsed.dt.tz_convert(pd.Timestamp(str(text.iloc[_first(valid)])).tz)
         return parsed
     if not timezone:
         problems.stop(0, column, "timestamps have no UTC offset and no timezone is configured; pass --config "
                       "with a `timezone`, or write timestamps with their offset (+01:00)")
+    if isinstance(parsed.dtype, pd.DatetimeTZDtype):  # every value missing or unreadable
+        return parsed
     return _localize(parsed, timezone, problems, column)
 
 
@@ -213,16 +296,51 @@ def _check_grid(stamps: pd.Series, interval_minutes: int, problems: _Problems, c
                    "(check interval_minutes)")
 
 
+#: The least history that shows its interval length: rows on this many days, and this many rows.
+COARSE_GRID_MIN_DAYS = 7
+COARSE_GRID_MIN_ROWS = 100
+
+
+def _check_interval_length(stamps: pd.Series, interval_minutes: int, source: str) -> None:
+    """Refuse a history whose intervals are longer than the config's (30-minute data under a 15-minute config).
+
+    Such data passes the grid check (:00 and :30 are on the 15-minute grid), but every :15 and :45 interval
+    is absent, so it reads as zero demand there and staffing follows a sawtooth. The rule: across all
+    channels, not one interval start in the history falls between the starts of a coarser grid (the
+    greatest common divisor of the minutes past midnight, a multiple of ``interval_minutes``), in a history
+    of at least ``COARSE_GRID_MIN_DAYS`` days and ``COARSE_GRID_MIN_ROWS`` rows. Genuinely sparse
+    ``interval_minutes`` data (closed hours absent, a quiet channel with rows only when a contact came)
+    still has some starts in between: the chance that ``n`` rows placed anywhere on a 15-minute grid all
+    miss :15 and :45 is 2**-n, about 1e-30 for 100 rows.
+    """
+    if len(stamps) < COARSE_GRID_MIN_ROWS:
+        return
+    minutes = (stamps.dt.hour * 60 + stamps.dt.minute).to_numpy(dtype="int64")
+    grid = math.gcd(MINUTES_PER_DAY, int(np.gcd.reduce(minutes)))
+    if grid <= interval_minutes or stamps.dt.normalize().nunique() < COARSE_GRID_MIN_DAYS:
+        return
+    if grid >= MINUTES_PER_DAY:
+        shape, fix = "one row a day (daily totals)", f"supply {interval_minutes}-minute interval history"
+    else:
+        shape = f"{grid}-minute intervals"
+        fix = (f"set interval_minutes = {grid} in the config (or --interval-minutes {grid}) to plan on "
+               f"{grid}-minute intervals, or supply {interval_minutes}-minute history")
+    raise _fail(source, "", "interval_start", (
+        f"interval_minutes is {interval_minutes} but the data looks like {shape}: all {len(stamps):,} interval "
+        f"starts fall on a {grid}-minute grid and none in between, so the {interval_minutes}-minute intervals "
+        f"between would read as zero contacts; {fix}"))
+
+
 def _check_channels(channels: pd.Series, known: Collection[str] | None, problems: _Problems) -> pd.Series:
     """Report empty and unknown channels; returns which rows name a good one."""
-    empty = channels.isna() | (channels.astype("string").str.strip() == "")
+    empty = channels.isna() | (_text(channels).str.strip() == "")
     problems.check(empty, "channel", lambda _: "is empty; name the channel, e.g. voice")
     if known is None:
         return ~empty
     unknown = ~empty & ~channels.isin(list(known))
     problems.check(unknown, "channel", lambda pos: (
         f"unknown channel {channels.iloc[pos]!r}; the config defines {', '.join(known)} "
-        f"(add [channels.{channels.iloc[pos]}] to the config or fix the name)"))
+        f"(add [channels.{_toml_key(str(channels.iloc[pos]))}] to the config or fix the name)"))
     return ~(empty | unknown)
 
 
@@ -259,7 +377,7 @@ def validate_history(frame: pd.DataFrame, *, source: str, interval_minutes: int,
     channels
         The channels the config knows; others are refused. None accepts any.
     rows
-        Names a row in messages (:func:`csv_lines` for CSV files).
+        Names a row in messages (:class:`wfm.io.CsvLines` for CSV files).
     max_problems
         How many problems to report. 1 (the default) stops at the first problem of the first check that
         finds one (columns are checked in turn); more runs every check and reports the first
@@ -284,7 +402,7 @@ def validate_history(frame: pd.DataFrame, *, source: str, interval_minutes: int,
                     f"({', '.join(HISTORY_COLUMNS)}) and one row per channel and interval")
     _require_columns(frame, HISTORY_COLUMNS, source)
     problems = _Problems(source, rows, max_problems)
-    channel = frame["channel"].astype("string").str.strip()
+    channel = _text(frame["channel"]).str.strip()
     named = _check_channels(channel, channels, problems)
     volume = _numeric(frame, "volume", problems)[0]
     problems.check(volume < 0, "volume", lambda pos: f"must be >= 0, got {volume.iloc[pos]:g}; "
@@ -310,6 +428,7 @@ def validate_history(frame: pd.DataFrame, *, source: str, interval_minutes: int,
         out["abandoned"] = abandoned.astype("int64")
     _check_unique(channel.where(named), stamps, problems)
     problems.finish()
+    _check_interval_length(stamps, interval_minutes, source)
     out["volume"] = volume.astype("int64")
     return out.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
 
@@ -328,7 +447,7 @@ def validate_requirements(frame: pd.DataFrame, *, source: str, interval_minutes:
     _require_columns(frame, ("channel", "interval_start", "scheduled_agents"), source)
     problems = _Problems(source, rows)
     out = frame.copy()
-    out["channel"] = frame["channel"].astype("string").str.strip().astype(object)
+    out["channel"] = _text(frame["channel"]).str.strip().astype(object)
     _check_channels(out["channel"], channels, problems)
     out["interval_start"] = _parse_timestamps(frame["interval_start"], problems, timezone)
     _check_grid(out["interval_start"], interval_minutes, problems, "interval_start")

@@ -10,19 +10,43 @@ source (file, row, field or config key) and the fix::
     ├── InfeasibleError   rules that cannot be met together (which rule in the message)
     ├── SolverError       the LP/MIP solver failed or returned no solution
     └── StoreError        the run and scenario store cannot be read or written
+
+    WfmWarning            (a UserWarning) the input is accepted but the plan may not be what was meant
+
+Every message is one line: control characters in it (a newline in a channel name) are escaped, so the command
+line prints each error or warning as one ``wfm: error: ...`` / ``wfm: warning: ...`` line.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters (newlines, tabs, NUL, ...) escaped as in a Python literal: one line."""
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+
 
 class WfmError(Exception):
-    """Base class of every error a user of wfm can cause."""
+    """Base class of every error a user of wfm can cause; its message is one line (see :func:`one_line`)."""
 
     #: Process exit code used by the command line for this kind of error.
     exit_code: int = 1
+
+    def __init__(self, *args: object) -> None:
+        super().__init__(*(one_line(arg) if isinstance(arg, str) else arg for arg in args))
+
+
+class WfmWarning(UserWarning):
+    """The input is accepted but may not give the plan that was meant (a configured channel with no history).
+
+    Issued with :func:`warnings.warn`; the command line prints each as one ``wfm: warning: ...`` line, and the
+    dashboard can collect them with :func:`warnings.catch_warnings`.
+    """
 
 
 class ConfigError(WfmError):
@@ -41,6 +65,10 @@ class Problem:
     row: str
     field: str
     problem: str
+
+    def __post_init__(self) -> None:
+        for name in ("source", "row", "field", "problem"):
+            object.__setattr__(self, name, one_line(str(getattr(self, name))))
 
     def __str__(self) -> str:
         return ": ".join(part for part in (self.source, self.row, self.field, self.problem) if part)

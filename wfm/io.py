@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import csv
 import os
 import re
 import tempfile
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TextIO
 
+import numpy as np
 import pandas as pd
 
 from wfm.config import Config
 from wfm.contracts import (
     RowNamer,
-    csv_lines,
     frame_rows,
     validate_agents,
     validate_history,
@@ -31,32 +32,171 @@ def _file_error(path: str | Path, problem: str) -> DataError:
 
 
 def read_table(path: str | Path) -> tuple[pd.DataFrame, RowNamer]:
-    """Read a CSV or Parquet file as raw strings/values, and how to name its rows in messages."""
+    """Read a CSV or Parquet file as raw strings/values, and how to name its rows in messages.
+
+    CSV rows are named by the physical line they start on (blank lines, and quoted values running over
+    several lines, count), Parquet rows by their 1-based row number.
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _FORMATS:
         raise _file_error(path, f"unsupported file type {suffix or '(none)'!r}; use .csv or .parquet")
     if not path.exists():
         raise _file_error(path, "file not found; check the path")
+    if path.is_dir():
+        raise _file_error(path, "is a folder, not a file; pass the path of a .csv or .parquet file")
     if path.stat().st_size == 0:
         raise _file_error(path, "the file is empty; it needs a header row and one row per channel and interval")
+    if suffix == ".csv":
+        return _read_csv(path)
     try:
-        if suffix == ".csv":
-            with warnings.catch_warnings():
-                # index_col=False: a row with more fields than the header must not shift the columns.
-                warnings.simplefilter("error", pd.errors.ParserWarning)
-                frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True,
-                                    index_col=False)
-            return frame, csv_lines
         return pd.read_parquet(path), frame_rows
+    except (OSError, ValueError, TypeError) as exc:
+        raise _file_error(path, f"cannot be read as PARQUET: {_first_line(exc)}") from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _read_csv(path: Path) -> tuple[pd.DataFrame, RowNamer]:
+    try:
+        with warnings.catch_warnings():
+            # index_col=False: a row with more fields than the header must not shift the columns.
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            frame = pd.read_csv(path, dtype=str, keep_default_na=False, na_values=[""], skipinitialspace=True,
+                                index_col=False)
+    except UnicodeDecodeError:
+        raise _encoding_error(path) from None
     except pd.errors.ParserWarning:
-        raise _file_error(path, "some rows have more fields than the header; remove the extra values or name "
-                          "their columns in the header") from None
+        raise _layout_error(path) from None
     except pd.errors.EmptyDataError:
         raise _file_error(path, "the file is empty; it needs a header row and data rows") from None
-    except (pd.errors.ParserError, UnicodeDecodeError, OSError, ValueError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise _file_error(path, f"cannot be read as {suffix[1:].upper()}: {first}") from None
+    except pd.errors.ParserError as exc:
+        raise _layout_error(path, exc) from None
+    except (OSError, ValueError) as exc:
+        raise _file_error(path, f"cannot be read as CSV: {_first_line(exc)}") from None
+    return frame, CsvLines(path, len(frame))
+
+
+class CsvLines:
+    """Names the data rows of a CSV file by the physical line each starts on, as ``line 12``.
+
+    The lines are found when first asked (only when there is a problem to report), with the csv module,
+    which splits records as pandas does: blank lines are skipped but counted, and a quoted value holding a
+    newline makes its record span several lines. Should the two ever disagree on the number of rows, rows
+    are named ``data row N`` (N counted after the header) rather than by a line that may be wrong.
+    """
+
+    def __init__(self, path: Path, rows: int) -> None:
+        self.path, self.rows = path, rows
+        self._lines: Sequence[int] | None = None
+
+    def __call__(self, position: int) -> str:
+        if self._lines is None:
+            data = _data_lines(self.path)
+            self._lines = data if len(data) == self.rows else []
+        if 0 <= position < len(self._lines):
+            return f"line {self._lines[position]}"
+        return f"data row {position + 1}"
+
+
+_BLANK_AFTER = re.compile(rb"\n(?=[ \t\r]*(?:\n|\Z))")
+
+
+def _data_lines(path: Path) -> Sequence[int]:
+    """The first physical line of each data record of a CSV file (blank lines skipped, as pandas does).
+
+    Plain files (no quotes, no lone carriage returns) are counted with numpy in a second or two even for
+    hundreds of megabytes; others are split by the csv module.
+    """
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return []
+    if b'"' in data or re.search(rb"\r(?!\n)", data):
+        return [line for line, _, blank in _csv_records(path)[1:] if not blank]
+    ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+    count = len(ends) + (0 if data.endswith(b"\n") else 1)
+    keep = np.ones(count + 2, dtype=bool)
+    keep[0] = False
+    if not data[:data.find(b"\n") if b"\n" in data else len(data)].strip(b" \t\r"):
+        keep[1] = False
+    after = np.fromiter((match.start() for match in _BLANK_AFTER.finditer(data)), dtype=np.int64)
+    keep[np.searchsorted(ends, after, side="right") + 1] = False
+    return (np.flatnonzero(keep[:count + 1]))[1:].tolist()  # after the header
+
+
+def _csv_records(path: Path) -> list[tuple[int, list[str], bool]]:
+    """Every record of a CSV file from its header on: (first physical line, fields, blank); [] if unreadable.
+
+    Leading blank lines (skipped by pandas before the header) are dropped.
+    """
+    records: list[tuple[int, list[str], bool]] = []
+    last = ""
+
+    def lines(handle: TextIO) -> Iterator[str]:
+        nonlocal last
+        for line in handle:
+            last = line
+            yield line
+
+    try:
+        with open(path, encoding="utf-8-sig", errors="replace", newline="") as handle:
+            reader = csv.reader(lines(handle), skipinitialspace=True)
+            start = 1
+            for fields in reader:
+                blank = reader.line_num == start and not last.strip(" \t\r\n")
+                if records or not blank:
+                    records.append((start, fields, blank))
+                start = reader.line_num + 1
+    except (csv.Error, OSError):
+        return []
+    return records
+
+
+def _layout_error(path: Path, exc: pd.errors.ParserError | None = None) -> DataError:
+    """The first record pandas cannot fit under the header, named by its line, and a likely cause."""
+    records = _csv_records(path)
+    if records and exc is not None and "EOF inside string" in str(exc):
+        line = records[-1][0]
+        return DataError(Problem(str(path), f"line {line}", "", 'a quoted value is never closed (an unmatched " '
+                                 'character); close the quote or remove it'))
+    header = records[0][1] if records else []
+    extra = [(line, fields) for line, fields, blank in records[1:] if not blank and len(fields) > len(header)]
+    if not extra:
+        detail = f": {_first_line(exc)}" if exc is not None else ""
+        return _file_error(path, f"cannot be read as CSV{detail}")
+    line, fields = next(((line, fields) for line, fields in extra if any(f.strip() for f in fields[len(header):])),
+                        extra[0])
+    problem = (f"some rows have more fields than the header: this row has {len(fields)}, the header (line "
+               f"{records[0][0]}) {len(header)}")
+    first = ",".join(header)
+    if first.lstrip().startswith(("#", "//", ";")) or len(header) == 1:
+        problem += (f"; line {records[0][0]} ({first[:40]!r}) looks like a comment or title above the header: "
+                    "delete it so the column names are the first line")
+    else:
+        problem += "; remove the extra values or name their columns in the header"
+    return DataError(Problem(str(path), f"line {line}", "", problem))
+
+
+def _encoding_error(path: Path) -> DataError:
+    """A file that is not UTF-8: the line of the first byte that does not decode, and how to save it."""
+    data = path.read_bytes()
+    fix = "save the file as UTF-8 (in Excel: Save As > CSV UTF-8)"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _file_error(path, f"the file is UTF-16 text, not UTF-8; {fix}")
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = max(data.rfind(b"\n", 0, exc.start), data.rfind(b"\r", 0, exc.start)) + 1
+        line = data.count(b"\n", 0, exc.start) + 1 if b"\n" in data else data.count(b"\r", 0, exc.start) + 1
+        byte = data[exc.start]
+        guess = bytes([byte]).decode("cp1252", errors="replace")
+        return DataError(Problem(str(path), f"line {line}", "", (
+            f"not UTF-8 text: byte 0x{byte:02x} at byte {exc.start - line_start + 1} of the line ({guess!r} in "
+            f"Windows-1252/Latin-1); {fix}")))
+    return _file_error(path, f"cannot be decoded as UTF-8; {fix}")
 
 
 def read_history(path: str | Path, config: Config | None = None, *, interval_minutes: int | None = None,

@@ -117,3 +117,25 @@ def test_usage_errors_exit_2(wfm: Wfm, tmp_path: Path) -> None:
     bad_out = wfm("plan", "--history", "h.csv", "--config", str(EXAMPLE), "--out", str(blocked / "exports"))
     assert bad_out.returncode == 2 and "Invalid value for --out: cannot create" in bad_out.stderr
     assert "Traceback" not in bad_out.stderr
+
+
+def test_a_group_without_history_is_one_error_line(wfm: Wfm, sample: Path, tmp_path: Path) -> None:
+    history = tmp_path / "no_email.csv"
+    history.write_text("".join(line for line in sample.read_text().splitlines(keepends=True)
+                               if not line.startswith("email,")))
+    done = wfm(*plan_args(history, tmp_path / "out"), "--database", f"sqlite:///{tmp_path / 'runs.db'}")
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        "wfm: error: history: no rows for any channel of staff group 'backoffice' ('email'), so the group would be "
+        "planned with no demand at all; add their history, or remove [groups.backoffice] and its channels from the "
+        "config")
+
+
+def test_warnings_print_as_one_line(tmp_path: Path) -> None:
+    # A command that warns, run through the real entry point in its own process.
+    script = ("import warnings, click\nfrom wfm.cli import cli, main\nfrom wfm.errors import WfmWarning\n"
+              "@cli.command('warn')\ndef warn():\n    warnings.warn('history: no rows for\\nchat', WfmWarning)\n"
+              "main(['warn'])\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=False, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == "wfm: warning: history: no rows for\\nchat\n"

@@ -37,10 +37,11 @@ def test_forecast_figures_match_the_library(page: Callable[..., AppTest], short_
 def test_library_errors_show_as_messages(page: Callable[..., AppTest], tmp_path: Path) -> None:
     short = tmp_path / "two-days.csv"
     short.write_text("channel,interval_start,volume,aht_seconds\n"
-                     + "".join(f"voice,2026-11-0{d}T09:00:00+00:00,10,300\n" for d in (2, 3)))
+                     + "".join(f"{channel},2026-11-0{d}T09:00:00+00:00,10,300\n" for d in (2, 3)
+                               for channel in ("voice", "chat", "email")))
     app = page("forecast", history_path=str(short), history_name=short.name)
     assert not app.exception
-    assert "channel 'voice': only 2 days of history" in app.error[0].value
+    assert "channel 'chat': only 2 days of history" in app.error[0].value
 
 
 def test_backtest_leaderboard_when_the_model_is_chosen(page: Callable[..., AppTest], fast_config: Config) -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
 from wfm.config import Config
+from wfm.contracts import validate_history
 from wfm.errors import DataError, Problem
 from wfm.io import read_agents, read_history, read_requirements, write_frame
 
@@ -89,7 +91,8 @@ def test_extra_fields_do_not_shift_the_columns(tmp_path: Path, example_config: C
     trailing = history_file(tmp_path, "voice,2026-07-06 08:00,12,200,\n", name="trailing.csv")
     assert read_history(trailing, example_config)["volume"].tolist() == [12]  # an empty trailing field is harmless
     extra = history_file(tmp_path, "voice,2026-07-06 08:00,12,200,7\n", name="extra.csv")
-    with pytest.raises(DataError, match=r"extra\.csv: some rows have more fields than the header"):
+    with pytest.raises(DataError, match=r"extra\.csv: line 2: some rows have more fields than the header: this row "
+                                        r"has 5, the header \(line 1\) 4; remove the extra values"):
         read_history(extra, example_config)
 
 
@@ -208,3 +211,146 @@ def test_file_problems_are_structured(tmp_path: Path, example_config: Config) ->
     with pytest.raises(DataError) as raised:
         read_agents(agents, example_config)
     assert [(p.row, p.field) for p in raised.value.problems] == [("line 3", "group")]
+
+
+# Issue 12: line numbers are the file's physical lines, and each bad input is named for what it is.
+
+def test_lines_count_blank_lines_and_values_spanning_lines(tmp_path: Path, example_config: Config) -> None:
+    good = "".join(f"voice,2026-07-06 {8 + i // 4:02d}:{15 * (i % 4):02d},5,200\n" for i in range(8))
+    path = tmp_path / "blank.csv"
+    path.write_text("\n\n" + HEADER + "\n   \n" + good + "\t\n\n" + "voice,2026-07-06 12:00,x,200\n")
+    with pytest.raises(DataError, match=r"blank\.csv: line 16: volume: not a number \('x'\)"):
+        read_history(path, example_config)
+    quoted = history_file(tmp_path, 'voice,2026-07-06 08:00,5,"200\n"\nvoice,2026-07-06 08:15,-1,200\n',
+                          name="quoted.csv")
+    with pytest.raises(DataError, match=r"quoted\.csv: line 4: volume: must be >= 0"):
+        read_history(quoted, example_config)
+    crlf = history_file(tmp_path, "\r\n\r\nvoice,2026-07-06 08:00,5,200\r\nvoice,2026-07-06 08:00,1,200\r\n",
+                        name="crlf.csv")
+    with pytest.raises(DataError, match=r"crlf\.csv: line 4: interval_start: duplicate .* \(again at line 5\)"):
+        read_history(crlf, example_config)
+
+
+OFFSET_ROWS = "voice,2026-07-06T08:00:00+01:00,5,200\nvoice,2026-07-06T08:15:00+01:00,5,200\n"
+
+
+def test_a_value_that_is_no_timestamp_is_not_a_mix_of_offsets(tmp_path: Path, example_config: Config) -> None:
+    path = history_file(tmp_path, OFFSET_ROWS + "voice,garbage,5,200\n")
+    with pytest.raises(DataError, match=r"line 4: interval_start: not a timestamp \('garbage'\); use ISO 8601"):
+        read_history(path, example_config)
+    frame = pd.DataFrame({"channel": ["voice"] * 2, "interval_start": ["2026-07-06T08:00:00+01:00", "garbage"],
+                          "volume": [1, 2]})
+    frame.to_parquet(tmp_path / "garbage.parquet")
+    with pytest.raises(DataError, match=r"row 2: interval_start: not a timestamp \('garbage'\)"):
+        read_history(tmp_path / "garbage.parquet", example_config)
+    # A real mix is still named as one, after the values that are no timestamp at all.
+    mixed = history_file(tmp_path, OFFSET_ROWS + "voice,soon,5,200\nvoice,2026-07-06 09:00,5,200\n", name="m.csv")
+    with pytest.raises(DataError) as raised:
+        read_history(mixed, example_config, max_problems=5)
+    assert [(p.row, p.problem.split(" (")[0]) for p in raised.value.problems] == [
+        ("line 4", "not a timestamp"), ("line 5", "mixes timestamps with and without a UTC offset")]
+
+
+@pytest.mark.parametrize("stamps", [
+    pd.to_datetime(["2026-07-06T08:00:00+01:00", None], utc=True),
+    pd.to_datetime(["2026-07-06 08:00", None]),
+    ["2026-07-06T08:00:00+01:00", None],
+])
+def test_a_missing_timestamp_is_named_missing(tmp_path: Path, example_config: Config, stamps: object) -> None:
+    pd.DataFrame({"channel": ["voice"] * 2, "interval_start": stamps, "volume": [1, 2]}).to_parquet(
+        tmp_path / "nat.parquet")
+    with pytest.raises(DataError, match=r"nat\.parquet: row 2: interval_start: is missing; give every row its "
+                                        r"interval start"):
+        read_history(tmp_path / "nat.parquet", example_config)
+    csv = history_file(tmp_path, OFFSET_ROWS + "voice,,5,200\n", name="empty.csv")
+    with pytest.raises(DataError, match=r"empty\.csv: line 4: interval_start: is missing"):
+        read_history(csv, example_config)
+
+
+def test_a_file_not_in_utf8_names_its_line_and_how_to_save_it(tmp_path: Path, example_config: Config) -> None:
+    path = tmp_path / "latin1.csv"
+    path.write_bytes((HEADER + "voice,2026-07-06 08:00,5,200\n\nMontréal,2026-07-06 08:00,5,200\n").encode("latin-1"))
+    with pytest.raises(DataError, match=r"^\S*latin1\.csv: line 4: not UTF-8 text: byte 0xe9 at byte 6 of the line "
+                                        r"\('é' in Windows-1252/Latin-1\); save the file as UTF-8"):
+        read_history(path, example_config)
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes((HEADER + "voice,2026-07-06 08:00,5,200\n").encode("utf-16"))
+    with pytest.raises(DataError, match=r"utf16\.csv: the file is UTF-16 text, not UTF-8; save the file as UTF-8"):
+        read_history(utf16, example_config)
+
+
+def test_a_comment_above_the_header_is_named(tmp_path: Path, example_config: Config) -> None:
+    path = history_file(tmp_path, "voice,2026-07-06 08:00,5,200\n", header="# exported from the ACD\n" + HEADER)
+    with pytest.raises(DataError, match=r"comment\.csv: line 2: some rows have more fields than the header: this row "
+                                        r"has 4, the header \(line 1\) 1; line 1 \('# exported from the ACD'\) looks "
+                                        r"like a comment or title above the header: delete it"):
+        read_history(path.rename(tmp_path / "comment.csv"), example_config)
+    unclosed = history_file(tmp_path, 'voice,2026-07-06 08:00,5,200\n"voice,2026-07-06 08:15,5,200\n',
+                            name="quote.csv")
+    with pytest.raises(DataError, match=r"quote\.csv: line 3: a quoted value is never closed"):
+        read_history(unclosed, example_config)
+
+
+def test_boolean_and_date_volumes_are_refused(tmp_path: Path, example_config: Config) -> None:
+    stamps = ["2026-07-06 08:00", "2026-07-06 08:15"]
+    pd.DataFrame({"channel": ["voice"] * 2, "interval_start": stamps, "volume": [True, False]}).to_parquet(
+        tmp_path / "bool.parquet")
+    with pytest.raises(DataError, match=r"bool\.parquet: volume: is a true/false \(boolean\) column, not numbers; "
+                                        r"store volume as numbers"):
+        read_history(tmp_path / "bool.parquet", example_config)
+    pd.DataFrame({"channel": ["voice"] * 2, "interval_start": stamps, "volume": [1, 2],
+                  "aht_seconds": pd.to_datetime(stamps)}).to_parquet(tmp_path / "dates.parquet")
+    with pytest.raises(DataError, match=r"aht_seconds: is a column of datetime64\[.*\] values, not numbers"):
+        read_history(tmp_path / "dates.parquet", example_config)
+    # In a column of mixed objects (a frame built in code), a bool is a bad value, not 1 contact.
+    mixed = pd.DataFrame({"channel": ["voice"] * 2, "interval_start": stamps,
+                          "volume": pd.Series([3, True], dtype=object)})
+    with pytest.raises(DataError, match=r"^h: row 2: volume: not a number \('True'\)"):
+        validate_history(mixed, source="h", interval_minutes=15, timezone="Europe/London")
+
+
+def test_control_characters_are_escaped_one_line(tmp_path: Path, example_config: Config) -> None:
+    path = history_file(tmp_path, '"voi\nce",2026-07-06 08:00,5,200\n')
+    with pytest.raises(DataError) as raised:
+        read_history(path, example_config)
+    assert str(raised.value) == (f"{path}: line 2: channel: unknown channel 'voi\\nce'; the config defines voice, "
+                                 "chat, email (add [channels.\"voi\\nce\"] to the config or fix the name)")
+    header = history_file(tmp_path, "voice,2026-07-06 08:00\n", header='channel,"interval\nstart"\n', name="h.csv")
+    with pytest.raises(DataError, match=r"\(found: channel, interval\\nstart\)$"):
+        read_history(header, example_config)
+
+
+def quarter_hours(days: int, slots: range, channels: tuple[str, ...] = ("voice",)) -> pd.DataFrame:
+    """A history of ``days`` days with a row per channel at each 15-minute slot in ``slots`` (0 = midnight)."""
+    stamps = [pd.Timestamp("2026-06-01", tz="Europe/London") + pd.Timedelta(days=d, minutes=15 * s)
+              for d in range(days) for s in slots]
+    return pd.DataFrame([(c, t.isoformat(), 4) for c in channels for t in stamps],
+                        columns=["channel", "interval_start", "volume"])
+
+
+def test_history_on_a_coarser_grid_than_the_config_is_refused(tmp_path: Path, example_config: Config) -> None:
+    half_hours = quarter_hours(14, range(32, 72, 2), ("voice", "chat"))  # 08:00-17:30, every 30 minutes
+    half_hours.to_csv(tmp_path / "h30.csv", index=False)
+    with pytest.raises(DataError, match=r"h30\.csv: interval_start: interval_minutes is 15 but the data looks like "
+                                        r"30-minute intervals: all 560 interval starts fall on a 30-minute grid and "
+                                        r"none in between, .* set interval_minutes = 30 in the config"):
+        read_history(tmp_path / "h30.csv", example_config)
+    daily = quarter_hours(120, range(0, 1))
+    with pytest.raises(DataError, match=r"^d: interval_start: interval_minutes is 15 but the data looks like one row a "
+                                        r"day \(daily totals\): .*; supply 15-minute interval history$"):
+        validate_history(daily, source="d", interval_minutes=15, timezone="Europe/London")
+
+
+def test_sparse_quarter_hour_history_is_not_mistaken_for_a_coarser_grid(example_config: Config) -> None:
+    # A quiet channel with rows only where a contact came, closed hours absent: one :15 or :45 row is enough.
+    rng = np.random.default_rng(7)
+    sparse = quarter_hours(28, range(32, 72, 2), ("email",))
+    sparse = pd.concat([sparse.sample(frac=0.3, random_state=1),
+                        quarter_hours(28, range(33, 72, 2), ("email",)).iloc[[int(rng.integers(0, 500))]]])
+    assert len(validate_history(sparse, source="s", interval_minutes=15, timezone="Europe/London")) == len(sparse)
+    # Too little data to tell (under a week, or few rows): accepted as before.
+    short = quarter_hours(5, range(32, 72, 2))
+    assert len(validate_history(short, source="s", interval_minutes=15, timezone="Europe/London")) == 100
+    # Data on the config's own grid is never refused.
+    assert len(validate_history(quarter_hours(14, range(32, 72, 2)), source="s", interval_minutes=30,
+                                timezone="Europe/London")) == 280

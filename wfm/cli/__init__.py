@@ -1,17 +1,20 @@
 """The ``wfm`` command line: a few lines per command over the library.
 
 Exit codes: 0 ok, 1 input or config error, 2 usage error, 3 coverage could not be met (infeasible rules
-or no solution from the solver).
+or no solution from the solver). Errors print as one ``wfm: error: ...`` line on stderr, and warnings the
+library issues (:class:`~wfm.errors.WfmWarning`) as one ``wfm: warning: ...`` line each.
 """
 
 from __future__ import annotations
 
 import sys
+import warnings
 from collections.abc import Sequence
+from typing import TextIO
 
 import click
 
-from wfm.errors import WfmError
+from wfm.errors import WfmError, WfmWarning, one_line
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
@@ -23,7 +26,10 @@ def cli() -> None:
 def main(argv: Sequence[str] | None = None) -> None:
     """Entry point of the ``wfm`` console script: one-line errors, documented exit codes, no tracebacks."""
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="wfm", standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", WfmWarning)
+            warnings.showwarning = _show_warning
+            cli.main(args=list(argv) if argv is not None else None, prog_name="wfm", standalone_mode=False)
     except WfmError as exc:
         click.echo(f"wfm: error: {exc}", err=True)
         sys.exit(exc.exit_code)
@@ -33,6 +39,15 @@ def main(argv: Sequence[str] | None = None) -> None:
     except click.Abort:
         click.echo("wfm: aborted", err=True)
         sys.exit(130)
+
+
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: TextIO | None = None, line: str | None = None) -> None:
+    """Print a wfm warning as one line; other warnings (a dependency's) keep Python's format."""
+    if issubclass(category, WfmWarning):
+        click.echo(f"wfm: warning: {one_line(str(message))}", err=True)
+    else:
+        (file or sys.stderr).write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 # Commands register themselves on `cli` when imported.

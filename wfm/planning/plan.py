@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import time
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,7 +19,7 @@ import pandas as pd
 from forecasting import ForecastResult, country_holidays, forecast
 from scheduling import ScheduleResult, solve_schedule
 from wfm.config import Config
-from wfm.errors import ConfigError, DataError
+from wfm.errors import ConfigError, DataError, WfmWarning
 from wfm.planning.summary import PlanSummary, summarise
 from wfm.planning.whatif import Modifiers
 from wfm.staffing import project_service, requirements
@@ -60,9 +61,40 @@ class _Stages:
         return result
 
 
+def check_channels(history: pd.DataFrame, config: Config) -> None:
+    """Warn about configured channels the history has no rows for; refuse a staff group left with no demand.
+
+    A channel without history gets no forecast, so no requirement and no staff: a plan that looks complete
+    but leaves that work uncovered. When some of a group's channels have history the plan goes ahead with a
+    :class:`~wfm.errors.WfmWarning` naming the channels; when none of them has, the group would be rostered
+    against no demand at all, and a :class:`~wfm.errors.DataError` names the group and the fix.
+    """
+    present = set(history["channel"].unique())
+    missing = [name for name in config.channels if name not in present]
+    if not missing:
+        return
+    for name, group in config.groups.items():
+        if group.channels and not present.intersection(group.channels):
+            raise DataError(f"history: no rows for any channel of staff group {name!r} "
+                            f"({', '.join(map(repr, group.channels))}), so the group would be planned with no "
+                            f"demand at all; add their history, or remove [groups.{name}] and its channels from "
+                            "the config")
+    warnings.warn(f"history: no rows for configured {_channels(missing)}: no forecast and no staff for "
+                  f"{'them' if len(missing) > 1 else 'it'} this week; add the history, or remove "
+                  f"{'them' if len(missing) > 1 else 'it'} from the config", WfmWarning, stacklevel=3)
+
+
+def _channels(names: Collection[str]) -> str:
+    return f"channel{'s' if len(names) > 1 else ''} {', '.join(map(repr, names))}"
+
+
 def forecast_week(history: pd.DataFrame, config: Config, week_start: dt.date,
                   progress: Callable[[int, int], None] | None = None) -> ForecastResult:
-    """Forecast the seven days from ``week_start`` with the config's model choice."""
+    """Forecast the seven days from ``week_start`` with the config's model choice.
+
+    Configured channels without history are reported first (:func:`check_channels`).
+    """
+    check_channels(history, config)
     if week_start <= history["interval_start"].max().date():
         raise DataError(f"week: {week_label(week_start)} starts on {week_start}, inside the history (which ends "
                         f"{history['interval_start'].max().date()}); plan a week after the history")
@@ -106,6 +138,8 @@ def plan_week(history: pd.DataFrame, config: Config, week_start: dt.date | None 
     week_start = week_start or week_after(history)
     if week_start.weekday() != 0:
         raise ConfigError(f"week_start: {week_start} is a {week_start:%A}; a planning week starts on a Monday")
+    if forecast_result is not None:
+        check_channels(history, config)
     stages = _Stages(progress)
     made = forecast_result or stages.run("forecast", f"forecasting {week_label(week_start)}",
                                          lambda: forecast_week(history, config, week_start))

@@ -13,17 +13,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from tiny_center import erlang_c_agents, shrunk, tiny_config, tiny_history
+from tiny_center import TINY_CONFIG, erlang_c_agents, shrunk, tiny_config, tiny_history
 
 from scheduling import SolveReport
-from wfm.errors import ConfigError, DataError
-from wfm.planning.plan import Plan, plan_week
+from wfm.errors import ConfigError, DataError, WfmWarning
+from wfm.planning.plan import Plan, forecast_week, plan_week
 from wfm.planning.summary import ChannelFigures, DailyFigures, PlanSummary
 from wfm.planning.whatif import Modifiers
 from wfm.staffing import staffing_by_channel, weighted_mean
 from wfm.weeks import parse_week, week_after, week_label
 
 LONDON = "Europe/London"
+TINY_CHANNELS: dict[str, Any] = TINY_CONFIG["channels"]  # type: ignore[assignment]
 
 
 @pytest.fixture(scope="module")
@@ -209,3 +210,31 @@ def test_weighted_mean_skips_missing_values() -> None:
     values = pd.Series([0.9, np.nan, 0.5])
     assert weighted_mean(values, pd.Series([1.0, 5.0, 3.0])) == pytest.approx((0.9 + 1.5) / 4)
     assert np.isnan(weighted_mean(values, pd.Series([0.0, 1.0, 0.0])))
+
+
+CHAT = {"kind": "chat", "service_level": 0.8, "answer_seconds": 60, "concurrency": 2}
+EMAIL = {"kind": "email", "response_hours": 8}
+
+
+def test_configured_channels_without_history_are_warned_about() -> None:
+    config = tiny_config(channels={**TINY_CHANNELS, "chat": CHAT}, groups={"team": {"channels": ["voice", "chat"]}})
+    history = tiny_history(weeks=5)
+    with pytest.warns(WfmWarning, match=r"^history: no rows for configured channel 'chat': no forecast and no staff "
+                                        r"for it this week; add the history, or remove it from the config$"):
+        made = forecast_week(history, config, week_after(history))
+    assert set(made.frame["channel"]) == {"voice"}
+
+
+def test_a_group_with_no_history_at_all_is_refused() -> None:
+    config = tiny_config(channels={**TINY_CHANNELS, "email": EMAIL},
+                         groups={"team": {"channels": ["voice"]}, "back": {"channels": ["email"]}})
+    history = tiny_history(weeks=5)
+    refused = (r"^history: no rows for any channel of staff group 'back' \('email'\), so the group would be planned "
+               r"with no demand at all; add their history, or remove \[groups\.back\] and its channels from the "
+               r"config$")
+    with pytest.raises(DataError, match=refused):
+        forecast_week(history, config, week_after(history))
+    # The dashboard passes its cached forecast: the check still runs.
+    made = forecast_week(history, tiny_config(), week_after(history))
+    with pytest.raises(DataError, match=refused):
+        plan_week(history, config, forecast_result=made)
