@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 import tomllib
+import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,10 +30,10 @@ import pandas as pd
 import streamlit as st
 
 from wfm.config import Config, parse_config
-from wfm.errors import ConfigError, DataError, WfmError
+from wfm.errors import ConfigError, DataError, WfmError, WfmWarning
 from wfm.io import read_agents, read_history
 from wfm.planning.batch import BatchRun, publish_plan
-from wfm.planning.plan import ForecastResult, Plan, forecast_week, plan_week, staff_week
+from wfm.planning.plan import ForecastResult, Plan, check_channels, forecast_week, plan_week, staff_week
 from wfm.planning.store import Store, resolve_url
 from wfm.planning.whatif import Modifiers
 from wfm.weeks import week_after, week_label
@@ -260,6 +261,11 @@ def context(*, caption: bool = True) -> Context:
     what_if = "what-if active" if not modifiers().is_empty else "no what-if"
     st.sidebar.caption(f"Planning **{ctx.week}** from {literal(ctx.history_name)} · config: "
                        f"{literal(Path(st.session_state.config_source).name)} · {what_if}")
+    with guard(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", WfmWarning)
+        check_channels(ctx.history, ctx.config)
+    for warning in caught:
+        st.warning(literal(warning.message))
     return ctx
 
 
@@ -347,7 +353,8 @@ def forecast(ctx: Context) -> ForecastResult:
         def report(done: int, total: int) -> None:
             bar.progress(min(done / max(total, 1), 1.0), text=f"backtest fold {done} of {total}")
 
-        with guard():
+        with guard(), warnings.catch_warnings():
+            warnings.simplefilter("ignore", WfmWarning)  # every page shows them already (context)
             made = forecast_week(ctx.history, ctx.config, ctx.week_start, progress=report)
         status.update(label=f"Forecast of {ctx.week} ready", state="complete", expanded=False)
     _keep(f"forecast:{ctx.key}", made)
@@ -377,8 +384,11 @@ def cached_plan(key: str) -> Plan | None:
 
 def solve(ctx: Context, value: Modifiers, on_stage: Callable[[str, str], None]) -> Plan:
     """Plan the week (schedule included) and cache it; ``on_stage`` reports each stage."""
-    made = plan_week(ctx.history, ctx.config, ctx.week_start, agents=agents(ctx.config_text),
-                              modifiers=value, forecast_result=forecast(ctx), progress=on_stage)
+    made_forecast = forecast(ctx)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", WfmWarning)  # every page shows them already (context)
+        made = plan_week(ctx.history, ctx.config, ctx.week_start, agents=agents(ctx.config_text),
+                         modifiers=value, forecast_result=made_forecast, progress=on_stage)
     _keep(f"plan:{plan_key(ctx, value)}", made)
     return made
 

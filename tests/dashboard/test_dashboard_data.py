@@ -91,3 +91,16 @@ def test_config_edit_is_validated(page: Callable[..., AppTest]) -> None:
     app.button(key="config_apply").click().run()
     assert not app.error
     assert "service_level = 0.9" in app.session_state["config_text"]
+
+
+def test_a_configured_channel_without_history_is_warned_about(page: Callable[..., AppTest], short_history: Path,
+                                                              tmp_path: Path) -> None:
+    # The same history without its chat rows: the plan would leave chat unstaffed, and every page says so.
+    lines = short_history.read_text().splitlines()
+    no_chat = tmp_path / "no_chat.csv"
+    no_chat.write_text("\n".join([lines[0], *(line for line in lines[1:] if not line.startswith("chat,"))]) + "\n")
+    app = page("forecast", history_path=str(no_chat), history_name="no_chat.csv")
+    assert not app.exception and not app.error
+    assert [w.value for w in app.warning] == [
+        "history: no rows for configured channel 'chat': no forecast and no staff for it this week; add the "
+        "history, or remove it from the config"]
