@@ -14,7 +14,7 @@ from scheduling.grid import Grid
 from scheduling.roster import ShiftInstance
 from scheduling.solve import SolveReport
 from wfm.contracts import BREAKS_COLUMNS, COVERAGE_COLUMNS, ROSTER_COLUMNS
-from wfm.io import atomic_write, write_frame
+from wfm.io import atomic_write, write_error, write_frame
 from wfm.plain import to_plain
 
 UNASSIGNED_COLUMNS = ("group", "date", "shift_start", "shift_end", "paid_hours")
@@ -114,8 +114,17 @@ def write_schedule(result: ScheduleResult, out_dir: str | Path) -> dict[str, Pat
     Returns
     -------
     The paths written, by name.
+
+    Raises
+    ------
+    DataError
+        When the folder or a file in it cannot be written (naming it and the fix).
     """
     out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(out, exc) from None
     paths = {name: write_frame(getattr(result, name), out / f"{name}.csv")
              for name in ("roster", "breaks", "coverage", "unmet", "unassigned")}
     text = json.dumps(result.summary.to_dict(), indent=2) + "\n"
