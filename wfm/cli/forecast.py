@@ -13,6 +13,7 @@ import click
 import pandas as pd
 
 from wfm.cli import cli
+from wfm.cli.checks import writable_file
 from wfm.config import Config, load_config
 from wfm.io import read_history, write_frame
 
@@ -66,6 +67,7 @@ def forecast_command(history_path: Path, interval_minutes: int | None, config_pa
                      backend: Literal["local", "dask"],
                      scheduler: str | None) -> None:
     """Forecast volume (with an 80% interval) and handle time per channel and interval."""
+    writable_file(out_path, "--out")  # before the forecast, which can take minutes
     config, history = _load(config_path, history_path, interval_minutes)
     from forecasting import forecast  # imported here: it loads statsmodels and prophet, which other commands skip
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from wfm.cli import cli
+from wfm.cli.checks import writable_folder
 from wfm.config import load_config
 from wfm.io import read_agents, read_requirements
 
@@ -31,6 +32,7 @@ def schedule(requirements_path: Path, config_path: Path, agents_path: Path | Non
     """Cover interval requirements with shifts, breaks and days off at least cost, and roster agents."""
     from scheduling import solve_schedule, write_schedule  # imported here, so that other commands start fast
 
+    writable_folder(out_dir, "--out-dir")  # before the solve, which can take minutes
     config = load_config(config_path)
     requirements = read_requirements(requirements_path, config)
     agents = read_agents(agents_path, config) if agents_path is not None else None
