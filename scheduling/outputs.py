@@ -73,12 +73,19 @@ class ScheduleResult:
 def roster_frames(assigned: list[tuple[str, ShiftInstance]], unassigned: list[ShiftInstance], grid: Grid,
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The roster, breaks and unassigned-shift frames."""
+    shifts = [shift for _, shift in assigned] + unassigned
+    slots = {slot for s in shifts for slot in (s.start_slot, s.start_slot + s.length_slots)}
+    slots |= {slot for s in shifts for _, start, length in s.breaks for slot in (start, start + length)}
+    ordered = np.array(sorted(slots), dtype=np.int64)
+    # Interval starts converted once, all together (one at a time it is most of the rostering time).
+    at = dict(zip(ordered.tolist(), grid.stamp(ordered), strict=True)) if len(ordered) else {}
+
     def shift_row(shift: ShiftInstance) -> list[Any]:
-        return [shift.group, grid.dates[shift.day], grid.stamp(shift.start_slot),
-                grid.stamp(shift.start_slot + shift.length_slots), round(shift.paid_hours, 4)]
+        return [shift.group, grid.dates[shift.day], at[shift.start_slot],
+                at[shift.start_slot + shift.length_slots], round(shift.paid_hours, 4)]
 
     roster = pd.DataFrame([[agent, *shift_row(shift)] for agent, shift in assigned], columns=list(ROSTER_COLUMNS))
-    breaks = pd.DataFrame([[agent, grid.stamp(start), grid.stamp(start + length), rule]
+    breaks = pd.DataFrame([[agent, at[start], at[start + length], rule]
                            for agent, shift in assigned for rule, start, length in shift.breaks],
                           columns=list(BREAKS_COLUMNS))
     missing = pd.DataFrame([shift_row(s) for s in unassigned], columns=list(UNASSIGNED_COLUMNS))
