@@ -43,6 +43,8 @@ QUEUE_KINDS: frozenset[str] = frozenset({"voice", "chat"})
 SECONDS_PER_DAY = 86_400
 #: The most contacts a chat agent handles at once.
 MAX_CONCURRENCY = 100
+#: The longest forecast (and backtest) horizon in days, and the most backtest folds.
+MAX_HORIZON_DAYS, MAX_BACKTEST_FOLDS = 366, 52
 
 
 def _open_unit(value: float) -> float:
@@ -268,9 +270,9 @@ class ForecastSettings(_Model):
     """How forecasts are made: model choice, horizon, backtest folds, holidays and events."""
 
     model: str = "auto"
-    horizon_days: int = Field(default=14, gt=0)
-    backtest_folds: int = Field(default=4, gt=0)
-    backtest_horizon_days: int = Field(default=14, gt=0)
+    horizon_days: int = Field(default=14, gt=0, le=MAX_HORIZON_DAYS)
+    backtest_folds: int = Field(default=4, gt=0, le=MAX_BACKTEST_FOLDS)
+    backtest_horizon_days: int = Field(default=14, gt=0, le=MAX_HORIZON_DAYS)
     country: str | None = None
     region: str | None = None
     events: tuple[ForecastEvent, ...] = ()

@@ -38,8 +38,8 @@ def _logging() -> None:
 @click.option("--week", help="ISO week to plan, YYYY-Www (default: the week after the history ends).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Export folder.")
 @click.option("--model", help="Forecast model (default: the config's, normally auto).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              help="Solver time limit in seconds (default: the config's).")
+@click.option("--time-limit", type=click.FloatRange(min=0, max=86_400, min_open=True),
+              help="Solver time limit in seconds, up to a day (default: the config's).")
 @click.option("--database", help="SQLAlchemy URL of the run store (default: $WFM_DATABASE_URL, else the config's "
                                  "[storage] url, else ./wfm.db).")
 def plan_command(history_path: Path, config_path: Path, agents_path: Path | None, week: str | None, out_dir: Path,

@@ -20,8 +20,9 @@ from wfm.io import read_agents, read_requirements
               help="Named agents (CSV or Parquet); without it agents get generated ids.")
 @click.option("--out-dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for roster.csv, breaks.csv, coverage.csv, summary.json.")
-@click.option("--time-limit", "time_limit_seconds", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Solver time limit in seconds (default: solver.time_limit_seconds).")
+@click.option("--time-limit", "time_limit_seconds", type=click.FloatRange(min=0, max=86_400, min_open=True),
+              default=None, help="Solver time limit in seconds, up to a day (default: solver.time_limit_seconds); "
+                                 "rostering after the solve reports its progress.")
 @click.option("--gap", type=click.FloatRange(0, 1, max_open=True), default=None,
               help="Relative gap at which the solver may stop (default: solver.gap).")
 @click.option("--solver", type=click.Choice(["auto", "cbc", "highs"]), default=None,
