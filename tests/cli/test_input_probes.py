@@ -61,8 +61,8 @@ def with_option(flag: str, value: str) -> list[str]:
                                      "got 1e-300"),
     ("--answer-seconds", "inf", "Invalid value for --answer-seconds: must be finite and at most 86400 (a day), "
                                 "got inf"),
-    ("--patience-seconds", "inf", "Invalid value for --patience-seconds: must be finite and at most 86400 (a day), "
-                                  "got inf"),
+    ("--patience-seconds", "inf", "Invalid value for --patience-seconds: must be finite and at most 1e+09 (longer "
+                                  "patience is Erlang C: leave it out), got inf"),
     ("--aht-seconds", "1e300", "Invalid value for --aht-seconds: must be at most 86400 (a day), got 1e+300"),
 ])
 def test_erlang_inputs_are_bounded(wfm: Wfm, flag: str, value: str, message: str) -> None:
@@ -145,6 +145,9 @@ def test_forecast_output_is_checked_before_reading(wfm: Wfm, tmp_path: Path) -> 
     wrong_type = one_line(wfm(*args, "x.txt"), 2)
     assert wrong_type == ("wfm: error: Invalid value for --out: unsupported file type '.txt' of 'x.txt'; use .csv "
                           "or .parquet")
+    deeper = one_line(wfm(*args, "new/deeper/fc.csv"), 1)  # a folder to be made is fine: the history is missing
+    assert deeper == "wfm: error: absent.csv: file not found; check the path"
+    assert not (tmp_path / "new").exists()  # and nothing was made for a run that failed
 
 
 def unwritable_folder(tmp_path: Path) -> Path:
@@ -160,7 +163,7 @@ def test_schedule_out_dir_is_checked_before_reading(wfm: Wfm, tmp_path: Path) ->
     (tmp_path / "afile").write_text("x")
     args = ["schedule", "--requirements", "absent.csv", "--config", str(EXAMPLE), "--out-dir"]
     into_file = one_line(wfm(*args, "afile/sub"), 2)
-    assert into_file == ("wfm: error: Invalid value for --out-dir: cannot create 'afile/sub': Not a directory; "
+    assert into_file == ("wfm: error: Invalid value for --out-dir: 'afile/sub' cannot be made: 'afile' is a file; "
                          "choose a writable folder")
     too_long = one_line(wfm(*args, "x" * 300), 2)
     assert too_long.endswith("... (300 characters) is too long (300 bytes, at most 255); use a shorter one")
@@ -168,3 +171,4 @@ def test_schedule_out_dir_is_checked_before_reading(wfm: Wfm, tmp_path: Path) ->
     refused = one_line(wfm(*args, str(read_only)), 2)
     assert refused.startswith(f"wfm: error: Invalid value for --out-dir: '{read_only}' is not writable (")
     assert refused.endswith("); choose a writable folder")
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["afile", *(["read-only"] if os.geteuid() else [])]

@@ -33,7 +33,7 @@ def schedule(requirements_path: Path, config_path: Path, agents_path: Path | Non
     """Cover interval requirements with shifts, breaks and days off at least cost, and roster agents."""
     from scheduling import solve_schedule, write_schedule  # imported here, so that other commands start fast
 
-    writable_folder(out_dir, "--out-dir")  # before the solve, which can take minutes
+    writable_folder(out_dir, "--out-dir", create=False)  # before the solve, which can take minutes
     config = load_config(config_path)
     requirements = read_requirements(requirements_path, config)
     agents = read_agents(agents_path, config) if agents_path is not None else None

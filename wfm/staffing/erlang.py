@@ -14,8 +14,9 @@ incomplete gamma functions (see :mod:`wfm.staffing._special`), so nothing overfl
 from 0 to well beyond 100,000 Erlangs, and Erlang A stays exact where a textbook form underflows.
 
 Bounds: every argument is checked (:class:`~wfm.errors.InputError` names it and the allowed range): loads up
-to :data:`MAX_ERLANGS` (1,000,000 Erlangs) per interval, intervals of 1 to 1440 minutes, handle, answer and
-patience times finite and at most a day, concurrency at most 100, headcounts at most 10,000,000.
+to :data:`MAX_ERLANGS` (1,000,000 Erlangs) per interval, intervals of 1 to 1440 minutes, handle and answer
+times finite and at most a day, patience at most 1e9 seconds, concurrency at most 100, headcounts at most
+10,000,000.
 The Erlang A closed forms follow from the birth-death model: with x = N/(theta AHT) and
 y = lambda/theta (theta = 1/patience), an arrival waits with probability A E / (1 + (A - 1) E) where E is
 Erlang B and A = x e^y y^-x gamma(x, y); given it waits, it is answered within t with probability
@@ -46,8 +47,11 @@ MAX_ERLANGS = 1_000_000.0
 MAX_AGENTS = 10_000_000
 #: Bounds of the interval length in minutes: one minute to a day.
 MIN_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES = 1.0, 1440.0
-#: The longest handle, answer or patience time, in seconds: a day.
+#: The longest handle or answer time, in seconds: a day.
 MAX_SECONDS = 86_400.0
+#: The longest mean patience, in seconds (about 30 years): Erlang A is then Erlang C to 1e-6, and its numerics
+#: lose accuracy far beyond it.
+MAX_PATIENCE_SECONDS = 1e9
 #: The most contacts an agent handles at once.
 MAX_CONCURRENCY = 100
 
@@ -325,7 +329,8 @@ _RULES: dict[str, tuple[Rule, ...]] = {
     "concurrency": ((lambda v: (v >= 1) & (v == np.round(v)), "must be a whole number >= 1"),
                     (lambda v: v <= MAX_CONCURRENCY, f"must be at most {MAX_CONCURRENCY} contacts at once")),
     "patience_seconds": ((lambda v: v > 0, "must be > 0"),
-                         (lambda v: v <= MAX_SECONDS, f"must be finite and at most {MAX_SECONDS:.0f} (a day)")),
+                         (lambda v: v <= MAX_PATIENCE_SECONDS, f"must be finite and at most {MAX_PATIENCE_SECONDS:g} "
+                                                               "(longer patience is Erlang C: leave it out)")),
 }
 
 

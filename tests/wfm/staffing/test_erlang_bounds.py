@@ -49,7 +49,8 @@ def sized(**changes: float) -> object:
     ({"aht_seconds": 1e300}, "aht_seconds", r"aht_seconds must be at most 86400 \(a day\), got 1e\+300"),
     ({"answer_seconds": np.inf}, "answer_seconds", r"answer_seconds must be finite and at most 86400 \(a day\), "
                                                    r"got inf"),
-    ({"patience_seconds": np.inf}, "patience_seconds", r"patience_seconds must be finite and at most 86400"),
+    ({"patience_seconds": np.inf}, "patience_seconds", r"patience_seconds must be finite and at most 1e\+09 "
+                                                       r"\(longer patience is Erlang C: leave it out\), got inf"),
     ({"calls": np.inf}, "calls", r"calls must be a finite number of contacts, got inf"),
     ({"calls": np.nan}, "calls", r"calls must be >= 0, got nan"),
     ({"concurrency": 1000}, "concurrency", r"concurrency must be at most 100 contacts at once, got 1000"),
