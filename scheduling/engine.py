@@ -8,13 +8,14 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from scheduling.grid import group_requirements, make_grid
+from scheduling.grid import Grid, group_requirements, make_grid
 from scheduling.model import CoverModel, build_model
 from scheduling.outputs import UNMET_COLUMNS, ScheduleResult, ScheduleSummary, coverage_frame, roster_frames
 from scheduling.roster import ShiftInstance, SolvedTour, assign_shifts, availability
 from scheduling.solve import pick_backend, solve_model
 from wfm.config import Config
 from wfm.contracts import validate_requirements
+from wfm.errors import DataError, Problem
 
 
 def _solved_shifts(model: CoverModel, config: Config) -> list[ShiftInstance]:
@@ -34,6 +35,22 @@ def _solved_shifts(model: CoverModel, config: Config) -> list[ShiftInstance]:
                                         day=start.day, start_slot=start.slot, length_slots=kind.length_slots,
                                         paid_hours=kind.paid_hours, cost=kind.cost, breaks=tuple(breaks)))
     return shifts
+
+
+#: The most agents a staff group may require in one interval. Far above a real team (split a larger center into
+#: groups); it bounds the rostering, whose time grows with the square of the shifts.
+MAX_AGENTS_PER_INTERVAL = 5_000
+
+
+def _check_headcount(need: dict[str, np.ndarray], grid: Grid) -> None:
+    """Refuse a group requirement above :data:`MAX_AGENTS_PER_INTERVAL`, naming the group and the interval."""
+    for group, required in need.items():
+        if required.size and required.max() > MAX_AGENTS_PER_INTERVAL:
+            slot = int(np.argmax(required))
+            raise DataError(Problem("requirements", f"{grid.stamp(slot):%Y-%m-%d %H:%M}", "scheduled_agents",
+                                    f"group {group!r} needs {int(required[slot]):,} agents in one interval, more "
+                                    f"than the {MAX_AGENTS_PER_INTERVAL:,} wfm schedules; check the requirement, "
+                                    "or split the channels into more staff groups"))
 
 
 def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.DataFrame | None = None,
@@ -66,7 +83,8 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
     Raises
     ------
     DataError
-        Bad requirements.
+        Bad requirements, or a group needing more than :data:`MAX_AGENTS_PER_INTERVAL` (5,000) agents in
+        one interval.
     InfeasibleError
         Rules that contradict each other (no template reaches a required interval, a break that cannot fit,
         an impossible days-off pattern, hard counts against caps).
@@ -84,6 +102,7 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
                                          timezone=config.timezone, channels=list(config.channels))
     grid = make_grid(requirements, config)
     need = group_requirements(requirements, config, grid)
+    _check_headcount(need, grid)
     say(f"building the model: {grid.n_days} days x {grid.n_slots // grid.n_days} intervals, {len(need)} groups")
     model = build_model(config, grid, need, availability(agents) if agents is not None else None)
     backend = pick_backend(solver or config.solver.backend, model.kind)
@@ -97,7 +116,11 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
     shifts = _solved_shifts(model, config)
     tours = [SolvedTour(config.shifts[tour.template].group, tour.template, tour.pattern,
                         round(model.lp.value(tour.variable))) for tour in model.tours]
-    assigned, unassigned, below = assign_shifts(shifts, grid, agents=agents, tours=tours)
+
+    def rostering(done: int, total: int) -> None:
+        say(f"rostering: {done:,} of {total:,} shifts assigned in {time.perf_counter() - started:.0f} s")
+
+    assigned, unassigned, below = assign_shifts(shifts, grid, agents=agents, tours=tours, progress=rostering)
     roster, breaks, missing = roster_frames(assigned, unassigned, grid)
     coverage = coverage_frame(assigned, need, grid)
     roster_seconds = time.perf_counter() - started

@@ -14,7 +14,7 @@ from scheduling.grid import Grid
 from scheduling.roster import ShiftInstance
 from scheduling.solve import SolveReport
 from wfm.contracts import BREAKS_COLUMNS, COVERAGE_COLUMNS, ROSTER_COLUMNS
-from wfm.io import atomic_write, write_frame
+from wfm.io import atomic_write, write_error, write_frame
 from wfm.plain import to_plain
 
 UNASSIGNED_COLUMNS = ("group", "date", "shift_start", "shift_end", "paid_hours")
@@ -73,12 +73,19 @@ class ScheduleResult:
 def roster_frames(assigned: list[tuple[str, ShiftInstance]], unassigned: list[ShiftInstance], grid: Grid,
                   ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """The roster, breaks and unassigned-shift frames."""
+    shifts = [shift for _, shift in assigned] + unassigned
+    slots = {slot for s in shifts for slot in (s.start_slot, s.start_slot + s.length_slots)}
+    slots |= {slot for s in shifts for _, start, length in s.breaks for slot in (start, start + length)}
+    ordered = np.array(sorted(slots), dtype=np.int64)
+    # Interval starts converted once, all together (one at a time it is most of the rostering time).
+    at = dict(zip(ordered.tolist(), grid.stamp(ordered), strict=True)) if len(ordered) else {}
+
     def shift_row(shift: ShiftInstance) -> list[Any]:
-        return [shift.group, grid.dates[shift.day], grid.stamp(shift.start_slot),
-                grid.stamp(shift.start_slot + shift.length_slots), round(shift.paid_hours, 4)]
+        return [shift.group, grid.dates[shift.day], at[shift.start_slot],
+                at[shift.start_slot + shift.length_slots], round(shift.paid_hours, 4)]
 
     roster = pd.DataFrame([[agent, *shift_row(shift)] for agent, shift in assigned], columns=list(ROSTER_COLUMNS))
-    breaks = pd.DataFrame([[agent, grid.stamp(start), grid.stamp(start + length), rule]
+    breaks = pd.DataFrame([[agent, at[start], at[start + length], rule]
                            for agent, shift in assigned for rule, start, length in shift.breaks],
                           columns=list(BREAKS_COLUMNS))
     missing = pd.DataFrame([shift_row(s) for s in unassigned], columns=list(UNASSIGNED_COLUMNS))
@@ -114,8 +121,17 @@ def write_schedule(result: ScheduleResult, out_dir: str | Path) -> dict[str, Pat
     Returns
     -------
     The paths written, by name.
+
+    Raises
+    ------
+    DataError
+        When the folder or a file in it cannot be written (naming it and the fix).
     """
     out = Path(out_dir)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise write_error(out, exc) from None
     paths = {name: write_frame(getattr(result, name), out / f"{name}.csv")
              for name in ("roster", "breaks", "coverage", "unmet", "unassigned")}
     text = json.dumps(result.summary.to_dict(), indent=2) + "\n"

@@ -14,7 +14,9 @@ agents file each solved tour becomes one generated agent working its pattern.
 
 from __future__ import annotations
 
+import functools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,6 +32,8 @@ from wfm.weeks import clock_minutes
 MIN_REST_HOURS = 11.0
 #: Days a generated agent (no agents file, no days-off rule) works per week at most.
 GENERATED_DAYS_PER_WEEK = 5
+#: Shifts between two progress reports of the assignment.
+PROGRESS_EVERY = 5_000
 
 
 @dataclass(frozen=True)
@@ -167,7 +171,7 @@ class SolvedTour:
 
 
 def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | None,
-                  tours: list[SolvedTour],
+                  tours: list[SolvedTour], progress: Callable[[int, int], None] | None = None,
                   ) -> tuple[list[tuple[str, ShiftInstance]], list[ShiftInstance], list[str]]:
     """Give each shift an agent.
 
@@ -181,6 +185,9 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         Named agents (from :func:`wfm.io.read_agents`), or None to generate agents: one per solved days-off tour
         (``tours``), plus agents working at most 5 days a week for
         shifts without tours.
+    progress
+        Called with ``(shifts done, shifts)`` every :data:`PROGRESS_EVERY` shifts: rostering takes time
+        growing with the square of the shifts (each is checked against every agent of its group).
 
     Returns
     -------
@@ -221,24 +228,26 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     assigned: list[tuple[_Pool, int, ShiftInstance]] = []
     unassigned: list[ShiftInstance] = []
     step = grid.interval_minutes
+    clock = functools.cache(grid.clock_minutes)  # many shifts share a start: convert each time once
 
     def scarcity(shift: ShiftInstance) -> int:
         """How many named agents could ever take a shift: the scarcest go first."""
         named = team.get(shift.group)
         if generated or named is None:
             return 0
-        return int(named.can_work(grid.dates[shift.day].weekday(), grid.clock_minutes(shift.start_slot, shift.day),
-                                  grid.clock_minutes(shift.start_slot + shift.length_slots, shift.day),
-                                  shift.paid_hours).sum())
+        return int(named.can_work(grid.dates[shift.day].weekday(), clock(shift.start_slot, shift.day),
+                                  clock(shift.start_slot + shift.length_slots, shift.day), shift.paid_hours).sum())
 
     order = sorted(shifts, key=lambda s: (scarcity(s), s.start_slot, s.group, s.length_slots))
-    for shift in order:
+    for done, shift in enumerate(order):
+        if progress and done and not done % PROGRESS_EVERY:
+            progress(done, len(order))
         pool = pools[shift.group]
         begin = shift.start_slot * step
         end = begin + shift.length_slots * step
         weekday = grid.dates[shift.day].weekday()
-        clock_start = grid.clock_minutes(shift.start_slot, shift.day)
-        clock_end = grid.clock_minutes(shift.start_slot + shift.length_slots, shift.day)
+        clock_start = clock(shift.start_slot, shift.day)
+        clock_end = clock(shift.start_slot + shift.length_slots, shift.day)
         week = shift.day // 7
         paid_minutes = shift.paid_hours * 60
         used = pool.used

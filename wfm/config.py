@@ -11,6 +11,7 @@ Load one with :func:`load_config` (a file) or :func:`parse_config` (a mapping). 
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import tomllib
 from collections.abc import Mapping
@@ -38,6 +39,12 @@ SolverName = Literal["auto", "cbc", "highs"]
 
 #: Channel kinds served by a real-time queue (Erlang); the others are deferred work.
 QUEUE_KINDS: frozenset[str] = frozenset({"voice", "chat"})
+#: The bound of answer, patience and handle times, in seconds.
+SECONDS_PER_DAY = 86_400
+#: The most contacts a chat agent handles at once.
+MAX_CONCURRENCY = 100
+#: The longest forecast (and backtest) horizon in days, and the most backtest folds.
+MAX_HORIZON_DAYS, MAX_BACKTEST_FOLDS = 366, 52
 
 
 def _open_unit(value: float) -> float:
@@ -70,6 +77,12 @@ def _non_negative(value: float) -> float:
     return value
 
 
+def _seconds_within_day(value: float) -> float:
+    if not 0 < value <= SECONDS_PER_DAY:
+        raise ValueError(f"must be > 0 and at most {SECONDS_PER_DAY} (a day), in seconds, got {value:g}")
+    return value
+
+
 def _parse_clock(value: Any) -> dt.time:
     if isinstance(value, dt.time):
         return value
@@ -87,12 +100,14 @@ Shrinkage = Annotated[float, AfterValidator(_half_open_unit)]
 Occupancy = Annotated[float, AfterValidator(_occupancy)]
 PositiveFloat = Annotated[float, AfterValidator(_positive)]
 NonNegativeFloat = Annotated[float, AfterValidator(_non_negative)]
+Seconds = Annotated[float, AfterValidator(_seconds_within_day)]
 Clock = Annotated[dt.time, BeforeValidator(_parse_clock),
                   PlainSerializer(lambda t: t.strftime("%H:%M"), return_type=str, when_used="json")]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Every number finite: an infinite answer time or cost would make a plan silently meaningless.
+    model_config = ConfigDict(frozen=True, extra="forbid", allow_inf_nan=False)
 
 
 class ChannelConfig(_Model):
@@ -106,11 +121,11 @@ class ChannelConfig(_Model):
     name: str
     kind: ChannelKind
     service_level: ServiceLevel | None = None
-    answer_seconds: PositiveFloat | None = None
+    answer_seconds: Seconds | None = None
     response_hours: PositiveFloat | None = None
     max_occupancy: Occupancy = 1.0
-    concurrency: int = Field(default=1, ge=1)
-    patience_seconds: PositiveFloat | None = None
+    concurrency: int = Field(default=1, ge=1, le=MAX_CONCURRENCY)
+    patience_seconds: Seconds | None = None
     shrinkage: Shrinkage | None = None
     work_start: Clock = dt.time(8, 0)
     work_end: Clock = dt.time(20, 0)
@@ -255,15 +270,15 @@ class ForecastSettings(_Model):
     """How forecasts are made: model choice, horizon, backtest folds, holidays and events."""
 
     model: str = "auto"
-    horizon_days: int = Field(default=14, gt=0)
-    backtest_folds: int = Field(default=4, gt=0)
-    backtest_horizon_days: int = Field(default=14, gt=0)
+    horizon_days: int = Field(default=14, gt=0, le=MAX_HORIZON_DAYS)
+    backtest_folds: int = Field(default=4, gt=0, le=MAX_BACKTEST_FOLDS)
+    backtest_horizon_days: int = Field(default=14, gt=0, le=MAX_HORIZON_DAYS)
     country: str | None = None
     region: str | None = None
     events: tuple[ForecastEvent, ...] = ()
     outlier_dates: tuple[dt.date, ...] = ()
     #: Handle time used when the history has no ``aht_seconds`` column.
-    default_aht_seconds: PositiveFloat | None = None
+    default_aht_seconds: Seconds | None = None
 
 
 class SolverSettings(_Model):
@@ -391,6 +406,8 @@ def _format_error(error: Mapping[str, Any]) -> str:
     message = str(error["msg"])
     for prefix in ("Value error, ", "Assertion failed, "):
         message = message.removeprefix(prefix)
+    if error["type"] == "finite_number":
+        message = "Must be a finite number"
     if error["type"] == "extra_forbidden":
         message = "unknown key; check its spelling against data/example.toml"
     elif error["type"] == "missing":
@@ -426,17 +443,30 @@ def parse_config(data: Mapping[str, Any], source: str = "config") -> Config:
         raise ConfigError(f"{source}: {problems[0]}{more}") from None
 
 
+def _decode(path: Path, raw: bytes) -> str:
+    """The config's text: UTF-8, with or without a byte-order mark; anything else is refused in one line."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)):
+        raise ConfigError(f"{path}: the config is UTF-16 or UTF-32 text; save it as UTF-8")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}: line {line}: byte 0x{raw[exc.start]:02x} is not UTF-8 text; save the config as "
+                          "UTF-8 (TOML files must be UTF-8)") from None
+
+
 def load_config(path: str | Path) -> Config:
     """Read and validate a TOML config file.
 
     Raises
     ------
     ConfigError
-        When the file is missing, is not valid TOML, or holds an invalid value.
+        When the file is missing, is not UTF-8 text (a UTF-8 byte-order mark is fine), is not valid TOML, or
+        holds an invalid value.
     """
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = _decode(path, path.read_bytes())
     except FileNotFoundError:
         raise ConfigError(f"{path}: config file not found; pass --config with an existing TOML file "
                           "(data/example.toml is an example)") from None

@@ -54,6 +54,9 @@ BREAKS_COLUMNS = ("agent_id", "break_start", "break_end", "kind")
 AGENT_COLUMNS = ("agent_id", "group", "min_hours", "max_hours", "days", "available_from", "available_to",
                  "preferred_start")
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: The most contacts one history interval may hold: far above any real center, and safe from integer overflow.
+#: A larger volume is a wrong column or unit, refused by line.
+MAX_VOLUME = 1_000_000_000
 #: Latest clock time an agent's window may end at (``48:00``: the end of the next day).
 LATEST_CLOCK = 48 * 60
 
@@ -407,8 +410,10 @@ def validate_history(frame: pd.DataFrame, *, source: str, interval_minutes: int,
     volume = _numeric(frame, "volume", problems)[0]
     problems.check(volume < 0, "volume", lambda pos: f"must be >= 0, got {volume.iloc[pos]:g}; "
                    "a volume counts contacts offered in the interval")
-    problems.check((volume >= 0) & (volume != np.round(volume)), "volume",
+    problems.check((volume >= 0) & (volume != np.round(volume)) & (volume <= MAX_VOLUME), "volume",
                    lambda pos: f"must be a whole number of contacts, got {volume.iloc[pos]:g}")
+    problems.check(volume > MAX_VOLUME, "volume", lambda pos: f"must be at most {MAX_VOLUME:,} contacts in one "
+                   f"interval, got {volume.iloc[pos]:g}; check the column and its units")
     stamps = _parse_timestamps(frame["interval_start"], problems, timezone)
     _check_grid(stamps, interval_minutes, problems, "interval_start")
     out = pd.DataFrame({"channel": channel.astype(object), "interval_start": stamps, "volume": volume})

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import errno
 import os
 import re
 import tempfile
@@ -241,11 +242,35 @@ def read_agents(path: str | Path, config: Config) -> pd.DataFrame:
     return validate_agents(frame, source=str(path), groups=list(config.groups), rows=rows)
 
 
+def write_error(path: str | Path, exc: OSError) -> DataError:
+    """A one-line DataError for a file or folder that cannot be written, naming it and the fix."""
+    fixes = {errno.ENOTDIR: "a part of the path is a file, not a folder; choose another path",
+             errno.EEXIST: "a file of that name is in the way; choose a folder path",
+             errno.EISDIR: "it is a folder; give a file name",
+             errno.ENAMETOOLONG: "the name is too long; use a shorter one",
+             errno.EACCES: "permission denied; choose a writable folder",
+             errno.EPERM: "permission denied; choose a writable folder",
+             errno.EROFS: "the file system is read-only; choose a writable folder",
+             errno.ENOSPC: "the disk is full; free some space or choose another folder"}
+    fix = fixes.get(exc.errno or 0, f"{exc.strerror or type(exc).__name__}; choose a writable path")
+    return _file_error(path, f"cannot write: {fix}")
+
+
 def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
-    """Write a file through a temporary sibling renamed into place, so readers never see half a file."""
+    """Write a file through a temporary sibling renamed into place, so readers never see half a file.
+
+    Raises
+    ------
+    DataError
+        When the file or its folder cannot be written (naming the path and the fix).
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # The temporary name is cut short, so a file name near the system's limit still gets one.
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name[:64]}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise write_error(path, exc) from None
     os.close(fd)
     tmp = Path(tmp_name)
     try:
@@ -255,13 +280,21 @@ def atomic_write(path: str | Path, write: Callable[[Path], object]) -> Path:
         os.umask(umask)
         os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
+    except OSError as exc:
+        raise write_error(path, exc) from None
     finally:
         tmp.unlink(missing_ok=True)
     return path
 
 
 def write_frame(frame: pd.DataFrame, path: str | Path) -> Path:
-    """Write a frame as CSV or Parquet (by extension), atomically. Timestamps keep their UTC offset."""
+    """Write a frame as CSV or Parquet (by extension), atomically. Timestamps keep their UTC offset.
+
+    Raises
+    ------
+    DataError
+        An unsupported extension, or a path that cannot be written (naming it and the fix).
+    """
     path = Path(path)
     suffix = path.suffix.lower()
     if suffix not in _FORMATS:

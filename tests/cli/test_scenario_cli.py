@@ -96,5 +96,5 @@ def test_bad_modifier_is_refused_before_forecasting(wfm: Wfm, tmp_path: Path) ->
     history, config = write_tiny(tmp_path)
     done = wfm("scenario", "create", "x", "--history", str(history), "--config", str(config), "--shrinkage", "1.5",
                "--database", f"sqlite:///{tmp_path / 'wfm.db'}")
-    assert done.returncode == 1
-    assert done.stderr.strip() == ("wfm: error: what-if: channels.voice.shrinkage: must be in [0, 1), got 1.5")
+    assert done.returncode == 2
+    assert done.stderr.strip() == "wfm: error: Invalid value for --shrinkage: must be in [0, 1), got 1.5"

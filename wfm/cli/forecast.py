@@ -13,16 +13,18 @@ import click
 import pandas as pd
 
 from wfm.cli import cli
-from wfm.config import Config, load_config
+from wfm.cli.checks import writable_file
+from wfm.config import MAX_BACKTEST_FOLDS, MAX_HORIZON_DAYS, Config, load_config
 from wfm.io import read_history, write_frame
 
 _history = click.option("--history", "history_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
                         help="History file (CSV or Parquet): channel, interval_start, volume[, aht_seconds].")
-_interval = click.option("--interval-minutes", type=click.IntRange(min=1),
+_interval = click.option("--interval-minutes", type=click.IntRange(min=1, max=1440),
                          help="Interval length of the history (default: the config's).")
 _config = click.option("--config", "config_path", type=click.Path(dir_okay=False, path_type=Path),
                        help="wfm TOML config (timezone, holidays, events, outliers).")
-_horizon = click.option("--horizon-days", type=click.IntRange(min=1), help="Days to forecast (default 14).")
+_horizon = click.option("--horizon-days", type=click.IntRange(min=1, max=MAX_HORIZON_DAYS),
+                        help=f"Days to forecast, up to {MAX_HORIZON_DAYS} (default 14).")
 _backend = click.option("--backend", type=click.Choice(["local", "dask"]), default="local", show_default=True,
                         help="Run channels on local processes or on a Dask cluster.")
 _scheduler = click.option("--scheduler", help="Dask scheduler address (tcp://HOST:8786), with --backend dask.")
@@ -66,6 +68,7 @@ def forecast_command(history_path: Path, interval_minutes: int | None, config_pa
                      backend: Literal["local", "dask"],
                      scheduler: str | None) -> None:
     """Forecast volume (with an 80% interval) and handle time per channel and interval."""
+    writable_file(out_path, "--out")  # before the forecast, which can take minutes
     config, history = _load(config_path, history_path, interval_minutes)
     from forecasting import forecast  # imported here: it loads statsmodels and prophet, which other commands skip
 
@@ -85,7 +88,7 @@ def forecast_command(history_path: Path, interval_minutes: int | None, config_pa
 @_interval
 @_config
 @_horizon
-@click.option("--folds", type=click.IntRange(min=1), help="Rolling origins (default 4).")
+@click.option("--folds", type=click.IntRange(min=1, max=MAX_BACKTEST_FOLDS), help="Rolling origins (default 4).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON lines (one per channel and model).")
 @_backend
 @_scheduler

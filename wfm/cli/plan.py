@@ -7,7 +7,6 @@ config error), 2 (usage) or 3 (coverage could not be met; the best schedule is s
 from __future__ import annotations
 
 import logging
-import os
 import sys
 import time
 from pathlib import Path
@@ -15,6 +14,7 @@ from pathlib import Path
 import click
 
 from wfm.cli import cli
+from wfm.cli.checks import writable_folder
 from wfm.config import load_config, with_overrides
 from wfm.errors import WfmError
 
@@ -30,18 +30,6 @@ def _logging() -> None:
         log.propagate = False
 
 
-def _writable_folder(path: Path) -> Path:
-    """The export folder, created if missing, as an absolute path; refused before any work if it cannot be."""
-    try:
-        path.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise click.BadParameter(f"cannot create {path}: {exc.strerror}; pass a writable folder",
-                                 param_hint="--out") from None
-    if not os.access(path, os.W_OK):
-        raise click.BadParameter(f"{path} is not writable; pass a writable folder", param_hint="--out")
-    return path.resolve()
-
-
 @cli.command("plan")
 @click.option("--history", "history_path", type=click.Path(path_type=Path), required=True,
               help="Interval history (CSV or Parquet).")
@@ -50,8 +38,8 @@ def _writable_folder(path: Path) -> Path:
 @click.option("--week", help="ISO week to plan, YYYY-Www (default: the week after the history ends).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Export folder.")
 @click.option("--model", help="Forecast model (default: the config's, normally auto).")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True),
-              help="Solver time limit in seconds (default: the config's).")
+@click.option("--time-limit", type=click.FloatRange(min=0, max=86_400, min_open=True),
+              help="Solver time limit in seconds, up to a day (default: the config's).")
 @click.option("--database", help="SQLAlchemy URL of the run store (default: $WFM_DATABASE_URL, else the config's "
                                  "[storage] url, else ./wfm.db).")
 def plan_command(history_path: Path, config_path: Path, agents_path: Path | None, week: str | None, out_dir: Path,
@@ -60,6 +48,7 @@ def plan_command(history_path: Path, config_path: Path, agents_path: Path | None
     # The modelling stack is imported here, so that `wfm --help` and other commands start fast.
     from wfm.io import read_agents, read_history
     from wfm.planning.batch import run_batch
+    from wfm.planning.plan import check_week
     from wfm.planning.store import Store
     from wfm.weeks import parse_week
 
@@ -69,10 +58,15 @@ def plan_command(history_path: Path, config_path: Path, agents_path: Path | None
         week_start = parse_week(week) if week else None
     except WfmError as exc:
         raise click.BadParameter(str(exc).removeprefix("week: "), param_hint="--week") from None
-    out_dir = _writable_folder(out_dir)
+    out_dir = writable_folder(out_dir, "--out")
     config = with_overrides(load_config(config_path), model=model, time_limit_seconds=time_limit)
     history = read_history(history_path, config)
     log.info("read %s rows of history from %s", f"{len(history):,}", history_path)
+    if week_start is not None:
+        try:
+            check_week(history, week_start)
+        except WfmError as exc:
+            raise click.BadParameter(str(exc).removeprefix("week: "), param_hint="--week") from None
     agents = read_agents(agents_path, config) if agents_path else None
     with Store.open(database, config) as store:
         run = run_batch(history, config, out_dir, store, week_start=week_start, agents=agents,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -10,10 +11,13 @@ import click
 import pandas as pd
 
 from wfm.cli import cli
-from wfm.config import load_config, with_overrides
+from wfm.cli.checks import shown
+from wfm.config import Config, load_config, with_overrides
+from wfm.errors import ConfigError, StoreError, WfmError
 from wfm.plain import to_plain
 from wfm.planning.comparison import compare, stored_figures
 from wfm.planning.store import URL_ENV, Store
+from wfm.planning.store import _check_name as check_scenario_name
 from wfm.planning.whatif import Modifiers
 
 _database = click.option("--database", help=f"SQLAlchemy URL of the store (default: ${URL_ENV}, else the "
@@ -25,6 +29,37 @@ _store_config = click.option("--config", "config_path", type=click.Path(path_typ
 def _open_store(database: str | None, config_path: Path | None) -> Store:
     """The store named by --database, else WFM_DATABASE_URL, else the --config's [storage] url, else ./wfm.db."""
     return Store.open(database, load_config(config_path) if config_path else None)
+
+
+def _scenario_name(name: str) -> str:
+    """The scenario name, checked by the store's rule before any work; refused with the name shortened."""
+    try:
+        return check_scenario_name(name)
+    except StoreError as exc:
+        raise click.BadParameter(str(exc).replace(repr(name), shown(name)).removeprefix("scenario name "),
+                                 param_hint="NAME") from None
+
+
+def _problem(exc: ConfigError) -> str:
+    """A config error's problem without its source and key path (the option names it), and without the others
+    it lists for more channels."""
+    message = re.sub(r" \(and \d+ more: .*\)$", "", str(exc)).removeprefix("what-if: ")
+    key, sep, rest = message.partition(": ")
+    return rest if sep and " " not in key else message
+
+
+def _modifiers(config: Config, channels: tuple[str, ...], changes: dict[str, Any]) -> Modifiers:
+    """The what-if modifiers, each refused before any work by the option that gives it."""
+    given = {key: value for key, value in changes.items() if value is not None}
+    for key, value in [("channels", channels), *given.items()]:
+        option = "--channel" if key == "channels" else f"--{key.replace('_', '-')}"
+        try:
+            Modifiers(**{"channels": channels, key: value}).apply_to_config(config)
+        except ConfigError as exc:
+            raise click.BadParameter(_problem(exc), param_hint=option) from None
+    modifiers = Modifiers(channels=channels, **given)
+    modifiers.apply_to_config(config)  # the changes together
+    return modifiers
 
 
 @cli.group("scenario")
@@ -59,14 +94,22 @@ def create_command(name: str, history_path: Path, config_path: Path, week: str |
     # The modelling stack is imported here, so that listing and showing scenarios start fast.
     from wfm.io import read_history
     from wfm.planning import scenarios
-    from wfm.planning.plan import forecast_week
+    from wfm.planning.plan import check_week, forecast_week
     from wfm.weeks import parse_week, week_after
 
+    name = _scenario_name(name)
+    try:
+        week_start = parse_week(week) if week else None
+    except WfmError as exc:
+        raise click.BadParameter(str(exc).removeprefix("week: "), param_hint="--week") from None
     config = with_overrides(load_config(config_path), model=model)
-    modifiers = Modifiers(channels=channels, **{k: v for k, v in changes.items() if v is not None})
-    modifiers.apply_to_config(config)  # refuse bad values before the forecast runs
+    modifiers = _modifiers(config, channels, changes)  # bad values are refused before the forecast runs
     history = read_history(history_path, config)
-    week_start = parse_week(week) if week else week_after(history)
+    week_start = week_start or week_after(history)
+    try:
+        check_week(history, week_start)
+    except WfmError as exc:
+        raise click.BadParameter(str(exc).removeprefix("week: "), param_hint="--week") from None
     forecast = forecast_week(history, config, week_start)
     figures = scenarios.evaluate(forecast.frame, config, modifiers, solve=solve)
     with Store.open(database, config) as store:
@@ -105,6 +148,7 @@ def list_command(database: str | None, config_path: Path | None, as_json: bool) 
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def show_command(name: str, database: str | None, config_path: Path | None, as_json: bool) -> None:
     """Show one scenario: its modifiers and figures."""
+    name = _scenario_name(name)
     with _open_store(database, config_path) as store:
         record = store.get_scenario(name)
     if as_json:
@@ -124,6 +168,7 @@ def show_command(name: str, database: str | None, config_path: Path | None, as_j
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 def compare_command(names: tuple[str, ...], database: str | None, config_path: Path | None, as_json: bool) -> None:
     """Compare up to 4 scenarios side by side."""
+    names = tuple(_scenario_name(name) for name in names)
     with _open_store(database, config_path) as store:
         records = [store.get_scenario(name) for name in names]
     table = compare(records)
@@ -139,6 +184,7 @@ def compare_command(names: tuple[str, ...], database: str | None, config_path: P
 @_store_config
 def delete_command(name: str, database: str | None, config_path: Path | None) -> None:
     """Delete a scenario."""
+    name = _scenario_name(name)
     with _open_store(database, config_path) as store:
         store.delete_scenario(name)
     click.echo(f"deleted scenario {name!r}")

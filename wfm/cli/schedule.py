@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from wfm.cli import cli
+from wfm.cli.checks import writable_folder
 from wfm.config import load_config
 from wfm.io import read_agents, read_requirements
 
@@ -19,8 +20,9 @@ from wfm.io import read_agents, read_requirements
               help="Named agents (CSV or Parquet); without it agents get generated ids.")
 @click.option("--out-dir", required=True, type=click.Path(path_type=Path, file_okay=False),
               help="Folder for roster.csv, breaks.csv, coverage.csv, summary.json.")
-@click.option("--time-limit", "time_limit_seconds", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Solver time limit in seconds (default: solver.time_limit_seconds).")
+@click.option("--time-limit", "time_limit_seconds", type=click.FloatRange(min=0, max=86_400, min_open=True),
+              default=None, help="Solver time limit in seconds, up to a day (default: solver.time_limit_seconds); "
+                                 "rostering after the solve reports its progress.")
 @click.option("--gap", type=click.FloatRange(0, 1, max_open=True), default=None,
               help="Relative gap at which the solver may stop (default: solver.gap).")
 @click.option("--solver", type=click.Choice(["auto", "cbc", "highs"]), default=None,
@@ -31,6 +33,7 @@ def schedule(requirements_path: Path, config_path: Path, agents_path: Path | Non
     """Cover interval requirements with shifts, breaks and days off at least cost, and roster agents."""
     from scheduling import solve_schedule, write_schedule  # imported here, so that other commands start fast
 
+    writable_folder(out_dir, "--out-dir", create=False)  # before the solve, which can take minutes
     config = load_config(config_path)
     requirements = read_requirements(requirements_path, config)
     agents = read_agents(agents_path, config) if agents_path is not None else None

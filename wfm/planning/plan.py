@@ -88,16 +88,38 @@ def _channels(names: Collection[str]) -> str:
     return f"channel{'s' if len(names) > 1 else ''} {', '.join(map(repr, names))}"
 
 
+#: How many weeks after the end of the history a week may be planned: further out a forecast is a guess.
+MAX_WEEKS_AHEAD = 8
+
+
+def check_week(history: pd.DataFrame, week_start: dt.date) -> None:
+    """Refuse a week that starts inside the history or more than :data:`MAX_WEEKS_AHEAD` weeks after it.
+
+    Raises
+    ------
+    DataError
+        Naming the week, the last day of the history and the weeks that can be planned.
+    """
+    last = history["interval_start"].max().date()
+    if week_start <= last:
+        raise DataError(f"week: {week_label(week_start)} starts on {week_start}, inside the history (which ends "
+                        f"{last}); plan a week after the history")
+    latest = week_after(history) + dt.timedelta(weeks=MAX_WEEKS_AHEAD - 1)
+    if week_start > latest:
+        raise DataError(f"week: {week_label(week_start)} starts on {week_start}, {(week_start - last).days:,} days "
+                        f"after the history ends ({last}); plan one of the {MAX_WEEKS_AHEAD} weeks after the history "
+                        f"({week_label(week_after(history))} to {week_label(latest)}), or give a longer history")
+
+
 def forecast_week(history: pd.DataFrame, config: Config, week_start: dt.date,
                   progress: Callable[[int, int], None] | None = None) -> ForecastResult:
     """Forecast the seven days from ``week_start`` with the config's model choice.
 
-    Configured channels without history are reported first (:func:`check_channels`).
+    Configured channels without history are reported first (:func:`check_channels`); the week must be one
+    of the :data:`MAX_WEEKS_AHEAD` weeks after the history (:func:`check_week`).
     """
     check_channels(history, config)
-    if week_start <= history["interval_start"].max().date():
-        raise DataError(f"week: {week_label(week_start)} starts on {week_start}, inside the history (which ends "
-                        f"{history['interval_start'].max().date()}); plan a week after the history")
+    check_week(history, week_start)
     return forecast(history, config, horizon_days=7, start=week_start, progress=progress)
 
 

@@ -17,6 +17,9 @@ import pandas as pd
 from wfm.config import Config, parse_config
 from wfm.errors import ConfigError
 
+#: The largest volume or handle-time change, in percent (+1000% is eleven times the forecast).
+MAX_CHANGE_PCT = 1000.0
+
 
 @dataclass(frozen=True)
 class Modifiers:
@@ -25,7 +28,8 @@ class Modifiers:
     Attributes
     ----------
     volume_pct, aht_pct
-        Change of forecast volume and handle time in percent (+10 means 10% more).
+        Change of forecast volume and handle time in percent (+10 means 10% more), above -100 and at most
+        :data:`MAX_CHANGE_PCT` (1000).
     service_level, answer_seconds
         New service target for queue channels (voice, chat).
     shrinkage, max_occupancy
@@ -57,8 +61,9 @@ class Modifiers:
     def __post_init__(self) -> None:
         for name in ("volume_pct", "aht_pct"):
             value = getattr(self, name)
-            if not value > -100:
-                raise ConfigError(f"modifiers.{name}: must be > -100 (a change in percent), got {value:g}")
+            if not -100 < value <= MAX_CHANGE_PCT:
+                raise ConfigError(f"modifiers.{name}: must be > -100 and at most {MAX_CHANGE_PCT:g} (a change in "
+                                  f"percent, +10 means 10% more), got {value:g}")
         if self.headcount_cap is not None and self.headcount_cap < 0:
             raise ConfigError(f"modifiers.headcount_cap: must be >= 0, got {self.headcount_cap}")
 

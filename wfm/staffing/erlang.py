@@ -12,6 +12,11 @@ broadcast shape; :func:`required_agents` returns an ``int`` for scalar input.
 Numerics: probabilities are formed in log space from Loader's Poisson terms and the regularised
 incomplete gamma functions (see :mod:`wfm.staffing._special`), so nothing overflows or underflows
 from 0 to well beyond 100,000 Erlangs, and Erlang A stays exact where a textbook form underflows.
+
+Bounds: every argument is checked (:class:`~wfm.errors.InputError` names it and the allowed range): loads up
+to :data:`MAX_ERLANGS` (1,000,000 Erlangs) per interval, intervals of 1 to 1440 minutes, handle and answer
+times finite and at most a day, patience at most 1e9 seconds, concurrency at most 100, headcounts at most
+10,000,000.
 The Erlang A closed forms follow from the birth-death model: with x = N/(theta AHT) and
 y = lambda/theta (theta = 1/patience), an arrival waits with probability A E / (1 + (A - 1) E) where E is
 Erlang B and A = x e^y y^-x gamma(x, y); given it waits, it is answered within t with probability
@@ -33,6 +38,25 @@ from wfm.staffing._special import log_erlang_b, log_lower_gamma_ratio, log_poiss
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]
+
+#: The largest offered load sized in one interval, in Erlangs: far above any real center (100,000 Erlangs is a
+#: very large one), and low enough that the headcount search stays exact in floating point. Larger loads are
+#: refused: they come from wrong units (contacts per day given per interval, milliseconds as seconds).
+MAX_ERLANGS = 1_000_000.0
+#: The largest headcount assessed in one interval.
+MAX_AGENTS = 10_000_000
+#: Bounds of the interval length in minutes: one minute to a day.
+MIN_INTERVAL_MINUTES, MAX_INTERVAL_MINUTES = 1.0, 1440.0
+#: The longest handle or answer time, in seconds: a day.
+MAX_SECONDS = 86_400.0
+#: The longest mean patience, in seconds (about 30 years): Erlang A is then Erlang C to 1e-6, and its numerics
+#: lose accuracy far beyond it.
+MAX_PATIENCE_SECONDS = 1e9
+#: The most contacts an agent handles at once.
+MAX_CONCURRENCY = 100
+
+#: Servers beyond which the headcount search gives up (floats stay exact integers below 2**53).
+_SEARCH_LIMIT = 2.0**52
 
 
 @dataclass(frozen=True)
@@ -166,7 +190,7 @@ def queue_metrics(agents: ArrayLike, calls: ArrayLike, aht_seconds: ArrayLike, i
         np.inf if patience_seconds is None else patience_seconds)))
     agents_f, calls_f, aht, interval, answer, conc, patience = (np.array(v, dtype=float) for v in arrays)
     _check_inputs(agents=agents_f, calls=calls_f, aht_seconds=aht, interval_minutes=interval, answer_seconds=answer,
-                  concurrency=conc, patience_seconds=patience)
+                  concurrency=conc, **({} if patience_seconds is None else {"patience_seconds": patience}))
     load = offered_load(calls_f, aht, interval)
     servers = agents_f * conc
     if patience_seconds is None:
@@ -235,7 +259,8 @@ def required_agents(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: 
         np.inf if patience_seconds is None else patience_seconds)))
     calls_f, aht, interval, target, answer, occupancy_cap, conc, patience = (np.array(v) for v in arrays)
     _check_inputs(calls=calls_f, aht_seconds=aht, interval_minutes=interval, service_level=target,
-                  answer_seconds=answer, max_occupancy=occupancy_cap, concurrency=conc, patience_seconds=patience)
+                  answer_seconds=answer, max_occupancy=occupancy_cap, concurrency=conc,
+                  **({} if patience_seconds is None else {"patience_seconds": patience}))
     load = offered_load(calls_f, aht, interval)
 
     def meets(servers: FloatArray) -> NDArray[np.bool_]:
@@ -261,6 +286,9 @@ def required_agents(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: 
     high = np.maximum(low + 1.0, np.ceil(load + 4.0 * np.sqrt(load) + 5.0))
     ok = meets(high) | ~busy
     while not ok.all():
+        if (high[~ok] > _SEARCH_LIMIT).any():  # a safety net: no admitted input gets here
+            raise InputError("service_level", f"cannot be met by any headcount up to {_SEARCH_LIMIT:g} servers; "
+                                              "lower the target or raise answer_seconds")
         low = np.where(ok, low, high)
         high = np.where(ok, high, 2.0 * high + 1.0)
         ok = meets(high) | ~busy
@@ -271,35 +299,59 @@ def required_agents(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: 
         low = np.where(gap & ~fine, mid, low)
     servers = np.where(busy, high, 0.0)
     agents = np.ceil(servers / conc).astype(np.int64)
+    if agents.size and agents.max() > MAX_AGENTS:
+        worst = int(np.argmax(agents))
+        cap, level = float(occupancy_cap.flat[worst]), float(target.flat[worst])
+        name, value = (("max_occupancy", cap) if load.flat[worst] / cap > MAX_AGENTS * conc.flat[worst]
+                       else ("service_level", level))
+        raise InputError(name, f"needs {agents.max():,} agents in one interval, more than the {MAX_AGENTS:,} wfm "
+                               f"sizes, got {value:g}; check it and the load")
     return int(agents) if scalar else agents
 
 
-_RULES: dict[str, tuple[Callable[[FloatArray], NDArray[np.bool_]], str]] = {
-    "agents": (lambda v: (v >= 0) & (v == np.round(v)), "must be a whole number >= 0"),
-    "calls": (lambda v: (v >= 0) & np.isfinite(v), "must be >= 0"),
-    "aht_seconds": (lambda v: (v > 0) & np.isfinite(v), "must be > 0 and finite"),
-    "interval_minutes": (lambda v: (v > 0) & np.isfinite(v), "must be > 0 and finite"),
-    "service_level": (lambda v: (v > 0) & (v < 1), "must be in (0, 1)"),
-    "answer_seconds": (lambda v: (v >= 0) & np.isfinite(v), "must be >= 0"),
-    "max_occupancy": (lambda v: (v > 0) & (v <= 1), "must be in (0, 1]"),
-    "concurrency": (lambda v: (v >= 1) & (v == np.round(v)), "must be a whole number >= 1"),
-    "patience_seconds": (lambda v: v > 0, "must be > 0"),
+Rule = tuple[Callable[[FloatArray], NDArray[np.bool_]], str]
+
+# Each field's rules in order; the first one broken gives the message (NaN breaks every rule).
+_RULES: dict[str, tuple[Rule, ...]] = {
+    "agents": ((lambda v: (v >= 0) & (v == np.round(v)), "must be a whole number >= 0"),
+               (lambda v: v <= MAX_AGENTS, f"must be at most {MAX_AGENTS:,} in one interval")),
+    "calls": ((lambda v: v >= 0, "must be >= 0"),
+              (np.isfinite, "must be a finite number of contacts")),
+    "aht_seconds": ((lambda v: (v > 0) & np.isfinite(v), "must be > 0 and finite"),
+                    (lambda v: v <= MAX_SECONDS, f"must be at most {MAX_SECONDS:.0f} (a day)")),
+    "interval_minutes": ((lambda v: (v > 0) & np.isfinite(v), "must be > 0 and finite"),
+                         (lambda v: (v >= MIN_INTERVAL_MINUTES) & (v <= MAX_INTERVAL_MINUTES),
+                          f"must be between {MIN_INTERVAL_MINUTES:.0f} and {MAX_INTERVAL_MINUTES:.0f} (a day)")),
+    "service_level": ((lambda v: (v > 0) & (v < 1), "must be in (0, 1)"),),
+    "answer_seconds": ((lambda v: v >= 0, "must be >= 0"),
+                       (lambda v: v <= MAX_SECONDS, f"must be finite and at most {MAX_SECONDS:.0f} (a day)")),
+    "max_occupancy": ((lambda v: (v > 0) & (v <= 1), "must be in (0, 1]"),),
+    "concurrency": ((lambda v: (v >= 1) & (v == np.round(v)), "must be a whole number >= 1"),
+                    (lambda v: v <= MAX_CONCURRENCY, f"must be at most {MAX_CONCURRENCY} contacts at once")),
+    "patience_seconds": ((lambda v: v > 0, "must be > 0"),
+                         (lambda v: v <= MAX_PATIENCE_SECONDS, f"must be finite and at most {MAX_PATIENCE_SECONDS:g} "
+                                                               "(longer patience is Erlang C: leave it out)")),
 }
 
 
 def _check_inputs(**values: FloatArray) -> None:
-    """Refuse out-of-range arguments with an InputError naming the first one (and NaN, which no rule admits)."""
+    """Refuse out-of-range arguments with an InputError naming the first one (and NaN, which no rule admits),
+    and loads above :data:`MAX_ERLANGS`."""
     for name, array in values.items():
-        valid, rule = _RULES[name]
-        with np.errstate(invalid="ignore"):
-            ok = valid(array)
-        if not np.all(ok):
-            bad = array[~ok].flat[0]
-            raise InputError(name, f"{rule}, got {bad:g}")
+        for valid, rule in _RULES[name]:
+            with np.errstate(invalid="ignore"):
+                ok = valid(array)
+            if not np.all(ok):
+                bad = array[~ok].flat[0]
+                raise InputError(name, f"{rule}, got {bad:g}")
     with np.errstate(over="ignore"):
         load = offered_load(values["calls"], values["aht_seconds"], values["interval_minutes"])
-    if not np.isfinite(load).all():
-        raise InputError("calls", "x aht_seconds / interval_minutes must be a finite load; check the units")
+    if load.size and load.max() > MAX_ERLANGS:
+        worst = int(np.argmax(load))
+        calls = float(np.broadcast_to(values["calls"], load.shape).flat[worst])
+        raise InputError("calls", f"{calls:g} with this aht_seconds and interval_minutes is an offered load of "
+                                  f"{load.max():.3g} Erlangs, above the maximum of {MAX_ERLANGS:,.0f} Erlangs in one "
+                                  "interval; check the units (contacts per interval, seconds, minutes)")
 
 
 def scheduled_agents(agents: ArrayLike, shrinkage: float) -> int | IntArray:
