@@ -16,8 +16,7 @@ from wfm.config import Config, load_config, with_overrides
 from wfm.errors import ConfigError, StoreError, WfmError
 from wfm.plain import to_plain
 from wfm.planning.comparison import compare, stored_figures
-from wfm.planning.store import URL_ENV, Store
-from wfm.planning.store import _check_name as check_scenario_name
+from wfm.planning.store import URL_ENV, Store, check_scenario_name
 from wfm.planning.whatif import Modifiers
 
 _database = click.option("--database", help=f"SQLAlchemy URL of the store (default: ${URL_ENV}, else the "

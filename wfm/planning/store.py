@@ -413,7 +413,8 @@ def _document(value: Mapping[str, Any], path: str) -> dict[str, Any]:
     return dict(_plain(value, path))
 
 
-def _check_name(name: str) -> str:
+def check_scenario_name(name: str) -> str:
+    """``name`` if it can name a scenario (1 to 200 characters, no leading or trailing spaces), else StoreError."""
     if not isinstance(name, str) or not name.strip() or name != name.strip() or len(name) > _NAME_MAX:
         raise StoreError(f"scenario name must be 1 to {_NAME_MAX} characters, without leading or trailing "
                          f"spaces, got {name!r}")
@@ -675,7 +676,7 @@ class Store:
         """
         now = _now()
         values = {
-            "name": _check_name(name), "description": description,
+            "name": check_scenario_name(name), "description": description,
             "base_config": _document(base_config, "base_config"), "modifiers": _document(modifiers, "modifiers"),
             "results": None if results is None else _document(results, "results"),
             "version": 1, "created_at": now, "updated_at": now,
