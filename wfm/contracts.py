@@ -57,6 +57,9 @@ DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 #: The most contacts one history interval may hold: far above any real center, and safe from integer overflow.
 #: A larger volume is a wrong column or unit, refused by line.
 MAX_VOLUME = 1_000_000_000
+#: The most agents one requirement row may ask for (the scheduler's own limit per group is lower); a larger
+#: value is a wrong column, refused by line before it can overflow.
+MAX_REQUIRED_AGENTS = 10_000_000
 #: Latest clock time an agent's window may end at (``48:00``: the end of the next day).
 LATEST_CLOCK = 48 * 60
 
@@ -459,6 +462,9 @@ def validate_requirements(frame: pd.DataFrame, *, source: str, interval_minutes:
     agents, read = _numeric(frame, "scheduled_agents", problems)
     problems.check(read & ((agents < 0) | (agents != np.round(agents))), "scheduled_agents",
                    lambda pos: f"must be a whole number >= 0, got {agents.iloc[pos]:g}")
+    problems.check(read & (agents > MAX_REQUIRED_AGENTS), "scheduled_agents",
+                   lambda pos: f"must be at most {MAX_REQUIRED_AGENTS:,} agents in one interval, got "
+                   f"{agents.iloc[pos]:g}; check the column")
     _check_unique(out["channel"], out["interval_start"], problems)
     problems.finish()
     out["scheduled_agents"] = agents.astype("int64")

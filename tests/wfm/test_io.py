@@ -143,6 +143,11 @@ def test_requirements_reader(tmp_path: Path, example_config: Config) -> None:
     path.write_text("channel,interval_start,scheduled_agents\nvoice,2026-07-06 08:00,12\nvoice,2026-07-06 08:15,1.5\n")
     with pytest.raises(DataError, match=r"line 3: scheduled_agents: must be a whole number >= 0, got 1\.5"):
         read_requirements(path, example_config)
+    # 1e20 agents would overflow a 64-bit integer: refused by line, as a wrong column.
+    path.write_text("channel,interval_start,scheduled_agents\nvoice,2026-07-06 08:00,12\nvoice,2026-07-06 08:15,1e20\n")
+    with pytest.raises(DataError, match=r"line 3: scheduled_agents: must be at most 10,000,000 agents in one "
+                                        r"interval, got 1e\+20; check the column"):
+        read_requirements(path, example_config)
 
 
 PLANTED = ("voice,2026-07-06 08:00,12,200\n"     # line 2

@@ -167,8 +167,9 @@ def plan_week(history: pd.DataFrame, config: Config, week_start: dt.date | None 
                                          lambda: forecast_week(history, config, week_start))
     effective, required = stages.run("staffing", "sizing agents per interval",
                                      lambda: staff_week(made.frame, config, modifiers))
+    say = (lambda message: progress("schedule", message)) if progress else None  # the solver's own steps
     schedule = stages.run("schedule", "solving shifts and roster",
-                          lambda: solve_schedule(required, effective, agents=agents))
+                          lambda: solve_schedule(required, effective, agents=agents, progress=say))
     projection = stages.run("projection", "projecting service level",
                             lambda: project_service(required, schedule.coverage, effective))
     summary = summarise(week_start, made, required, schedule, projection, effective, stages.seconds)
