@@ -25,7 +25,8 @@ from wfm.contracts import (
 )
 from wfm.errors import DataError, Problem
 
-_FORMATS = (".csv", ".parquet", ".pq")
+#: File types read and written by extension.
+FRAME_FORMATS = (".csv", ".parquet", ".pq")
 
 
 def _file_error(path: str | Path, problem: str) -> DataError:
@@ -40,7 +41,7 @@ def read_table(path: str | Path) -> tuple[pd.DataFrame, RowNamer]:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in _FORMATS:
+    if suffix not in FRAME_FORMATS:
         raise _file_error(path, f"unsupported file type {suffix or '(none)'!r}; use .csv or .parquet")
     if not path.exists():
         raise _file_error(path, "file not found; check the path")
@@ -297,7 +298,7 @@ def write_frame(frame: pd.DataFrame, path: str | Path) -> Path:
     """
     path = Path(path)
     suffix = path.suffix.lower()
-    if suffix not in _FORMATS:
+    if suffix not in FRAME_FORMATS:
         raise _file_error(path, f"unsupported output type {suffix or '(none)'!r}; use .csv or .parquet")
     if suffix == ".csv":
         frame = safe_cells(frame, "csv")

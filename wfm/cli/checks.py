@@ -13,10 +13,10 @@ from pathlib import Path
 
 import click
 
+from wfm.io import FRAME_FORMATS
+
 #: Characters of a user's value shown in a message before it is cut.
 SHOWN_CHARACTERS = 60
-#: File formats the writers know (wfm.io.write_frame).
-FRAME_SUFFIXES = (".csv", ".parquet", ".pq")
 
 
 def shown(value: str, limit: int = SHOWN_CHARACTERS) -> str:
@@ -79,7 +79,7 @@ def writable_folder(path: Path, option: str, *, create: bool = True) -> Path:
     return path.resolve()
 
 
-def writable_file(path: Path, option: str, suffixes: tuple[str, ...] = FRAME_SUFFIXES) -> Path:
+def writable_file(path: Path, option: str, suffixes: tuple[str, ...] = FRAME_FORMATS) -> Path:
     """A file path the command can write: a known extension, a short enough name, in a folder that is or can be
     made writable (made by the writer, not here); refused before any work, naming ``option``."""
     if path.suffix.lower() not in suffixes:
