@@ -124,18 +124,30 @@ def _unpublish(staging: Path, target: Path) -> None:
         os.rename(target, staging)
 
 
+def breaks_of_shifts(roster: pd.DataFrame, breaks: pd.DataFrame) -> list[str]:
+    """Each roster row's own breaks as text (``lunch 12:00-12:30, rest 15:15-15:30``): those of its agent that lie
+    within its shift, so a day's sheet never lists another day's breaks."""
+    if breaks.empty:  # a schedule without break rules: its breaks frame has no datetime columns
+        return [""] * len(roster)
+    shifts = roster[["agent_id", "shift_start", "shift_end"]].reset_index(names="row")
+    within = shifts.merge(breaks, on="agent_id")
+    within = within[(within["break_start"] >= within["shift_start"]) & (within["break_end"] <= within["shift_end"])]
+    text = (within["kind"] + " " + within["break_start"].dt.strftime("%H:%M") + "-"
+            + within["break_end"].dt.strftime("%H:%M"))
+    listed = text.groupby(within["row"]).agg(", ".join)
+    return [listed.get(row, "") for row in range(len(roster))]
+
+
 def write_workbook(plan: Plan, path: Path) -> None:
-    """``schedule.xlsx``: a summary sheet, then one sheet per day with its shifts and breaks.
+    """``schedule.xlsx``: a summary sheet, then one sheet per day with its shifts and each shift's own breaks.
+
+    Shift start and end are local clock times; an end on the next day reads ``01:00 (+1 day)``.
 
     Every text cell goes through :func:`wfm.io.safe_cells`: agent, group, channel and break names never become
     live formulas, and control characters XLSX cannot hold are shown as U+FFFD.
     """
     roster = plan.schedule.roster.copy()
-    breaks = plan.schedule.breaks
-    # A schedule without break rules has an empty breaks frame, whose columns are not datetimes.
-    listed = (breaks.assign(text=lambda b: b["kind"] + " " + b["break_start"].dt.strftime("%H:%M") + "-"
-                            + b["break_end"].dt.strftime("%H:%M"))
-              .groupby("agent_id")["text"].agg(list)) if not breaks.empty else pd.Series(dtype=object)
+    roster["breaks"] = breaks_of_shifts(roster, plan.schedule.breaks)
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         summary = plan.summary
         headline = pd.DataFrame({"figure": ["week", "paid hours", "cost", "required agent-hours",
@@ -149,11 +161,11 @@ def write_workbook(plan: Plan, path: Path) -> None:
         safe_cells(summary.channel_table, "xlsx").to_excel(book, sheet_name="Summary", index=False,
                                                            startrow=len(headline) + 2)
         for day, shifts in roster.groupby("date", sort=True):
-            sheet = shifts.assign(
-                shift_start=shifts["shift_start"].dt.strftime("%H:%M"),
-                shift_end=shifts["shift_end"].dt.strftime("%Y-%m-%d %H:%M"),
-                breaks=[", ".join(t for t in listed.get(agent, []) if t) for agent in shifts["agent_id"]],
-            ).drop(columns="date")
+            end = shifts["shift_end"]
+            clock = end.dt.strftime("%H:%M").where(end.dt.date == shifts["shift_start"].dt.date,
+                                                   end.dt.strftime("%H:%M (+1 day)"))
+            sheet = shifts.assign(shift_start=shifts["shift_start"].dt.strftime("%H:%M"), shift_end=clock,
+                                  ).drop(columns="date")
             name = pd.Timestamp(str(day)).strftime("%a %Y-%m-%d")
             safe_cells(sheet, "xlsx").to_excel(book, sheet_name=name, index=False)
 

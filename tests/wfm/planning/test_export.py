@@ -138,3 +138,24 @@ def test_a_recorded_run_publishes_its_export(plan: Plan, tmp_path: Path) -> None
         run = batch.publish_plan(plan, tiny_history(), tmp_path / "out", store)
         assert store.get_run(run.run_id).status == "ok"
     assert sorted(p.name for p in run.export_dir.iterdir()) == sorted(export.EXPORT_FILES)
+
+
+def test_each_day_sheet_lists_each_shifts_own_breaks(plan: Plan, tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    target = export.export_plan(plan, tiny_history(), tmp_path)
+    book = load_workbook(target / "schedule.xlsx")
+    days = [name for name in book.sheetnames if name != "Summary"]
+    assert len(days) == 5  # the tiny center works Monday to Friday
+    for name in days:
+        rows = list(book[name].iter_rows(values_only=True))
+        header = rows[0]
+        for row in rows[1:]:
+            cells = dict(zip(header, row, strict=True))
+            start, end = cells["shift_start"], cells["shift_end"]
+            # The tiny center's shifts are 8 hours, one 30-minute lunch each, all within one day.
+            assert len(start) == len(end) == 5 and int(end[:2]) - int(start[:2]) == 8
+            (lunch,) = cells["breaks"].split(", ")
+            kind, times = lunch.split(" ")
+            begins, ends = times.split("-")
+            assert kind == "lunch" and start <= begins < ends <= end
