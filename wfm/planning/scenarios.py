@@ -18,7 +18,7 @@ from wfm.planning.comparison import ScenarioFigures, stored_figures
 from wfm.planning.plan import Plan, staff_week
 from wfm.planning.store import ScenarioRecord, Store
 from wfm.planning.whatif import Modifiers
-from wfm.staffing import project_service, weighted_mean
+from wfm.staffing import agent_hours, project_service, weighted_mean
 from wfm.weeks import week_label
 
 
@@ -37,12 +37,11 @@ def _queue_rows(frame: pd.DataFrame, config: Config) -> pd.Series:
 def _staffing_figures(required: pd.DataFrame, config: Config) -> dict[str, Any]:
     hours = config.interval_minutes / 60
     scheduled_hours = required["scheduled_agents"] * hours
+    totals = agent_hours(required, config.interval_minutes)
     queue = _queue_rows(required, config)
     busy = required["volume"] * required["aht_seconds"]
     return {
-        "required_fte": float(scheduled_hours.sum()) / config.fte_hours_per_week,
-        "productive_agent_hours": float((required["agents"] * hours).sum()),
-        "required_agent_hours": float(scheduled_hours.sum()),
+        **totals, "required_fte": totals["required_agent_hours"] / config.fte_hours_per_week,
         "projected_service_level": weighted_mean(required["service_level"][queue], required["volume"][queue]),
         "projected_occupancy": weighted_mean(required["occupancy"][queue], busy[queue]),
         "cost": float((scheduled_hours * required["channel"].map(config.group_of).map(_cheapest_cost(config))

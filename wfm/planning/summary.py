@@ -21,7 +21,7 @@ from scheduling import ScheduleResult, SolveReport
 from wfm.config import Config
 from wfm.errors import StoreError
 from wfm.plain import to_plain
-from wfm.staffing import weighted_mean
+from wfm.staffing import agent_hours, weighted_mean
 from wfm.weeks import week_label
 
 
@@ -149,7 +149,6 @@ def _frame(rows: tuple[Any, ...], kind: type) -> pd.DataFrame:
 def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame, schedule: ScheduleResult,
               projection: pd.DataFrame, config: Config, timings: Mapping[str, float]) -> PlanSummary:
     """The headline figures of a plan, per channel and per channel and day."""
-    hours = config.interval_minutes / 60
     choices = made.choices.set_index("channel")
     joined = required.merge(projection[["channel", "interval_start", "service_level", "occupancy"]],
                             on=["channel", "interval_start"], suffixes=("_required", "_projected"))
@@ -158,8 +157,7 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
 
     def figures(part: pd.DataFrame) -> dict[str, float]:
         return {"volume": float(part["volume"].sum()),
-                "productive_agent_hours": float(part["agents"].sum() * hours),
-                "required_agent_hours": float(part["scheduled_agents"].sum() * hours),
+                **agent_hours(part, config.interval_minutes),
                 "projected_service_level": weighted_mean(part["service_level_projected"], part["volume"]),
                 "projected_occupancy": weighted_mean(part["occupancy_projected"], part["busy"])}
 

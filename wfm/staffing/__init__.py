@@ -15,11 +15,12 @@ from wfm.staffing.erlang import (
     scheduled_agents,
 )
 from wfm.staffing.interval import IntervalSizing, size_interval
-from wfm.staffing.projection import project_service, staffing_by_channel, weighted_mean
+from wfm.staffing.projection import agent_hours, project_service, staffing_by_channel, weighted_mean
 from wfm.staffing.requirements import deferred_agents, requirements
 
 __all__ = [
     "IntervalSizing",
+    "agent_hours",
     "QueueMetrics",
     "deferred_agents",
     "erlang_b",

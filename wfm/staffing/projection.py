@@ -64,16 +64,22 @@ def weighted_mean(values: pd.Series, weights: pd.Series) -> float:
     return float((values[valid] * weights[valid]).sum() / total) if total > 0 else math.nan
 
 
+def agent_hours(required: pd.DataFrame, interval_minutes: int) -> dict[str, float]:
+    """``productive_agent_hours`` (the agents the queues need) and ``required_agent_hours`` (with shrinkage: what
+    must be scheduled) of requirement rows: the one place these two figures are summed."""
+    hours = interval_minutes / 60
+    return {"productive_agent_hours": float(required["agents"].sum() * hours),
+            "required_agent_hours": float(required["scheduled_agents"].sum() * hours)}
+
+
 def staffing_by_channel(required: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Per channel: volume, peak productive agents, productive and required agent-hours, service level.
 
     ``productive_agent_hours`` are the agents the queue needs; ``required_agent_hours`` add shrinkage (what must
     be scheduled); the service level is the requirement's, volume-weighted.
     """
-    hours = config.interval_minutes / 60
     rows = [{"channel": name, "volume": float(part["volume"].sum()), "peak_agents": int(part["agents"].max()),
-             "productive_agent_hours": float(part["agents"].sum() * hours),
-             "required_agent_hours": float(part["scheduled_agents"].sum() * hours),
+             **agent_hours(part, config.interval_minutes),
              "service_level": weighted_mean(part["service_level"], part["volume"])}
             for name, part in required.groupby("channel")]
     return pd.DataFrame(rows)
