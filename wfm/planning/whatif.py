@@ -236,3 +236,31 @@ def changes_against(config: Config, channel: str, values: Mapping[str, Any]) -> 
     configured = {**configured_values(config, channel), "volume_pct": None, "aht_pct": None}
     return ChannelChanges(**{name: value for name, value in values.items()
                              if value is not None and value != configured[name]})
+
+
+def _applies(config: Config, channel: str, name: str) -> bool:
+    """Whether a rule exists on a channel (queue rules on queues, concurrency on chat)."""
+    rules = config.channels[channel]
+    if name in QUEUE_RULES:
+        return rules.is_queue
+    if name == "concurrency":
+        return rules.kind == "chat"
+    return True
+
+
+def from_channels(config: Config, per_channel: Mapping[str, ChannelChanges], *, volume_pct: float = 0.0,
+                  aht_pct: float = 0.0, headcount_cap: int | None = None,
+                  cost_per_hour: float | None = None) -> Modifiers:
+    """Modifiers from each channel's changes, a change shared by every channel it applies to written once for all
+    (so a stored scenario reads "shrinkage 20%", not the same value per channel)."""
+    own = {name: per_channel.get(name, ChannelChanges()).to_dict() for name in config.channels}
+    shared: dict[str, Any] = {"volume_pct": volume_pct, "aht_pct": aht_pct}
+    for f in dataclasses.fields(ChannelChanges):
+        names = [c for c in config.channels if _applies(config, c, f.name)]
+        values = {repr(own[c].get(f.name)) for c in names}
+        if names and len(values) == 1 and own[names[0]].get(f.name) is not None:
+            shared[f.name] = own[names[0]][f.name]
+            for c in names:
+                own[c].pop(f.name)
+    return Modifiers(**shared, headcount_cap=headcount_cap, cost_per_hour=cost_per_hour,
+                     per_channel={c: ChannelChanges(**changes) for c, changes in own.items()})

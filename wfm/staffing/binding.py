@@ -122,18 +122,18 @@ def describe(binding: ChannelBinding, config: Config) -> list[str]:
     if binding.rule == "none":
         lines = [f"No {binding.channel} contacts are forecast: it needs no agents."]
     elif binding.rule == "response_time":
-        lines = [f"Response within {formats.number(rules.response_hours, 1)} working hours at occupancy {cap} "
+        lines = [f"Response within {_hours(rules.response_hours)} working hours at occupancy {cap} "
                  f"decides: {formats.count(binding.peak_agents)} agents at the peak{when}."]
     else:
         target = _target(config, binding.channel)
         share = f"{formats.count(binding.capped_intervals)} of {_intervals(binding.busy_intervals)}"
         if binding.rule == "occupancy":
-            lines = [f"Occupancy cap {cap} decides: the {target} target alone needs "
+            lines = [f"Occupancy cap {cap} decides: the {target} alone needs "
                      f"{formats.count(binding.target_agents)} agents at the peak{when}, the cap "
                      f"{formats.count(binding.peak_agents)}. The cap decides in {share}, adding "
                      f"{formats.hours(binding.cap_agent_hours)} of productive time."]
         else:
-            lines = [f"The {target} target decides: {formats.count(binding.peak_agents)} agents at the "
+            lines = [f"The {target} decides: {formats.count(binding.peak_agents)} agents at the "
                      f"peak{when}. The occupancy cap {cap} "
                      + (f"decides in {share}, adding {formats.hours(binding.cap_agent_hours)}."
                         if binding.capped_intervals else "adds no agents in any interval.")]
@@ -152,14 +152,14 @@ def describe(binding: ChannelBinding, config: Config) -> list[str]:
 
 
 def _target(config: Config, channel: str) -> str:
-    """A queue target in words: '80/20' (80% in 20 s), with chat concurrency and Erlang A patience."""
+    """A queue target in words: '80/20 target' (80% in 20 s), with chat concurrency and Erlang A patience."""
     rules = config.channels[channel]
     assert rules.service_level is not None and rules.answer_seconds is not None
     level = formats.number(100 * rules.service_level, 0 if math.isclose(100 * rules.service_level,
                                                                           round(100 * rules.service_level)) else 1)
-    text = f"{level}/{formats.number(rules.answer_seconds, 0)}"
+    text = f"{level}/{formats.number(rules.answer_seconds, 0)} target"
     if rules.concurrency > 1:
-        text += f" (at {rules.concurrency} chats per agent)"
+        text += f" ({rules.concurrency} chats per agent)"
     if rules.patience_seconds is not None:
         text += f" (Erlang A, patience {formats.seconds(rules.patience_seconds)})"
     return text
@@ -167,3 +167,7 @@ def _target(config: Config, channel: str) -> str:
 
 def _intervals(n: int) -> str:
     return f"{formats.count(n)} interval{'' if n == 1 else 's'}"
+
+
+def _hours(value: float | None) -> str:
+    return formats.number(value, 0 if value is not None and float(value).is_integer() else 1)

@@ -7,7 +7,7 @@ import pytest
 
 from wfm.config import Config
 from wfm.errors import ConfigError
-from wfm.planning.whatif import ChannelChanges, Modifiers, changes_against, configured_values
+from wfm.planning.whatif import ChannelChanges, Modifiers, changes_against, configured_values, from_channels
 
 
 def test_no_change_is_the_same_config(example_config: Config) -> None:
@@ -107,3 +107,12 @@ def test_changes_against_the_config_keep_only_real_changes(example_config: Confi
     assert configured_values(example_config, "chat")["answer_seconds"] == 60
     shown = {"service_level": 0.8, "answer_seconds": 30.0, "max_occupancy": None, "volume_pct": None}
     assert changes_against(example_config, "chat", shown) == ChannelChanges(answer_seconds=30.0)
+
+
+def test_a_change_every_channel_shares_is_written_once(example_config: Config) -> None:
+    same = ChannelChanges(shrinkage=0.2, patience_seconds=240)
+    modifiers = from_channels(example_config, {"voice": same, "chat": same,
+                                               "email": ChannelChanges(shrinkage=0.2, max_occupancy=0.8)},
+                              volume_pct=15)
+    assert modifiers == Modifiers(volume_pct=15, shrinkage=0.2, patience_seconds=240,
+                                  per_channel={"email": ChannelChanges(max_occupancy=0.8)})
