@@ -22,16 +22,17 @@ from wfm.config import Config, load_config, with_overrides
 from wfm.io import read_history
 from wfm.planning import scenarios
 from wfm.planning.plan import forecast_week, staff_week
-from wfm.planning.whatif import ChannelChanges, Modifiers
-from wfm.staffing.binding import binding_constraints
+from wfm.planning.whatif import Modifiers
 from wfm.weeks import week_after
 
+#: What-ifs as stored plain data; with ``--before`` (run on the code before per-channel what-ifs, e.g.
+#: ``PYTHONPATH=<old checkout>``) the per-channel one is left out.
 WHAT_IFS = {
-    "volume +15%, 90/20 on voice only": Modifiers(volume_pct=15, per_channel={
-        "voice": ChannelChanges(service_level=0.9, answer_seconds=20)}),
-    "volume +15%, 90/20, occupancy 90%, shrinkage 35%": Modifiers(volume_pct=15, service_level=0.9,
-                                                                   max_occupancy=0.9, shrinkage=0.35),
-    "Erlang A, patience 180 s": Modifiers(patience_seconds=180),
+    "volume +15%, 90/20 on voice only": {"volume_pct": 15, "per_channel": {
+        "voice": {"service_level": 0.9, "answer_seconds": 20}}},
+    "volume +15%, 90/20, occupancy 90%, shrinkage 35%": {"volume_pct": 15, "service_level": 0.9,
+                                                          "max_occupancy": 0.9, "shrinkage": 0.35},
+    "Erlang A, patience 180 s": {"patience_seconds": 180},
 }
 
 
@@ -43,6 +44,8 @@ def page_before(frame: pd.DataFrame, config: Config, modifiers: Modifiers) -> No
 
 def page_after(frame: pd.DataFrame, config: Config, modifiers: Modifiers) -> None:
     """Requirements, headline figures from them, and the binding constraint per channel."""
+    from wfm.staffing.binding import binding_constraints  # absent from the code before (``--before``)
+
     effective, required = staff_week(frame, config, modifiers)
     scenarios.staffing_figures(required, effective)
     binding_constraints(required, effective)
@@ -63,14 +66,21 @@ def main() -> None:
     parser.add_argument("--history", required=True)
     parser.add_argument("--config", required=True)
     parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--before", action="store_true", help="time page_before only, on code of before")
     args = parser.parse_args()
     config = with_overrides(load_config(args.config), model="seasonal_naive")
     history = read_history(args.history, config)
     frame = forecast_week(history, config, week_after(history)).frame
-    for name, modifiers in WHAT_IFS.items():
-        for figure, path in (("page_before", page_before), ("page_after", page_after)):
+    paths = [("page_before", page_before)] if args.before else [("page_before", page_before),
+                                                                 ("page_after", page_after)]
+    for name, data in WHAT_IFS.items():
+        if args.before and "per_channel" in data:
+            continue
+        modifiers = Modifiers.from_dict(data)
+        for figure, path in paths:
             seconds = best(lambda path=path, modifiers=modifiers: path(frame, config, modifiers), args.repeats)
             print(json.dumps({"figure": "what_if_recompute_seconds", "path": figure, "what_if": name,
+                              "code": "before" if args.before else "after",
                               "seconds": round(seconds, 4), "rows": len(frame),
                               "channels": int(frame["channel"].nunique()), "goal": "< 0.2"}), flush=True)
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from wfm.config import Config, parse_config
@@ -205,17 +206,17 @@ class Modifiers:
 
     def apply_to_forecast(self, forecast: pd.DataFrame) -> pd.DataFrame:
         """The forecast with volume and handle time scaled for each channel."""
-        factors = {str(name): self.for_channel(str(name)) for name in forecast["channel"].unique()}
-        volume = {n: 1 + (c.volume_pct or 0.0) / 100 for n, c in factors.items()}
-        aht = {n: 1 + (c.aht_pct or 0.0) / 100 for n, c in factors.items()}
-        if all(v == 1 for v in volume.values()) and all(v == 1 for v in aht.values()):
+        codes, names = pd.factorize(forecast["channel"])
+        changes = [self.for_channel(str(name)) for name in names]
+        volume = np.array([1 + (c.volume_pct or 0.0) / 100 for c in changes])
+        aht = np.array([1 + (c.aht_pct or 0.0) / 100 for c in changes])
+        if (volume == 1).all() and (aht == 1).all():
             return forecast
         out = forecast.copy()
-        volume_factor = out["channel"].map(volume).to_numpy(dtype=float)
         for column in ("volume", "volume_lo", "volume_hi"):
             if column in out:
-                out[column] = out[column] * volume_factor
-        out["aht_seconds"] = out["aht_seconds"] * out["channel"].map(aht).to_numpy(dtype=float)
+                out[column] = out[column].to_numpy(dtype=float) * volume[codes]
+        out["aht_seconds"] = out["aht_seconds"].to_numpy(dtype=float) * aht[codes]
         return out
 
 

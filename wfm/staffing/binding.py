@@ -79,24 +79,36 @@ def binding_constraints(required: pd.DataFrame, config: Config) -> list[ChannelB
     ``config`` must be the config the requirements were sized with. Channels come in config order.
     """
     hours = config.interval_minutes / 60
-    group_need = (required.assign(group=required["channel"].map(config.group_of))
-                  .groupby(["group", "interval_start"])["scheduled_agents"].sum())
+    channel_codes, names = pd.factorize(required["channel"])
+    slots, _ = pd.factorize(required["interval_start"])
+    groups = list(config.groups)
+    group_of = np.array([groups.index(g) if (g := config.group_of(str(n))) is not None else -1 for n in names])
+    row_group = group_of[channel_codes] if len(names) else np.zeros(0, dtype=np.int64)
+    group_need = np.zeros((len(groups), slots.max() + 1 if len(slots) else 0), dtype=np.int64)
+    grouped = row_group >= 0
+    np.add.at(group_need, (row_group[grouped], slots[grouped]), required["scheduled_agents"].to_numpy()[grouped])
     out = []
     for name, rules in config.channels.items():
-        part = required[required["channel"] == name]
+        part = required[channel_codes == (list(names).index(name) if name in names else -1)]
         group = config.group_of(name)
         cap = config.groups[group].headcount_cap if group is not None else None
-        need = group_need.loc[group] if group is not None and group in group_need.index else pd.Series(dtype=int)
+        need = group_need[groups.index(group)] if group is not None else np.zeros(0, dtype=np.int64)
         over = need - cap if cap is not None else need * 0
         busy = part["volume"].to_numpy(float) > 0
         agents = part["agents"].to_numpy(np.int64)
         if rules.is_queue and busy.any():
             assert rules.service_level is not None and rules.answer_seconds is not None  # checked by the config
-            target = np.zeros(len(part), dtype=np.int64)
-            target[busy] = required_agents(part["volume"].to_numpy(float)[busy],
-                                           part["aht_seconds"].to_numpy(float)[busy], config.interval_minutes,
-                                           rules.service_level, rules.answer_seconds, 1.0,
-                                           patience_seconds=rules.patience_seconds, concurrency=rules.concurrency)
+            # Where one agent fewer would keep the occupancy under the cap, the target decides (the agents it
+            # alone needs are the requirement); elsewhere (and with Erlang A, whose occupancy is of the carried
+            # load) it is sized again without the cap.
+            erlangs = part["erlangs"].to_numpy(float)
+            below = erlangs <= rules.max_occupancy * (agents - 1) * rules.concurrency * (1 - 1e-9)
+            again = busy & (~below if rules.patience_seconds is None else True)
+            target = agents.copy()
+            target[again] = required_agents(part["volume"].to_numpy(float)[again],
+                                            part["aht_seconds"].to_numpy(float)[again], config.interval_minutes,
+                                            rules.service_level, rules.answer_seconds, 1.0,
+                                            patience_seconds=rules.patience_seconds, concurrency=rules.concurrency)
         else:
             target = agents
         peak = int(np.argmax(agents)) if busy.any() else None

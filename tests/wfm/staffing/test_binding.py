@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from tiny_center import TINY_CONFIG, erlang_c_agents, shrunk
 
 from wfm.config import Config, parse_config
-from wfm.staffing import requirements
+from wfm.staffing import required_agents, requirements
 from wfm.staffing.binding import binding_constraints, describe
 
 # 100 calls in 30 minutes at AHT 180 s (10 Erlangs), 80% within 20 s: the target alone needs 14 agents
@@ -66,3 +67,18 @@ def test_headcount_cap_short_or_changing_nothing() -> None:
     assert found.decides == "occupancy" and found.short_intervals == 0
     assert describe(found, loose)[1] == ("Headcount cap 150 changes nothing: the team group needs at most 19 "
                                          "agents on shift in any interval.")
+
+
+def test_the_shortcut_matches_sizing_every_interval_again() -> None:
+    # Intervals where one agent fewer keeps the cap are not sized again: the counts must equal a full resizing.
+    rng = np.random.default_rng(7)
+    volumes = rng.uniform(0, 400, 96).round(1)
+    stamps = pd.date_range("2026-11-23", periods=len(volumes), freq="30min", tz="Europe/London")
+    for cap in (0.7, 0.85, 0.95):
+        cfg = config(cap)
+        rows = requirements(pd.DataFrame({"channel": "voice", "interval_start": stamps, "volume": volumes,
+                                          "aht_seconds": 240.0}), cfg)
+        (found,) = binding_constraints(rows, cfg)
+        alone = required_agents(volumes, 240.0, 30, 0.8, 20, 1.0)
+        assert found.capped_intervals == int((rows["agents"].to_numpy() > alone).sum())
+        assert found.cap_agent_hours == (rows["agents"].to_numpy() - alone).sum() * 0.5
