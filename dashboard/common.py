@@ -511,6 +511,7 @@ def apply_pending_what_if(config: Config) -> None:
             st.query_params.pop("whatif", None)
     if value is None:
         return
+    st.session_state.modifiers = value
     own = dict(value.per_channel)  # type: ignore[arg-type]
     shown: dict[str, Any] = {"wi_volume_pct": 0.0 if value.channels else float(value.volume_pct),
                              "wi_aht_pct": 0.0 if value.channels else float(value.aht_pct),

@@ -60,9 +60,9 @@ def what_if_inputs(config: Config) -> Modifiers:
     for key in ("wi_volume_pct", "wi_aht_pct"):
         restore_cleared(key, 0.0)
     volume = kept(top[0].number_input, "Volume change, all channels (%)", "wi_volume_pct", 0.0, value=None,
-                  min_value=-95.0, max_value=1000.0, step=5.0, help=CLEAR_HELP.format(shown="0%"))
+                  min_value=-95.0, max_value=1000.0, step=5.0, format="%g", help=CLEAR_HELP.format(shown="0%"))
     aht = kept(top[1].number_input, "Handle time change, all channels (%)", "wi_aht_pct", 0.0, value=None,
-               min_value=-95.0, max_value=1000.0, step=5.0, help=CLEAR_HELP.format(shown="0%"))
+               min_value=-95.0, max_value=1000.0, step=5.0, format="%g", help=CLEAR_HELP.format(shown="0%"))
     cap = kept(top[2].number_input, "Headcount cap per interval (each staff group)", "wi_headcount_cap", None,
                value=None, min_value=0, step=5, placeholder=common.configured_caps(config),
                help="Agents on shift in any one interval; empty keeps the configured caps.")
@@ -96,6 +96,7 @@ def channel_inputs(config: Config, channel: str) -> ChannelChanges:
         restore_cleared(key, field.configured)
         value = kept(cols[index % 4].number_input, field.label, key, field.configured, value=None,
                      min_value=field.low, max_value=field.high, step=field.step, placeholder=field.placeholder,
+                     format="%d" if isinstance(field.step, int) else "%g",
                      help=CLEAR_HELP.format(shown=field.configured_text))
         values[field.name] = value if value is None or field.scale == 1 else value / field.scale
     cols[-1].button(f"Reset {channel}", key=f"wi_reset_{channel}", on_click=common.reset_what_if,

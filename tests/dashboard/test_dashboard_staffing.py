@@ -3,6 +3,7 @@ in the fields, reset, per-channel targets, the rule that decides, KPI changes ag
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -139,3 +140,18 @@ def test_channel_and_interval_choices(page: Callable[..., AppTest]) -> None:
     assert not app.exception and not app.error
     caption = next(c.value for c in app.caption if "contacts, AHT" in c.value)
     assert caption.endswith(")") and "target 80% in 60 s" in caption
+
+
+def test_a_reload_keeps_the_what_if_from_the_page_address() -> None:
+    kept = Modifiers(volume_pct=15, per_channel={"voice": ChannelChanges(service_level=0.9)})
+    app = AppTest.from_file(str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py"), default_timeout=120)
+    app.query_params["whatif"] = json.dumps(kept.to_dict())  # what the page wrote into the address
+    app.switch_page("views/staffing.py")
+    app.run()
+    assert not app.exception and not app.error
+    assert app.number_input(key="wi_volume_pct").value == 15
+    assert app.number_input(key="wi_voice_service_level").value == 90
+    assert app.number_input(key="wi_chat_service_level").value == 80
+    assert app.session_state["modifiers"] == kept
+    app.button(key="wi_reset").click().run()
+    assert app.session_state["modifiers"].is_empty and "whatif" not in app.query_params
