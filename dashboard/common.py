@@ -357,17 +357,6 @@ def forecast(ctx: Context) -> ForecastResult:
     return made
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def staff(forecast_key: str, config_text: str, modifiers_json: str, _forecast_frame: pd.DataFrame,
-          ) -> tuple[Config, pd.DataFrame]:
-    """Requirements of the week under what-if modifiers (``wfm.planning.plan.staff_week``).
-
-    ``forecast_key`` stands for the forecast frame in the cache key (the frame itself is not hashed).
-    """
-    config = parse_config_text(config_text, "config")
-    return staff_week(_forecast_frame, config, Modifiers.from_dict(json.loads(modifiers_json)))
-
-
 def plan_key(ctx: Context, value: Modifiers) -> str:
     """Identifies a plan: history, the whole config, week and modifiers."""
     return _digest(ctx.key, ctx.config_text, modifiers_key(value))
