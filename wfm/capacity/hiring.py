@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -84,7 +86,8 @@ def _check_required(required: pd.DataFrame) -> tuple[list[dt.date], list[str]]:
 
 
 def plan_hiring(required: pd.DataFrame, current: Mapping[str, float], settings: CapacitySettings,
-                salaries: Mapping[str, float], *, time_limit_seconds: float = 60.0, gap: float = 0.0) -> HiringPlan:
+                salaries: Mapping[str, float], *, time_limit_seconds: float = 60.0, gap: float = 0.0,
+                backend: Literal["highs", "cbc"] = "highs") -> HiringPlan:
     """Choose hiring classes per staff group and week to meet ``required_fte`` at least cost.
 
     Parameters
@@ -98,7 +101,9 @@ def plan_hiring(required: pd.DataFrame, current: Mapping[str, float], settings: 
     salaries
         Cost of one FTE for one week, per group.
     time_limit_seconds, gap
-        Solver limits (CBC): stop at the time limit, or once proven within ``gap`` (relative) of the optimum.
+        Solver limits: stop at the time limit, or once proven within ``gap`` (relative) of the optimum.
+    backend
+        HiGHS (default: highspy is a dependency) or PuLP's bundled CBC (``bench/capacity.py`` compares them).
 
     Raises
     ------
@@ -121,29 +126,40 @@ def plan_hiring(required: pd.DataFrame, current: Mapping[str, float], settings: 
         base = float(current.get(group, 0.0)) * decay  # current agents, productive, after attrition
         demand = np.array([need[(group, week)] for week in weeks])
         open_weeks = range(settings.lead_time_weeks, horizon)
-        hires = {w: pulp.LpVariable(f"hires_{group}_w{w}", lowBound=0, upBound=settings.max_class_size,
+        hires = {w: problem.add_variable(f"hires_{group}_w{w}", lowBound=0, upBound=settings.max_class_size,
                                     cat="Integer") for w in open_weeks} if settings.max_classes_per_month != 0 else {}
         _class_rules(problem, group, hires, settings, months, demand, decay, productivity)
         for w, h in hires.items():
             paid_weeks = float(decay[:horizon - w].sum())
             objective.append(h * (settings.hiring_cost + salary * settings.hire_fte * paid_weeks))
-        short = [pulp.LpVariable(f"short_{group}_w{t}", lowBound=0) for t in range(horizon)]
-        overtime = [pulp.LpVariable(f"overtime_{group}_w{t}", lowBound=0, upBound=0 if not settings.overtime_fraction
-                                    else None) for t in range(horizon)]
+        short = [problem.add_variable(f"short_{group}_w{t}", lowBound=0) for t in range(horizon)]
+        overtime_bound = None if settings.overtime_fraction else 0
+        overtime = [problem.add_variable(f"overtime_{group}_w{t}", lowBound=0, upBound=overtime_bound)
+                    for t in range(horizon)]
         supply = []
         for t in range(horizon):
             productive = base[t] + pulp.lpSum(settings.hire_fte * decay[t - w] * productivity[t - w] * h
                                               for w, h in hires.items() if w <= t and productivity[t - w] > 0)
             supply.append(productive)
-            problem += productive + overtime[t] + short[t] >= demand[t], f"cover_{group}_w{t}"
+            problem.addConstraint(productive + overtime[t] + short[t] >= demand[t], f"cover_{group}_w{t}")
             if settings.overtime_fraction:
-                problem += overtime[t] <= settings.overtime_fraction * productive, f"overtime_cap_{group}_w{t}"
+                problem.addConstraint(overtime[t] <= settings.overtime_fraction * productive,
+                                      f"overtime_cap_{group}_w{t}")
         objective.append(pulp.lpSum(overtime) * salary * settings.overtime_premium)
         objective.append(pulp.lpSum(short) * settings.shortage_cost_per_fte_week)
         chosen[group] = hires
-    problem += pulp.lpSum(objective)
-    solver = pulp.PULP_CBC_CMD(msg=False, timeLimit=time_limit_seconds, gapRel=gap)
-    problem.solve(solver)
+    problem.setObjective(pulp.lpSum(objective))
+    options = {"msg": False, "timeLimit": time_limit_seconds, "gapRel": gap}
+    if backend == "cbc":
+        with warnings.catch_warnings():  # PuLP 3.3 deprecates its bundled CBC for 4.0
+            warnings.filterwarnings("ignore", message="PULP_CBC_CMD is deprecated", category=DeprecationWarning)
+            solver = pulp.PULP_CBC_CMD(**options)
+    else:
+        solver = pulp.HiGHS(**options)
+    try:
+        problem.solve(solver)
+    except pulp.PulpSolverError as exc:
+        raise SolverError(f"capacity: the {backend} solver failed: {exc}") from None
     if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
         raise SolverError(f"capacity: the hiring program found no solution ({pulp.LpStatus[problem.status]}) "
                           f"within {time_limit_seconds:g} s; raise solver.time_limit_seconds or relax the hiring "
@@ -164,16 +180,16 @@ def _class_rules(problem: pulp.LpProblem, group: str, hires: Mapping[int, pulp.L
     # Without a size limit, a class never needs more people than would cover the largest week alone.
     weakest = settings.hire_fte * float(decay[-1]) * float(productivity[productivity > 0].min(initial=1.0))
     largest = settings.max_class_size or max(settings.min_class_size, math.ceil(float(demand.max()) / weakest) + 1)
-    classes = {w: pulp.LpVariable(f"class_{group}_w{w}", cat="Binary") for w in hires}
+    classes = {w: problem.add_variable(f"class_{group}_w{w}", cat="Binary") for w in hires}
     for w, h in hires.items():
-        problem += h <= largest * classes[w], f"class_max_{group}_w{w}"
-        problem += h >= settings.min_class_size * classes[w], f"class_min_{group}_w{w}"
+        problem.addConstraint(h <= largest * classes[w], f"class_max_{group}_w{w}")
+        problem.addConstraint(h >= settings.min_class_size * classes[w], f"class_min_{group}_w{w}")
     if settings.max_classes_per_month is not None:
         for month in sorted({tuple(m) for m in months.tolist()}):
             in_month = [classes[w] for w in hires if tuple(months[w]) == month]
             if in_month:
-                problem += pulp.lpSum(in_month) <= settings.max_classes_per_month, \
-                    f"classes_{group}_{month[0]}_{month[1]:02d}"
+                problem.addConstraint(pulp.lpSum(in_month) <= settings.max_classes_per_month,
+                                      f"classes_{group}_{month[0]}_{month[1]:02d}")
 
 
 def _group_frame(group: str, weeks: list[dt.date], need: pd.Series, current: Mapping[str, float],
