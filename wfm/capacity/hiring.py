@@ -87,7 +87,7 @@ def _check_required(required: pd.DataFrame) -> tuple[list[dt.date], list[str]]:
 
 def plan_hiring(required: pd.DataFrame, current: Mapping[str, float], settings: CapacitySettings,
                 salaries: Mapping[str, float], *, time_limit_seconds: float = 60.0, gap: float = 0.0,
-                backend: Literal["highs", "cbc"] = "highs") -> HiringPlan:
+                backend: Literal["cbc", "highs"] = "cbc") -> HiringPlan:
     """Choose hiring classes per staff group and week to meet ``required_fte`` at least cost.
 
     Parameters
@@ -103,7 +103,8 @@ def plan_hiring(required: pd.DataFrame, current: Mapping[str, float], settings: 
     time_limit_seconds, gap
         Solver limits: stop at the time limit, or once proven within ``gap`` (relative) of the optimum.
     backend
-        HiGHS (default: highspy is a dependency) or PuLP's bundled CBC (``bench/capacity.py`` compares them).
+        PuLP's bundled CBC (default: as fast here, and HiGHS prints its banner on stdout) or HiGHS
+        (``bench/capacity.py`` compares them).
 
     Raises
     ------

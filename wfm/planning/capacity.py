@@ -127,7 +127,7 @@ def required_fte(required: pd.DataFrame, config: Config) -> pd.DataFrame:
     frame = required.assign(group=required["channel"].map(config.group_of))
     frame = frame[frame["group"].notna()]
     local = frame["interval_start"].dt.tz_convert(config.zone)
-    frame = frame.assign(week=(local.dt.normalize() - pd.to_timedelta(local.dt.weekday, unit="D")).dt.date)
+    frame = frame.assign(week=(local.dt.normalize() - pd.to_timedelta(local.dt.day_of_week, unit="D")).dt.date)
     rows = [{"week": week, "group": group,
              "required_fte": agent_hours(part, config.interval_minutes)["required_agent_hours"]
              / config.fte_hours_per_week}
@@ -185,7 +185,7 @@ def plan_capacity(history: pd.DataFrame, config: Config, agents: pd.DataFrame, *
     needed = needed.set_index(["week", "group"]).reindex(grid, fill_value=0.0).reset_index()
     plan = plan_hiring(needed, current_fte(agents, groups, effective.fte_hours_per_week), effective.capacity,
                        salaries(effective), time_limit_seconds=effective.solver.time_limit_seconds,
-                       gap=effective.solver.gap)
+                       gap=effective.solver.gap, backend="highs" if effective.solver.backend == "highs" else "cbc")
     return CapacityPlan(config=effective, modifiers=modifiers, forecast=made, weekly=plan.frame,
                         summary=summarise_capacity(plan, effective, made, mondays))
 
