@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common
+from dashboard.widgets import kept
 from wfm.config import MAX_CAPACITY_WEEKS
 from wfm.io import read_agents
 from wfm.planning import charts
@@ -41,18 +42,23 @@ if not common.AGENTS_FILE.exists():
 with st.form("cap_what_if", border=True):
     st.caption("What-ifs on this plan (the config file is not changed).")
     row = st.columns(4)
-    weeks = row[0].number_input("Weeks to plan", 1, MAX_CAPACITY_WEEKS, rules.horizon_weeks, key="cap_weeks")
-    volume = row[1].number_input("Volume change (%)", -90.0, 1000.0, 0.0, 5.0, key="cap_volume")
-    aht = row[2].number_input("Handle time change (%)", -90.0, 1000.0, 0.0, 5.0, key="cap_aht")
-    target = row[3].number_input("Service level target (%) for voice and chat (0 keeps the config's)", 0.0, 99.0,
-                                 0.0, 1.0, key="cap_target")
+    weeks = kept(row[0].number_input, "Weeks to plan", "cap_weeks", rules.horizon_weeks, min_value=1,
+                 max_value=MAX_CAPACITY_WEEKS)
+    volume = kept(row[1].number_input, "Volume change (%)", "cap_volume", 0.0, min_value=-90.0, max_value=1000.0,
+                  step=5.0)
+    aht = kept(row[2].number_input, "Handle time change (%)", "cap_aht", 0.0, min_value=-90.0, max_value=1000.0,
+               step=5.0)
+    target = kept(row[3].number_input, "Service level target (%) for voice and chat (0 keeps the config's)",
+                  "cap_target", 0.0, min_value=0.0, max_value=99.0, step=1.0)
     row = st.columns(4)
-    attrition = row[0].number_input("Monthly attrition (%) for every group (blank keeps the config's)", 0.0, 99.0,
-                                    None, 0.5, key="cap_attrition")
-    lead = row[1].number_input("Hiring lead time (weeks)", 0, MAX_CAPACITY_WEEKS, rules.lead_time_weeks,
-                               key="cap_lead")
-    training = row[2].number_input("Training (weeks)", 0, MAX_CAPACITY_WEEKS, rules.training_weeks, key="cap_training")
-    largest = row[3].number_input("Largest class (0: no limit)", 0, 1000, rules.max_class_size or 0, key="cap_class")
+    attrition = kept(row[0].number_input, "Monthly attrition (%) for every group (blank keeps the config's)",
+                     "cap_attrition", None, min_value=0.0, max_value=99.0, step=0.5)
+    lead = kept(row[1].number_input, "Hiring lead time (weeks)", "cap_lead", rules.lead_time_weeks, min_value=0,
+                max_value=MAX_CAPACITY_WEEKS)
+    training = kept(row[2].number_input, "Training (weeks)", "cap_training", rules.training_weeks, min_value=0,
+                    max_value=MAX_CAPACITY_WEEKS)
+    largest = kept(row[3].number_input, "Largest class (0: no limit)", "cap_class", rules.max_class_size or 0,
+                   min_value=0, max_value=1000)
     st.form_submit_button("Plan", type="primary")
 
 capacity_changes: dict[str, object] = {}

@@ -22,10 +22,8 @@ def test_capacity_page_shows_the_library_plan_and_its_what_ifs(page: Callable[..
     agents = read_agents(AGENTS, fast_config)
     base = plan_capacity(history, fast_config, agents, weeks=8)
     busier = plan_capacity(history, fast_config, agents, weeks=8, modifiers=Modifiers(volume_pct=200))
-    app = page("capacity")
-    assert not app.exception and not app.error
-    app.number_input(key="cap_weeks").set_value(8)
-    app.button[0].click().run()
+    app = page("capacity", **{"kept:cap_weeks": 8})
+    assert not app.exception and not app.error and not app.warning
     shown = {m.label: m.value for m in app.metric}
     assert shown["Total cost"] == formats.money(base.summary.total_cost, "USD")
     assert shown["Weeks"] == "2026-W47 to 2027-W01 (8 weeks)"
@@ -33,6 +31,7 @@ def test_capacity_page_shows_the_library_plan_and_its_what_ifs(page: Callable[..
     app.number_input(key="cap_volume").set_value(200.0)
     app.button[0].click().run()
     assert not app.exception and not app.error
+    assert "short" in app.warning[0].value
     shown = {m.label: m.value for m in app.metric}
     assert busier.summary.short_fte_weeks > base.summary.short_fte_weeks  # the what-if matters on these agents
     assert shown["Short (FTE-weeks)"].startswith(formats.number(busier.summary.short_fte_weeks, 1))
