@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import time
 import warnings
 
@@ -33,6 +34,13 @@ from wfm.staffing import requirements
 from wfm.weeks import week_after
 
 HOLDOUT_WEEKS = 26
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and its finished children (the CBC solver runs as one): less hostage to the load of
+    a shared machine than the wall clock."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
 def three_groups(path: str) -> object:
@@ -98,27 +106,31 @@ def main() -> None:
     first = needed.groupby("group")["required_fte"].first()
     current = {group: 0.9 * float(value) for group, value in first.items()}
     for backend in ("cbc", "highs"):
-        times, plan = [], None
+        times, cpu, plan = [], [], None
         for _ in range(args.repeats):
-            started = time.perf_counter()
+            started, used = time.perf_counter(), cpu_seconds()
             plan = plan_hiring(needed, current, config.capacity, salaries(config), gap=config.solver.gap,
                                backend=backend)
             times.append(time.perf_counter() - started)
+            cpu.append(cpu_seconds() - used)
         assert plan is not None
         print(json.dumps({"figure": "hiring_program_seconds", "solver": backend, "groups": len(current),
-                          "weeks": args.weeks, "seconds": round(min(times), 3), "status": plan.status,
+                          "weeks": args.weeks, "seconds": round(min(times), 3), "cpu_seconds": round(min(cpu), 3),
+                          "status": plan.status,
                           "hires": int(plan.frame["hires_starting"].sum()),
                           "short_fte_weeks": round(float(plan.frame["gap_fte"].sum()), 2), "load_1min": load}))
     agents = pd.DataFrame({"agent_id": [f"{g}{i}" for g, fte in current.items() for i in range(int(fte))],
                            "group": [g for g, fte in current.items() for _ in range(int(fte))]})
     agents["max_hours"] = config.fte_hours_per_week
-    times = []
+    times, cpu = [], []
     for _ in range(args.repeats):
-        started = time.perf_counter()
+        started, used = time.perf_counter(), cpu_seconds()
         result = plan_capacity(history, config, agents, weeks=args.weeks)
         times.append(time.perf_counter() - started)
+        cpu.append(cpu_seconds() - used)
     print(json.dumps({"figure": "capacity_plan_seconds", "groups": len(config.groups), "weeks": args.weeks,
-                      "seconds": round(min(times), 3), "goal": "< 10", "status": result.summary.status,
+                      "seconds": round(min(times), 3), "cpu_seconds": round(min(cpu), 3), "goal": "< 10",
+                      "status": result.summary.status,
                       "solver_status": result.summary.solver_status, "load_1min": load}))
     accuracy(history, config)
 

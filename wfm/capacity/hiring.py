@@ -101,7 +101,8 @@ def plan_hiring(required: pd.DataFrame, current: Mapping[str, float], settings: 
     salaries
         Cost of one FTE for one week, per group.
     time_limit_seconds, gap
-        Solver limits: stop at the time limit, or once proven within ``gap`` (relative) of the optimum.
+        Solver limits: stop at the time limit (shared equally by the groups, solved one by one), or once proven
+        within ``gap`` (relative) of the optimum.
     backend
         PuLP's bundled CBC (default: as fast here, and HiGHS prints its banner on stdout) or HiGHS
         (``bench/capacity.py`` compares them).
@@ -117,39 +118,46 @@ def plan_hiring(required: pd.DataFrame, current: Mapping[str, float], settings: 
     productivity = tenure_productivity(horizon, settings.training_weeks, settings.nesting_productivity)
     first_productive = settings.lead_time_weeks + int(np.argmax(productivity > 0)) if productivity.any() else horizon
     months = np.array([(w.year, w.month) for w in weeks])
-    problem = pulp.LpProblem("hiring", pulp.LpMinimize)
-    objective = []
     chosen: dict[str, dict[int, pulp.LpVariable]] = {}
-    for group in groups:
+    statuses = []
+    for group in groups:  # groups share no rule: one small program each solves faster than one large one
+        problem = pulp.LpProblem(f"hiring_{group}", pulp.LpMinimize)
+        objective = []
         survive = weekly_survival(settings.group(group).monthly_attrition)
         decay = survive ** np.arange(horizon)
         salary = float(salaries[group])
         base = float(current.get(group, 0.0)) * decay  # current agents, productive, after attrition
         demand = np.array([need[(group, week)] for week in weeks])
         open_weeks = range(settings.lead_time_weeks, horizon)
-        hires = {w: problem.add_variable(f"hires_{group}_w{w}", lowBound=0, upBound=settings.max_class_size,
-                                    cat="Integer") for w in open_weeks} if settings.max_classes_per_month != 0 else {}
-        _class_rules(problem, group, hires, settings, months, demand, decay, productivity)
+        hires = {w: problem.add_variable(f"hires_w{w}", lowBound=0, upBound=settings.max_class_size, cat="Integer")
+                 for w in open_weeks} if settings.max_classes_per_month != 0 else {}
+        _class_rules(problem, hires, settings, months, demand, decay, productivity)
         for w, h in hires.items():
             paid_weeks = float(decay[:horizon - w].sum())
             objective.append(h * (settings.hiring_cost + salary * settings.hire_fte * paid_weeks))
-        short = [problem.add_variable(f"short_{group}_w{t}", lowBound=0) for t in range(horizon)]
+        short = [problem.add_variable(f"short_w{t}", lowBound=0) for t in range(horizon)]
         overtime_bound = None if settings.overtime_fraction else 0
-        overtime = [problem.add_variable(f"overtime_{group}_w{t}", lowBound=0, upBound=overtime_bound)
-                    for t in range(horizon)]
-        supply = []
+        overtime = [problem.add_variable(f"overtime_w{t}", lowBound=0, upBound=overtime_bound) for t in range(horizon)]
         for t in range(horizon):
             productive = base[t] + pulp.lpSum(settings.hire_fte * decay[t - w] * productivity[t - w] * h
                                               for w, h in hires.items() if w <= t and productivity[t - w] > 0)
-            supply.append(productive)
-            problem.addConstraint(productive + overtime[t] + short[t] >= demand[t], f"cover_{group}_w{t}")
+            problem.addConstraint(productive + overtime[t] + short[t] >= demand[t], f"cover_w{t}")
             if settings.overtime_fraction:
-                problem.addConstraint(overtime[t] <= settings.overtime_fraction * productive,
-                                      f"overtime_cap_{group}_w{t}")
+                problem.addConstraint(overtime[t] <= settings.overtime_fraction * productive, f"overtime_cap_w{t}")
         objective.append(pulp.lpSum(overtime) * salary * settings.overtime_premium)
         objective.append(pulp.lpSum(short) * settings.shortage_cost_per_fte_week)
+        problem.setObjective(pulp.lpSum(objective))
+        statuses.append(_solve(problem, group, backend, time_limit_seconds / len(groups), gap))
         chosen[group] = hires
-    problem.setObjective(pulp.lpSum(objective))
+    status = "optimal" if all(one == "optimal" for one in statuses) else "feasible"
+    frames = [_group_frame(group, weeks, need, current, settings, salaries[group], chosen[group], productivity,
+                           first_productive) for group in groups]
+    frame = pd.concat(frames, ignore_index=True)[list(CAPACITY_COLUMNS)]
+    return HiringPlan(frame=frame, status=status, first_productive_week=first_productive)
+
+
+def _solve(problem: pulp.LpProblem, group: str, backend: str, time_limit_seconds: float, gap: float) -> str:
+    """Solve one group's program; ``"optimal"`` or ``"feasible"`` (stopped at the time limit), else SolverError."""
     options = {"msg": False, "timeLimit": time_limit_seconds, "gapRel": gap}
     if backend == "cbc":
         with warnings.catch_warnings():  # PuLP 3.3 deprecates its bundled CBC for 4.0
@@ -160,19 +168,15 @@ def plan_hiring(required: pd.DataFrame, current: Mapping[str, float], settings: 
     try:
         problem.solve(solver)
     except pulp.PulpSolverError as exc:
-        raise SolverError(f"capacity: the {backend} solver failed: {exc}") from None
+        raise SolverError(f"capacity: the {backend} solver failed on group {group!r}: {exc}") from None
     if problem.sol_status not in (pulp.LpSolutionOptimal, pulp.LpSolutionIntegerFeasible):
-        raise SolverError(f"capacity: the hiring program found no solution ({pulp.LpStatus[problem.status]}) "
-                          f"within {time_limit_seconds:g} s; raise solver.time_limit_seconds or relax the hiring "
-                          "rules")
-    status = "optimal" if problem.sol_status == pulp.LpSolutionOptimal else "feasible"
-    frames = [_group_frame(group, weeks, need, current, settings, salaries[group], chosen[group], productivity,
-                           first_productive) for group in groups]
-    frame = pd.concat(frames, ignore_index=True)[list(CAPACITY_COLUMNS)]
-    return HiringPlan(frame=frame, status=status, first_productive_week=first_productive)
+        raise SolverError(f"capacity: the hiring program of group {group!r} found no solution "
+                          f"({pulp.LpStatus[problem.status]}) within {time_limit_seconds:g} s; raise "
+                          "solver.time_limit_seconds or relax the hiring rules")
+    return "optimal" if problem.sol_status == pulp.LpSolutionOptimal else "feasible"
 
 
-def _class_rules(problem: pulp.LpProblem, group: str, hires: Mapping[int, pulp.LpVariable],
+def _class_rules(problem: pulp.LpProblem, hires: Mapping[int, pulp.LpVariable],
                  settings: CapacitySettings, months: np.ndarray, demand: np.ndarray, decay: np.ndarray,
                  productivity: np.ndarray) -> None:
     """Class size limits and classes per month, through one binary per possible class (only when needed)."""
@@ -181,16 +185,16 @@ def _class_rules(problem: pulp.LpProblem, group: str, hires: Mapping[int, pulp.L
     # Without a size limit, a class never needs more people than would cover the largest week alone.
     weakest = settings.hire_fte * float(decay[-1]) * float(productivity[productivity > 0].min(initial=1.0))
     largest = settings.max_class_size or max(settings.min_class_size, math.ceil(float(demand.max()) / weakest) + 1)
-    classes = {w: problem.add_variable(f"class_{group}_w{w}", cat="Binary") for w in hires}
+    classes = {w: problem.add_variable(f"class_w{w}", cat="Binary") for w in hires}
     for w, h in hires.items():
-        problem.addConstraint(h <= largest * classes[w], f"class_max_{group}_w{w}")
-        problem.addConstraint(h >= settings.min_class_size * classes[w], f"class_min_{group}_w{w}")
+        problem.addConstraint(h <= largest * classes[w], f"class_max_w{w}")
+        problem.addConstraint(h >= settings.min_class_size * classes[w], f"class_min_w{w}")
     if settings.max_classes_per_month is not None:
         for month in sorted({tuple(m) for m in months.tolist()}):
             in_month = [classes[w] for w in hires if tuple(months[w]) == month]
             if in_month:
                 problem.addConstraint(pulp.lpSum(in_month) <= settings.max_classes_per_month,
-                                      f"classes_{group}_{month[0]}_{month[1]:02d}")
+                                      f"classes_{month[0]}_{month[1]:02d}")
 
 
 def _group_frame(group: str, weeks: list[dt.date], need: pd.Series, current: Mapping[str, float],
