@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.widgets import kept
+from wfm import formats
 from wfm.config import MAX_CAPACITY_WEEKS
 from wfm.io import read_agents
 from wfm.planning import charts
@@ -76,12 +77,13 @@ what_if = json.dumps({"weeks": int(weeks), "modifiers": modifiers.to_dict(), "ca
 with common.guard():
     plan = planned(ctx.history_key, ctx.config_text, what_if, ctx.history)
 summary = plan.summary
-facts = dict(headline(summary))
 cols = st.columns(4)
-cols[0].metric("Weeks", facts["Weeks"])
-cols[1].metric("Hires", facts["Hires"])
-cols[2].metric("Total cost", facts["Total cost"])
-cols[3].metric("Short (FTE-weeks)", facts["Short (FTE-weeks)"])
+cols[0].metric("Weeks planned", formats.count(summary.weeks), help=f"{summary.first_week} to {summary.last_week}")
+cols[1].metric("Hires", formats.count(sum(summary.hires.values())),
+               help=", ".join(f"{common.literal(g)}: {formats.count(n)}" for g, n in summary.hires.items()))
+cols[2].metric("Total cost", formats.money(summary.total_cost, summary.currency))
+cols[3].metric("Short (FTE-weeks)", formats.number(summary.short_fte_weeks, 1),
+               help=f"{formats.number(summary.short_fte_weeks_lead_time, 1)} of them within the lead time")
 message = common.literal(summary.message[:1].upper() + summary.message[1:]) + "."
 if summary.status == "covered":
     st.success(message)

@@ -26,7 +26,8 @@ def test_capacity_page_shows_the_library_plan_and_its_what_ifs(page: Callable[..
     assert not app.exception and not app.error and not app.warning
     shown = {m.label: m.value for m in app.metric}
     assert shown["Total cost"] == formats.money(base.summary.total_cost, "USD")
-    assert shown["Weeks"] == "2026-W47 to 2027-W01 (8 weeks)"
+    assert shown["Weeks planned"] == "8"
+    assert shown["Hires"] == formats.count(sum(base.summary.hires.values()))
     assert len(app.get("plotly_chart")) == 2  # one per staff group
     app.number_input(key="cap_volume").set_value(200.0)
     app.button[0].click().run()
@@ -34,5 +35,5 @@ def test_capacity_page_shows_the_library_plan_and_its_what_ifs(page: Callable[..
     assert "short" in app.warning[0].value
     shown = {m.label: m.value for m in app.metric}
     assert busier.summary.short_fte_weeks > base.summary.short_fte_weeks  # the what-if matters on these agents
-    assert shown["Short (FTE-weeks)"].startswith(formats.number(busier.summary.short_fte_weeks, 1))
+    assert shown["Short (FTE-weeks)"] == formats.number(busier.summary.short_fte_weeks, 1)
     assert shown["Total cost"] == formats.money(busier.summary.total_cost, "USD")

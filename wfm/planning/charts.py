@@ -192,5 +192,6 @@ def capacity_chart(weekly: pd.DataFrame, title: str = "Required and available FT
                        hovertemplate="available %{y:,.1f} FTE<extra></extra>")
     figure.update_layout(**LAYOUT, title=plain(title), yaxis={"title": "FTE", "rangemode": "tozero"},
                          yaxis2={"title": "hires (people)", "overlaying": "y", "side": "right", "showgrid": False,
-                                 "rangemode": "tozero"}, xaxis={"title": "week starting"})
+                                 "tickformat": "d", "range": [0, max(1, int(weekly["hires_starting"].max())) * 1.2]},
+                         xaxis={"title": "week starting"})
     return figure
