@@ -75,14 +75,14 @@ def explain(slacks: Sequence[tuple[Slack, float]], group: str, weekdays: Sequenc
         end = max((s.end for s in shifts), default=None)
         days = [weekdays[d] for d in per_day]
         what = "their availability" if shifts else "the weekdays they work"
-        reasons.append(f"group {group!r}'s named agents ({len(team.ids) if team else 0:,} in the agents file; "
+        reasons.append(f"the named agents of group {group!r} ({len(team.ids) if team else 0:,} in the agents file; "
                        f"{what}: {weekdays_text(days)}{'' if begin is None else ' ' + clock_text(begin) + '-'}"
                        f"{'' if end is None else clock_text(end)})")
         fixes.append(agents_wanted(group, max(per_day.values()), days, begin, end))
     if binding.get("contract_hours"):
         hours = sum(v for _, v in binding["contract_hours"])
         full = float(np.max(team.max_hours)) if team is not None and len(team.ids) else 40.0
-        reasons.append(f"group {group!r}'s contract hours (max_hours in the agents file)")
+        reasons.append(f"the contract hours of group {group!r} (max_hours in the agents file)")
         fixes.append(f"+{hours / full:,.1f} FTE ({hours:,.0f} contract hours a week at {full:g} h)")
     if binding.get("headcount"):
         cap = binding["headcount"][0][0].cap
@@ -101,7 +101,7 @@ def explain(slacks: Sequence[tuple[Slack, float]], group: str, weekdays: Sequenc
         fixes.append(f"raise shifts[{slack.t}].max_count to "
                      f"{math.ceil(slack.cap + value - NOISE):,}")
     if not reasons:
-        return (f"group {group!r}'s rules", "")
+        return (f"the rules of group {group!r}", "")
     return "; ".join(reasons), "; ".join(fixes)
 
 
@@ -112,10 +112,11 @@ def explain_shortfall(config: Config, grid: Grid, group: str, need: np.ndarray,
     (``teams``: the named agents by group, None for generated agents)."""
     team = None if teams is None else teams.get(group)
     if teams is not None and team is None:
-        return (f"group {group!r} has no agents in the agents file", f"add group {group!r}'s agents to the file")
+        return (f"group {group!r} has no agents in the agents file",
+                f"add the agents of group {group!r} to the agents file")
     model = build_model(config, grid, {group: need}, teams, elastic=True)
     outcome = model.lp.solve(backend, time_limit_seconds=time_limit_seconds, gap=0.0, relax=True)
     if outcome.status != "optimal":
-        return (f"group {group!r}'s rules", "")
+        return (f"the rules of group {group!r}", "")
     weekdays = [d.weekday() for d in grid.dates]
     return explain([(s, model.lp.value(s.variable)) for s in model.slacks], group, weekdays, config, team)

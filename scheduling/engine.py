@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from scheduling.diagnose import agents_wanted, clock_text, explain_shortfall
+from scheduling.diagnose import agents_wanted, explain_shortfall
 from scheduling.grid import Grid, group_requirements, make_grid
 from scheduling.lp import Backend
 from scheduling.model import CoverModel, build_model
@@ -277,8 +277,8 @@ def _status(parts: list[_GroupSolution], unmet: pd.DataFrame, unassigned: list[S
                 per_day[shift.day] = per_day.get(shift.day, 0) + 1
             begins = [grid.clock_minutes(s.start_slot, s.day) for s in missed]
             ends = [grid.clock_minutes(s.start_slot + s.length_slots, s.day) for s in missed]
-            reasons.append(f"rostering: {len(missed):,} of group {part.group!r}'s shifts no named agent could take "
-                           f"(availability, 11 h rest, consecutive days, max hours; from {clock_text(min(begins))})")
+            reasons.append(f"rostering: {len(missed):,} shifts of group {part.group!r} no named agent could take "
+                           "(availability, 11 h rest, consecutive days, max hours)")
             fixes.append(agents_wanted(part.group, max(per_day.values()),
                                        [grid.dates[d].weekday() for d in per_day], min(begins), max(ends)))
         else:

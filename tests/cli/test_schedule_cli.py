@@ -71,10 +71,11 @@ def test_contradicting_rules_exit_3(tmp_path):
 
 
 def test_short_with_named_agents_exits_3_as_wfm_plan_does(tmp_path):
-    # 900 agents wanted on voice for four hours; data/agents.csv has far fewer: exported, short, exit 3.
+    # 300 agents wanted on email (the backoffice group) for four hours, more than data/agents.csv has:
+    # exported, short, exit 3.
     requirements = write_requirements(tmp_path / "requirements.csv")
     frame = pd.read_csv(requirements)
-    frame.loc[frame["channel"] == "voice", "scheduled_agents"] = 900
+    frame.loc[frame["channel"] == "email", "scheduled_agents"] = 300
     frame.to_csv(requirements, index=False)
     out = tmp_path / "out"
     done = wfm("schedule", "--requirements", requirements, "--config", CONFIG, "--agents", AGENTS, "--out-dir", out,

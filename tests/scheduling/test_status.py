@@ -42,7 +42,8 @@ def test_a_short_schedule_the_solver_called_optimal_is_short_with_the_named_agen
     assert (status.kind, status.short_agent_hours, status.short_intervals) == ("short", 8.0, 8)
     assert "named agents" in (status.reason or "")
     assert status.fix == "+1 agent in group 'all' available Mon 09:00-17:00"
-    assert status.headline().startswith("Short by 8.0 agent-hours in 8 intervals, because of group 'all'")
+    assert status.headline().startswith(
+        "Short by 8.0 agent-hours in 8 intervals, because of the named agents of group 'all'")
     assert status.exit_code == 3
 
 
