@@ -236,11 +236,12 @@ def _shifted(report: SolveReport, offset: float) -> SolveReport:
 
 
 def _combined(parts: list[_GroupSolution], seconds: float) -> SolveReport:
-    """One report for the groups solved separately: sums of objectives and bounds, the latest event times."""
+    """One report for the groups solved separately: sums of objectives and bounds, the latest event times;
+    ``seconds`` is the whole solve's (models built and solved), the clock the event times are counted on."""
     reports = [p.report for p in parts]
-    if len(reports) == 1:
-        return reports[0]
     first = reports[0]
+    if len(reports) == 1:
+        return replace(first, seconds=seconds)
     objective = sum(r.objective for r in reports)
     bound = sum(r.bound for r in reports)
     lp_bound = sum(r.lp_bound for r in reports)

@@ -53,11 +53,12 @@ class SolveReport:
     ``status`` is "optimal" (proven within ``gap_limit`` of the bound) or "feasible" (stopped at the time
     limit); ``objective`` is cost plus penalties; ``bound`` the best proven lower bound of it (the LP relaxation
     ``lp_bound``, or the solver's own when better); ``gap`` = (objective - bound) / objective; ``seconds`` the
-    solve time (LP and integer search); ``backend`` the solver used ("cbc" or "highs"); ``model`` the kind of
-    covering model (shifts, breaks or tours) and its size. ``forced_short`` is the agent-intervals the LP
-    relaxation could not cover (0 when the rules allow full coverage); ``first_covered_seconds`` and
-    ``gap_reached_seconds`` when the first solution leaving nothing short, and the first within ``gap_limit``,
-    were found (NaN: never, or not observed inside a solver run).
+    solve time (LP and integer search; in a schedule's summary, from the start of building the models to the
+    end of the last group's solve, the clock of the event times below); ``backend`` the solver used ("cbc" or
+    "highs"); ``model`` the kind of covering model (shifts, breaks or tours) and its size. ``forced_short``
+    is the agent-intervals the LP relaxation could not cover (0 when the rules allow full coverage);
+    ``first_covered_seconds`` and ``gap_reached_seconds`` when the first solution leaving nothing short, and
+    the first within ``gap_limit``, were found (NaN: never, or not observed inside a solver run).
     """
 
     status: SolveStatus
