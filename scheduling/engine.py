@@ -8,8 +8,11 @@ coverage status then comes from the roster's own coverage (:mod:`scheduling.stat
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import math
 import os
+import signal
 import time
 from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
@@ -134,7 +137,7 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
     jobs = [(config, grid, group, need[group], _team_of(teams, group), requested, limit, gap_limit, clock)
             for group in order]
     if len(jobs) > 1 and workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        with ProcessPoolExecutor(max_workers=workers, initializer=_die_with_parent) as pool:
             solved = list(pool.map(_solve_group, *zip(*jobs, strict=True)))
     else:
         solved = [_solve_group(*job, say=say) for job in jobs]
@@ -176,6 +179,17 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
         solver=report, status=status)
     return ScheduleResult(roster=roster, breaks=breaks, coverage=coverage, unmet=unmet, unassigned=missing,
                           summary=summary)
+
+
+def _die_with_parent() -> None:
+    """Make a worker process end when its parent does (Linux), so a killed ``wfm plan`` leaves no solves behind."""
+    libc_name = ctypes.util.find_library("c")
+    prctl = getattr(ctypes.CDLL(libc_name), "prctl", None) if libc_name else None
+    if prctl is not None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+_PR_SET_PDEATHSIG = 1
 
 
 @dataclass(frozen=True)

@@ -55,7 +55,8 @@ def rounded_start(model: CoverModel, relaxed: Mapping[Any, float], *, down: bool
                             if tour.template == t and tour.pattern[model.weekdays[day]]))
         else:
             total = int(np.floor(lp_values.sum() + 1e-6) if down else np.ceil(lp_values.sum() - 1e-6))
-        whole = np.floor(lp_values + 1e-6) if down else _apportion(lp_values, total)
+        # Toured shifts always sum to the agents working that day; others are rounded down with ``down``.
+        whole = np.floor(lp_values + 1e-6) if down and t not in tour_templates else _apportion(lp_values, total)
         start.update(zip(xs, whole.astype(float), strict=True))
     _place_breaks(model, relaxed, start, repair=repair)
     return start

@@ -125,22 +125,13 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
     unders = [row.under for row in model.cover_rows]
     if hard:
         lp.fix(dict.fromkeys(unders, 0.0))
-    for down, repair in ((False, True), (True, True), (True, False)) if relaxed.status == "optimal" else ():
-        start = rounded_start(model, solution, down=down, repair=repair)
-        lp.set_values(start)
-        start_ok = lp.values_feasible()
-        if start_ok:
-            break
+    if relaxed.status == "optimal":
+        start, start_ok = _best_start(model, solution, every=bool(model.tours))
     if hard and not start_ok and relaxed.status == "optimal":
         # No covered integer start: coverage goes back to a penalty, and the search may leave intervals short.
         hard = False
         lp.release(unders, {row.under: row.required for row in model.cover_rows})
-        for down, repair in ((False, True), (True, True), (True, False)):
-            start = rounded_start(model, solution, down=down, repair=repair)
-            lp.set_values(start)
-            start_ok = lp.values_feasible()
-            if start_ok:
-                break
+        start, start_ok = _best_start(model, solution, every=bool(model.tours))
     start_objective = lp.objective_value() if start_ok else math.inf
     if start_ok:
         times.note(model, start_objective, lp_bound)
@@ -176,6 +167,28 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
     bound = max((b for b in (lp_bound, outcome.dual_bound) if not math.isnan(b)), default=math.nan)
     bound = min(bound, outcome.objective)
     return finish(outcome.status, outcome.objective, bound)
+
+
+def _best_start(model: CoverModel, solution: dict[Any, float], *, every: bool) -> tuple[dict[Any, float], bool]:
+    """An integer start rounded from the LP ``solution``: rounded to nearest and repaired, else rounded down and
+    repaired, else rounded down; with ``every`` (tours, where rounding down and adding whole tours is often
+    cheaper) the cheapest of all that meet every constraint. The start is left on the variables."""
+    lp = model.lp
+    best: tuple[float, dict[Any, float]] | None = None
+    for down, repair in ((False, True), (True, True), (True, False)):
+        if best is not None and not repair:
+            break
+        start = rounded_start(model, solution, down=down, repair=repair)
+        lp.set_values(start)
+        if lp.values_feasible():
+            if best is None or lp.objective_value() < best[0]:
+                best = (lp.objective_value(), start)
+            if not every:
+                break
+    if best is None:
+        return start, False
+    lp.set_values(best[1])
+    return best[1], True
 
 
 class _Times:
