@@ -13,6 +13,7 @@ import pandas as pd
 from scheduling.grid import Grid
 from scheduling.roster import ShiftInstance
 from scheduling.solve import SolveReport
+from scheduling.status import CoverageStatus
 from wfm.contracts import BREAKS_COLUMNS, COVERAGE_COLUMNS, ROSTER_COLUMNS
 from wfm.io import atomic_write, write_error, write_frame
 from wfm.plain import to_plain
@@ -28,7 +29,8 @@ class ScheduleSummary:
     ``required_agent_hours`` are the agents to schedule (after shrinkage) summed over groups and intervals;
     ``scheduled_agent_hours`` the agents on shift net of breaks; ``coverage`` = 1 - under / required;
     ``efficiency`` = 1 - (over + under) / required; ``paid_hours_per_required_hour`` = paid / required hours.
-    ``solver`` is the solve's own report (status, objective, bound, gap, time).
+    ``solver`` is the solve's own report (status, objective, bound, gap, time); ``status`` says whether the
+    roster covers the requirement, and if not, why (:class:`~scheduling.status.CoverageStatus`).
     """
 
     paid_hours: float
@@ -47,10 +49,12 @@ class ScheduleSummary:
     agents_below_min_hours: int
     roster_seconds: float
     solver: SolveReport
+    status: CoverageStatus
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready values (NaN becomes None), the solver report nested under ``solver``."""
-        return to_plain(asdict(self))
+        """Plain JSON-ready values (NaN becomes None), the solver report nested under ``solver``, the coverage
+        status (with its headline) under ``status``."""
+        return {**to_plain(asdict(self)), "status": self.status.to_dict()}
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 """The ``wfm`` command line: a few lines per command over the library.
 
 Exit codes: 0 ok, 1 input or config error, 2 usage error, 3 coverage could not be met (infeasible rules
-or no solution from the solver). Errors print as one ``wfm: error: ...`` line on stderr, and warnings the
-library issues (:class:`~wfm.errors.WfmWarning`) as one ``wfm: warning: ...`` line each.
+or no solution from the solver; or, from ``wfm schedule`` and ``wfm plan``, exported but short). Errors print
+as one ``wfm: error: ...`` line on stderr, and warnings the library issues (:class:`~wfm.errors.WfmWarning`)
+as one ``wfm: warning: ...`` line each.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import html
 import json
 import os
 import shutil
@@ -199,4 +200,5 @@ def report_html(plan: Plan, history: pd.DataFrame) -> str:
     return ("<!doctype html><html><head><meta charset='utf-8'>"
             f"<title>wfm plan {s.week}</title><style>body{{font-family:sans-serif;margin:2em}}"
             "table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd}</style></head>"
-            f"<body><h1>Plan for {s.week}</h1>{facts}{table}{''.join(parts)}</body></html>")
+            f"<body><h1>Plan for {s.week}</h1><p><b>{html.escape(s.status.headline())}</b></p>"
+            f"{facts}{table}{''.join(parts)}</body></html>")
