@@ -618,3 +618,52 @@ def _run_with(days: set[int], day: int, n_days: int) -> int:
         while k < n_days and (day + step * k) % n_days in worked:
             run, k = run + 1, k + 1
     return min(run, n_days)
+
+
+@dataclass(frozen=True)
+class RosterFigures:
+    """How a roster treats its named agents: ``split_days_off`` agents whose days off fall in more blocks than
+    weeks; ``start_spread_hours`` the median and largest spread of one agent's start times over the plan;
+    ``weekend_shifts_max`` the most weekend shifts one agent works and ``weekend_shifts_mean`` the mean over
+    agents who may work weekends; ``preferred_start_gap_hours`` the mean distance of a start from the agent's
+    preferred start (shifts of agents with one)."""
+
+    agents_working: int
+    split_days_off: int
+    start_spread_hours_median: float
+    start_spread_hours_max: float
+    weekend_shifts_max: int
+    weekend_shifts_mean: float
+    preferred_start_gap_hours: float
+
+
+def roster_figures(assigned: list[tuple[str, ShiftInstance]], grid: Grid, agents: pd.DataFrame) -> RosterFigures:
+    """Fairness and preference figures of a roster of named agents (see :class:`RosterFigures`)."""
+    team = availability(agents)
+    preferred = {agent: named.preferred[row] for named in team.values() for row, agent in enumerate(named.ids)}
+    weekend_able = [agent for named in team.values() for row, agent in enumerate(named.ids)
+                    if named.days[row, 5:].any()]
+    days: dict[str, set[int]] = {}
+    clocks: dict[str, list[float]] = {}
+    weekend = dict.fromkeys(weekend_able, 0)
+    gaps = []
+    for agent, shift in assigned:
+        clock = grid.clock_minutes(shift.start_slot, shift.day)
+        days.setdefault(agent, set()).add(shift.day)
+        clocks.setdefault(agent, []).append(clock)
+        if grid.dates[shift.day].weekday() >= 5:
+            weekend[agent] = weekend.get(agent, 0) + 1
+        if not np.isnan(preferred[agent]):
+            gaps.append(abs(clock - preferred[agent]) / 60)
+    weeks = math.ceil(grid.n_days / 7)
+
+    def off_blocks(worked: set[int]) -> int:
+        return sum(1 for day in range(grid.n_days) if day not in worked and (day - 1) % grid.n_days in worked)
+
+    spreads = [(max(c) - min(c)) / 60 for c in clocks.values()]
+    return RosterFigures(
+        agents_working=len(days), split_days_off=sum(off_blocks(worked) > weeks for worked in days.values()),
+        start_spread_hours_median=float(np.median(spreads)) if spreads else 0.0,
+        start_spread_hours_max=max(spreads, default=0.0), weekend_shifts_max=max(weekend.values(), default=0),
+        weekend_shifts_mean=float(np.mean(list(weekend.values()))) if weekend else 0.0,
+        preferred_start_gap_hours=float(np.mean(gaps)) if gaps else 0.0)

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from scheduling.grid import make_grid
-from scheduling.roster import RosterRules, ShiftInstance, assign_shifts
+from scheduling.roster import RosterFigures, RosterRules, ShiftInstance, assign_shifts, roster_figures
 from tests.scheduling.conftest import make_config, make_requirements
 from wfm.contracts import DAY_NAMES, frame_rows, validate_agents
 
@@ -125,3 +125,14 @@ def test_a_shift_no_agent_can_take_names_the_agents_and_rules():
     assert left.day == 6
     assert left.blocked_by == ("2 not available on Sun (A, C); 1 outside their hours (B); "
                                "1 at their maximum hours (D)")
+
+
+def test_roster_figures_by_hand():
+    # X: Mon 06:00, Wed 10:00, Thu 06:00 (off Tue and Fri-Sun: two blocks in one week, starts 4 hours apart,
+    # preferred 06:00: 0 + 4 + 0 hours away); Y: Sat 14:00 (one weekend shift, no preference).
+    rows = [agent("X", preferred="06:00"), agent("Y")]
+    assigned = [("X", shift(0, 6)), ("X", shift(2, 10)), ("X", shift(3, 6)), ("Y", shift(5, 14))]
+    figures = roster_figures(assigned, GRID, team(rows))
+    assert figures == RosterFigures(agents_working=2, split_days_off=1, start_spread_hours_median=2.0,
+                                    start_spread_hours_max=4.0, weekend_shifts_max=1, weekend_shifts_mean=0.5,
+                                    preferred_start_gap_hours=pytest.approx(4 / 3))
