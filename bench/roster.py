@@ -60,7 +60,7 @@ def main() -> None:
     if args.greedy:
         spec = importlib.util.spec_from_file_location("greedy_roster", args.greedy)
         assert spec is not None and spec.loader is not None
-        greedy = importlib.util.module_from_spec(spec)
+        greedy = sys.modules["greedy_roster"] = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(greedy)
         peers["greedy"] = lambda shifts, team: greedy.assign_shifts(shifts, grid, agents=team, tours=[])
     for scale in args.scale:

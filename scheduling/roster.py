@@ -20,6 +20,7 @@ from typing import Any
 import highspy
 import numpy as np
 import pandas as pd
+from highspy import _core
 
 from scheduling.grid import Grid
 from scheduling.templates import MAX_CONSECUTIVE_DAYS
@@ -519,10 +520,9 @@ def _solve_highs(costs: np.ndarray, first: np.ndarray, uppers: np.ndarray, integ
         When HiGHS finds no roster in the time limit (the model always has one: everything unassigned).
     """
     started = time.perf_counter()
-    highs = highspy.Highs()
+    highs = _core._Highs()  # highspy.Highs() prints its banner to stdout as it is made, before any option
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("mip_rel_gap", 1e-6)
-    highs.setOptionValue("threads", 1)
     n = len(costs)
     highs.addCols(n, first, np.zeros(n), uppers, 0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32),
                   np.zeros(0))
