@@ -286,7 +286,7 @@ PREFERENCE_WEIGHT = 0.5
 class RosterRules:
     """The rules every named agent's week keeps: rest between shifts, consecutive working days, the band
     (whole hours) all of an agent's starts lie within (None: any; a start at 09:40 lies in the hour 09), and
-    HiGHS's time limit per round and group and the relative gap of the second round."""
+    HiGHS's time limit per group (both rounds of :func:`_solve_highs` together) and the second round's gap."""
 
     min_rest_hours: float = MIN_REST_HOURS
     max_consecutive_days: int = MAX_CONSECUTIVE_DAYS
@@ -489,7 +489,13 @@ def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, r
     cost = np.array(costs)
     first = np.zeros_like(cost)
     first[u0:u0 + n_kinds] = UNASSIGNED_WEIGHT
-    values, proven = _solve_highs(cost, first, np.array(uppers), integral, rows, range(u0, u0 + n_kinds), rules)
+    # A roster that always exists, so HiGHS holds one from the start: nothing assigned, every agent short.
+    start = np.zeros_like(cost)
+    start[u0:u0 + n_kinds] = [len(kind.shifts) for kind in kinds]
+    start[short0:short0 + n_agents] = named.min_hours * weeks
+    start[below0:below0 + n_agents] = named.min_hours > 0
+    values, proven = _solve_highs(cost, first, np.array(uppers), integral, rows, range(u0, u0 + n_kinds), start,
+                                  rules)
     taken = np.flatnonzero(values[y0:y0 + n_pairs] > 0.5)
     pools = [list(kind.shifts) for kind in kinds]
     assigned = [(named.ids[agent_of[i]], pools[kind_of[i]].pop()) for i in taken]
@@ -505,10 +511,11 @@ def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, r
 
 
 def _solve_highs(costs: np.ndarray, first: np.ndarray, uppers: np.ndarray, integral: list[int], rows: _Rows,
-                 unassigned: range, rules: RosterRules) -> tuple[np.ndarray, bool]:
+                 unassigned: range, start: np.ndarray, rules: RosterRules) -> tuple[np.ndarray, bool]:
     """Minimise ``costs`` over columns in [0, upper] (``integral`` ones integer) subject to ``rows``, in two
     rounds: first the ``first`` costs alone (the unassigned shifts), then, with no more shifts unassigned than
-    that found, the whole of ``costs`` from that solution, in what is left of the time limit.
+    that found, the whole of ``costs`` from that solution, in what is left of the time limit. ``start`` is a
+    feasible solution HiGHS starts from, so a roster comes back however little time the solver had.
 
     Returns
     -------
@@ -517,7 +524,7 @@ def _solve_highs(costs: np.ndarray, first: np.ndarray, uppers: np.ndarray, integ
     Raises
     ------
     SolverError
-        When HiGHS finds no roster in the time limit (the model always has one: everything unassigned).
+        When HiGHS returns no roster (it is given ``start``, so only when the solver fails).
     """
     started = time.perf_counter()
     highs = _core._Highs()  # highspy.Highs() prints its banner to stdout as it is made, before any option
@@ -538,10 +545,11 @@ def _solve_highs(costs: np.ndarray, first: np.ndarray, uppers: np.ndarray, integ
         values = np.array(highs.getSolution().col_value)
         return values if len(values) == n and highs.getInfo().primal_solution_status == 2 else None
 
+    highs.setSolution(n, np.arange(n, dtype=np.int32), start)
     values = run(rules.time_limit_seconds)
     if values is None:
-        raise SolverError(f"the rostering found no roster in {rules.time_limit_seconds:g} s "
-                          f"({highs.modelStatusToString(highs.getModelStatus())}); raise its time limit")
+        raise SolverError(f"the rostering's solver (HiGHS) failed: {highs.modelStatusToString(highs.getModelStatus())}"
+                          "; run again, or without --agents to roster generated agents")
     proven = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
     left = round(float(values[unassigned.start:unassigned.stop].sum()))
     highs.addRow(-np.inf, left, len(unassigned), np.array(unassigned, dtype=np.int32), np.ones(len(unassigned)))
