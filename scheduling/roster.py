@@ -5,12 +5,15 @@ tours, solved by HiGHS, that keeps every agent's rules (availability, one shift 
 6 consecutive days, maximum contract hours, one start band) and, in priority order, assigns every shift an
 assignment exists for, then leaves the fewest hours below minimum contracts, keeps days off together, shares
 weekends fairly and starts agents near their preferred start. A shift no agent can take is reported with the
-agents and rules that block it, not dropped. Without an agents file each solved tour becomes one generated
-agent working its pattern and the other shifts go to generated agents greedily.
+agents and rules that block it, not dropped. If the solver stops at its time limit before proving the fewest
+unassigned shifts, the greedy pass's roster (:func:`_greedy`) is kept where it leaves fewer open. Without an
+agents file each solved tour becomes one generated agent working its pattern and the other shifts go to
+generated agents greedily.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 import time
 from collections.abc import Callable, Sequence
@@ -52,15 +55,22 @@ class ShiftInstance:
 
 
 class _Pool:
-    """The generated agents of one group as arrays (one row per agent, rows in use first), with their shifts."""
+    """The agents of one group as arrays (one row per agent, rows in use first), with what they have worked."""
 
     def __init__(self, size: int, n_days: int, plan_minutes: float) -> None:
         self.n_days = n_days
         self.plan_minutes = plan_minutes
         self.ids = [""] * size
+        self.min_minutes = np.zeros(size)
+        self.max_minutes = np.full(size, np.inf)
         self.days = np.ones((size, 7), dtype=bool)
+        self.window_from = np.zeros(size)
+        self.window_to = np.full(size, 48 * 60.0)
+        self.preferred = np.full(size, np.nan)
         self.template = np.full(size, -1)
         self.max_days_per_week = np.full(size, 7)
+        self.worked_minutes = np.zeros(size)
+        self.weekend_shifts = np.zeros(size, dtype=np.int64)
         self.days_per_week = np.zeros((size, max(math.ceil(n_days / 7), 1)), dtype=np.int64)
         # Shift start and end (minutes) per plan day, with a day of padding at both ends: the plan repeats, so
         # the left one mirrors the last day (a plan earlier) and the right one the first day (a plan later).
@@ -191,8 +201,9 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
     left below their minimum contract hours.
     """
     if agents is None:
-        return _generate(shifts, grid, tours, progress)
+        return _greedy(shifts, grid, agents=None, tours=tours, progress=progress)
     team = availability(agents)
+    rules = rules or RosterRules()
     assigned: list[tuple[str, ShiftInstance]] = []
     unassigned: list[ShiftInstance] = []
     below: list[str] = []
@@ -202,25 +213,64 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         if named is None:
             unassigned += [replace(s, blocked_by=f"no named agents in group {group!r}") for s in mine]
             continue
-        done, left, short = roster_exact(mine, grid, named, rules or RosterRules())
+        done, left, short, proven = roster_exact(mine, grid, named, rules)
+        if not proven:  # stopped at the limit: keep the greedy pass's roster where it leaves fewer shifts open
+            quick, open_, below_quick = _greedy(mine, grid, agents=agents[agents["group"] == group], tours=[])
+            if len(open_) < len(left):
+                done, short = quick, below_quick
+                left = [replace(s, blocked_by=f"the rostering stopped at its {rules.time_limit_seconds:g} s limit; "
+                                "the greedy pass could not place it either") for s in open_]
         assigned += done
         unassigned += left
         below += short
     return assigned, unassigned, below
 
 
-def _generate(shifts: list[ShiftInstance], grid: Grid, tours: list[SolvedTour],
-              progress: Callable[[int, int], None] | None) -> tuple[list[tuple[str, ShiftInstance]],
-                                                                    list[ShiftInstance], list[str]]:
-    """Generated agents, greedily: each solved tour becomes an agent working its pattern, and the other shifts
-    go, in start order, to the agent with the fewest days that week (then the latest finisher), a new agent
-    when none may take it (11 hours rest, 6 consecutive days, 5 days a week)."""
+def _greedy(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | None,
+            tours: list[SolvedTour], progress: Callable[[int, int], None] | None = None,
+            ) -> tuple[list[tuple[str, ShiftInstance]], list[ShiftInstance], list[str]]:
+    """Give each shift an agent, greedily: scarcest shifts first (fewest agents who could ever take them), then in
+    start order, each to the eligible agent who has worked fewer weekend shifts (for a weekend shift), then who is
+    still below their minimum hours and closest to it, then whose preferred start is nearest, then who has worked
+    least; generated agents rotate days off (fewest days that week, then the latest finisher).
+
+    Parameters
+    ----------
+    shifts
+        The solved shifts.
+    grid
+        The planning grid.
+    agents
+        Named agents (from :func:`wfm.io.read_agents`), or None to generate agents: one per solved days-off tour
+        (``tours``), plus agents working at most 5 days a week for
+        shifts without tours.
+    progress
+        Called with ``(shifts done, shifts)`` every :data:`PROGRESS_EVERY` shifts: rostering takes time
+        growing with the square of the shifts (each is checked against every agent of its group).
+
+    Returns
+    -------
+    (agent_id, shift) pairs, the shifts no agent could take, and the ids of agents left below their
+    minimum contract hours.
+    """
     weeks = grid.n_days / 7
+    generated = agents is None
     toured = {tour.template for tour in tours}
+    team = availability(agents) if agents is not None else {}
     pools: dict[str, _Pool] = {}
     plan_minutes = grid.n_slots * grid.interval_minutes
     for group in sorted({s.group for s in shifts}):
         mine = [s for s in shifts if s.group == group]
+        if not generated:
+            named = team.get(group)
+            pools[group] = pool = _Pool(len(named.ids) if named else 0, grid.n_days, plan_minutes)
+            if named is not None:
+                for row in range(len(named.ids)):
+                    pool.add(ids=named.ids[row], min_minutes=named.min_hours[row] * 60 * weeks,
+                             max_minutes=named.max_hours[row] * 60 * weeks, days=named.days[row],
+                             window_from=named.window_from[row], window_to=named.window_to[row],
+                             preferred=named.preferred[row])
+            continue
         patterns = [(tour.template, tour.pattern, tour.agents) for tour in tours if tour.group == group]
         pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), grid.n_days, plan_minutes)
         for template, pattern, count in patterns:
@@ -235,8 +285,19 @@ def _generate(shifts: list[ShiftInstance], grid: Grid, tours: list[SolvedTour],
                 pool.add(max_days_per_week=GENERATED_DAYS_PER_WEEK)
 
     assigned: list[tuple[_Pool, int, ShiftInstance]] = []
+    unassigned: list[ShiftInstance] = []
     step = grid.interval_minutes
-    order = sorted(shifts, key=lambda s: (s.start_slot, s.group, s.length_slots))
+    clock = functools.cache(grid.clock_minutes)  # many shifts share a start: convert each time once
+
+    def scarcity(shift: ShiftInstance) -> int:
+        """How many named agents could ever take a shift: the scarcest go first."""
+        named = team.get(shift.group)
+        if generated or named is None:
+            return 0
+        return int(named.can_work(grid.dates[shift.day].weekday(), clock(shift.start_slot, shift.day),
+                                  clock(shift.start_slot + shift.length_slots, shift.day), shift.paid_hours).sum())
+
+    order = sorted(shifts, key=lambda s: (scarcity(s), s.start_slot, s.group, s.length_slots))
     for done, shift in enumerate(order):
         if progress and done and not done % PROGRESS_EVERY:
             progress(done, len(order))
@@ -244,23 +305,45 @@ def _generate(shifts: list[ShiftInstance], grid: Grid, tours: list[SolvedTour],
         begin = shift.start_slot * step
         end = begin + shift.length_slots * step
         weekday = grid.dates[shift.day].weekday()
+        clock_start = clock(shift.start_slot, shift.day)
+        clock_end = clock(shift.start_slot + shift.length_slots, shift.day)
         week = shift.day // 7
+        paid_minutes = shift.paid_hours * 60
         used = pool.used
-        eligible = (pool.eligible(shift.day, begin, end) & pool.days[:used, weekday]
+        eligible = (pool.eligible(shift.day, begin, end)
+                    & (pool.worked_minutes[:used] + paid_minutes <= pool.max_minutes[:used] + 1e-6)
+                    & pool.days[:used, weekday]
                     & ((pool.template[:used] == -1) | (pool.template[:used] == shift.template))
+                    & (clock_start >= pool.window_from[:used]) & (clock_end <= pool.window_to[:used])
                     & (pool.days_per_week[:used, week] < pool.max_days_per_week[:used]))
-        if eligible.any():  # rotate days off: fewest days this week, then the latest finisher
+        if eligible.any() and generated:  # rotate days off: fewest days this week, then the latest finisher
             row = _pick(eligible, [(pool.days_per_week[:used, week], False), (pool.last_end[:used], True)])
-        else:
+        elif eligible.any():
+            keys: list[tuple[Any, bool]] = [(pool.weekend_shifts[:used], False)] if weekday >= 5 else []
+            deficit = np.maximum(pool.min_minutes[:used] - pool.worked_minutes[:used], 0)
+            keys += [(deficit > 0, True), (-deficit, True),
+                     (np.nan_to_num(np.abs(clock_start - pool.preferred[:used])), False),
+                     (pool.worked_minutes[:used], False)]
+            row = _pick(eligible, keys)
+        elif generated:
             row = pool.add(max_days_per_week=GENERATED_DAYS_PER_WEEK)
+        else:
+            unassigned.append(shift)
+            continue
         pool.assign(row, shift.day, begin, end)
+        pool.worked_minutes[row] += paid_minutes
+        pool.weekend_shifts[row] += weekday >= 5
         pool.days_per_week[row, week] += 1
         assigned.append((pool, row, shift))
+    below = []
     for group, pool in pools.items():
-        working = sorted({row for p, row, _ in assigned if p is pool})
-        for number, row in enumerate(working, start=1):
-            pool.ids[row] = f"{group}-{number:04d}"
-    return [(pool.ids[row], shift) for pool, row, shift in assigned], [], []
+        if generated:
+            working = sorted({row for p, row, _ in assigned if p is pool})
+            for number, row in enumerate(working, start=1):
+                pool.ids[row] = f"{group}-{number:04d}"
+        short = pool.worked_minutes[:pool.used] < pool.min_minutes[:pool.used] - 1e-6
+        below += [pool.ids[row] for row in np.flatnonzero(short)]
+    return [(pool.ids[row], shift) for pool, row, shift in assigned], unassigned, below
 
 
 # ------------------------------------------------------------------------------------------------------------
@@ -366,7 +449,7 @@ def _rest_cliques(ends: np.ndarray, begins: np.ndarray, rest: float) -> list[tup
 
 
 def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, rules: RosterRules,
-                 ) -> tuple[list[tuple[str, ShiftInstance]], list[ShiftInstance], list[str]]:
+                 ) -> tuple[list[tuple[str, ShiftInstance]], list[ShiftInstance], list[str], bool]:
     """Give one group's shifts to its named agents, exactly: an integer program over whole weekly tours.
 
     Hard rules: an agent works a shift only on a day and in a window they are available, at most one shift a
@@ -379,7 +462,8 @@ def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, r
     Returns
     -------
     (agent_id, shift) pairs, the shifts left unassigned (each with ``blocked_by`` naming the agents and rules
-    that stop it), and the ids of agents left below their minimum hours.
+    that stop it), the ids of agents left below their minimum hours, and whether the fewest unassigned shifts
+    were proven (False: the solver stopped at its time limit).
     """
     kinds = _kinds(shifts, grid)
     n_agents, n_kinds, n_days = len(named.ids), len(kinds), grid.n_days
@@ -507,7 +591,7 @@ def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, r
     if not proven:  # the first round stopped at its limit: say so, not that the rules block these shifts
         explained = [replace(s, blocked_by=f"the rostering stopped at its {rules.time_limit_seconds:g} s limit "
                              f"before proving no agent can take it; {s.blocked_by}") for s in explained]
-    return assigned, explained, below
+    return assigned, explained, below, proven
 
 
 def _solve_highs(costs: np.ndarray, first: np.ndarray, uppers: np.ndarray, integral: list[int], rows: _Rows,
