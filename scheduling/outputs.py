@@ -18,7 +18,7 @@ from wfm.contracts import BREAKS_COLUMNS, COVERAGE_COLUMNS, ROSTER_COLUMNS
 from wfm.io import atomic_write, write_error, write_frame
 from wfm.plain import to_plain
 
-UNASSIGNED_COLUMNS = ("group", "date", "shift_start", "shift_end", "paid_hours")
+UNASSIGNED_COLUMNS = ("group", "date", "shift_start", "shift_end", "paid_hours", "blocked_by")
 UNMET_COLUMNS = ("group", "interval_start", "required", "scheduled", "under")
 
 
@@ -63,7 +63,8 @@ class ScheduleResult:
 
     ``roster``, ``breaks`` and ``coverage`` have exactly the contract columns (see ARCHITECTURE.md);
     ``unmet`` lists intervals short of the requirement (group, interval_start, required, scheduled, under);
-    ``unassigned`` the shifts no agent could take (group, date, shift_start, shift_end, paid_hours).
+    ``unassigned`` the shifts no agent could take (group, date, shift_start, shift_end, paid_hours, and
+    ``blocked_by``: how many of the group's agents each rule stops, naming up to three).
     """
 
     roster: pd.DataFrame
@@ -92,7 +93,7 @@ def roster_frames(assigned: list[tuple[str, ShiftInstance]], unassigned: list[Sh
     breaks = pd.DataFrame([[agent, at[start], at[start + length], rule]
                            for agent, shift in assigned for rule, start, length in shift.breaks],
                           columns=list(BREAKS_COLUMNS))
-    missing = pd.DataFrame([shift_row(s) for s in unassigned], columns=list(UNASSIGNED_COLUMNS))
+    missing = pd.DataFrame([[*shift_row(s), s.blocked_by] for s in unassigned], columns=list(UNASSIGNED_COLUMNS))
     roster = roster.sort_values(["group", "shift_start", "agent_id"], kind="stable").reset_index(drop=True)
     breaks = breaks.sort_values(["break_start", "agent_id"], kind="stable").reset_index(drop=True)
     return roster, breaks, missing
