@@ -45,6 +45,12 @@ class ScenarioFigures:
     under_agent_hours: float | None = None
     coverage: float | None = None
     solver_status: str | None = None
+    #: Queue channels, given the forecast's band (:mod:`wfm.staffing.risk`): every interval meets its target
+    #: with at least ``target_probability``, the whole week with ``week_probability``; ``expected_service_level``
+    #: averages the service level over the volume's distribution. None for figures stored before they existed.
+    target_probability: float | None = None
+    week_probability: float | None = None
+    expected_service_level: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data (NaN as null) for the store."""

@@ -22,6 +22,7 @@ from wfm.config import Config
 from wfm.errors import StoreError
 from wfm.plain import to_plain
 from wfm.staffing import agent_hours, weighted_mean
+from wfm.staffing.risk import channel_risk, daily_risk
 from wfm.weeks import week_label
 
 
@@ -45,6 +46,12 @@ class ChannelFigures:
     model: str | None
     wmape: float
     service_level_target: float | None
+    #: Queue channels, given the forecast's band (:mod:`wfm.staffing.risk`; NaN otherwise): every interval meets
+    #: the target with at least ``target_probability``; all of the week's with ``week_probability``;
+    #: ``expected_service_level`` is the projected level averaged over the volume's distribution.
+    target_probability: float = math.nan
+    week_probability: float = math.nan
+    expected_service_level: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -58,6 +65,8 @@ class DailyFigures:
     required_agent_hours: float
     projected_service_level: float
     projected_occupancy: float
+    #: Probability that every interval of the day meets the target (queue channels; NaN otherwise).
+    day_probability: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,8 @@ class PlanSummary:
     unassigned_shifts: int
     solver: SolveReport
     timings_seconds: Mapping[str, float] = field(default_factory=dict)
+    #: The probability every queue interval was staffed to meet its target with (``wfm plan --risk``), or None.
+    risk: float | None = None
 
     @property
     def channel_table(self) -> pd.DataFrame:
@@ -117,7 +128,7 @@ class PlanSummary:
                 daily=tuple(_typed(DailyFigures, row | {"date": dt.date.fromisoformat(row["date"])})
                             for row in data["daily"]),
                 solver=_typed(SolveReport, data["solver"]),
-                timings_seconds=dict(data.get("timings_seconds") or {}),
+                timings_seconds=dict(data.get("timings_seconds") or {}), risk=data.get("risk"),
                 **{f.name: _number(data[f.name]) for f in dataclasses.fields(cls) if f.name in _FIGURES})
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(f"plan summary: not a summary of this wfm version ({type(exc).__name__}: {exc}); "
@@ -136,9 +147,11 @@ def _number(value: Any) -> Any:
 
 
 def _typed(kind: type[_Row], row: Mapping[str, Any]) -> _Row:
-    """A dataclass from stored plain data: nulls of float fields back to NaN, keys of other versions refused."""
+    """A dataclass from stored plain data: nulls of float fields back to NaN, keys of other versions refused
+    (a figure added since, with a default, takes its default)."""
     values = {f.name: (math.nan if row[f.name] is None and f.type == "float" else row[f.name])
-              for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+              for f in dataclasses.fields(kind)  # type: ignore[arg-type]
+              if f.name in row or f.default is dataclasses.MISSING}
     return kind(**values)
 
 
@@ -147,8 +160,14 @@ def _frame(rows: tuple[Any, ...], kind: type) -> pd.DataFrame:
 
 
 def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame, schedule: ScheduleResult,
-              projection: pd.DataFrame, config: Config, timings: Mapping[str, float]) -> PlanSummary:
-    """The headline figures of a plan, per channel and per channel and day."""
+              projection: pd.DataFrame, config: Config, timings: Mapping[str, float], *,
+              risk: pd.DataFrame | None = None, risk_level: float | None = None) -> PlanSummary:
+    """The headline figures of a plan, per channel and per channel and day.
+
+    ``risk`` (:func:`wfm.staffing.risk.interval_risk` of the scheduled agents) adds the probabilities of meeting
+    the targets; ``risk_level`` is the probability the plan was staffed to.
+    """
+    odds = _risk_figures(risk)
     choices = made.choices.set_index("channel")
     joined = required.merge(projection[["channel", "interval_start", "service_level", "occupancy"]],
                             on=["channel", "interval_start"], suffixes=("_required", "_projected"))
@@ -166,9 +185,11 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
                        aht_seconds=weighted_mean(part["aht_seconds"], part["volume"]),
                        model=str(choices.loc[name, "model"]) if name in choices.index else None,
                        wmape=float(choices.loc[name, "wmape"]) if name in choices.index else math.nan,
-                       service_level_target=config.channels[str(name)].service_level)
+                       service_level_target=config.channels[str(name)].service_level,
+                       **odds[0].get(str(name), {}))
         for name, part in joined.groupby("channel"))
-    daily = tuple(DailyFigures(channel=str(channel), date=date, **figures(part))
+    daily = tuple(DailyFigures(channel=str(channel), date=date, **figures(part),
+                               **odds[1].get((str(channel), date), {}))
                   for (channel, date), part in joined.groupby(["channel", "date"]))
     s = schedule.summary
     return PlanSummary(week=week_label(week_start), week_start=week_start, channels=channels, daily=daily,
@@ -176,4 +197,17 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
                        paid_hours=s.paid_hours, cost=s.cost, under_agent_hours=s.under_agent_hours,
                        over_agent_hours=s.over_agent_hours, coverage=s.coverage, efficiency=s.efficiency,
                        unmet_intervals=s.unmet_intervals, unassigned_shifts=s.unassigned_shifts, solver=s.solver,
-                       timings_seconds=dict(timings))
+                       timings_seconds=dict(timings), risk=risk_level)
+
+
+def _risk_figures(risk: pd.DataFrame | None) -> tuple[dict[str, dict[str, float]], dict[tuple[str, dt.date], Any]]:
+    """Risk figures keyed by channel, and by channel and day."""
+    if risk is None:
+        return {}, {}
+    channels = {str(row.pop("channel")): {"target_probability": row["interval_probability"],
+                                          "week_probability": row["week_probability"],
+                                          "expected_service_level": row["expected_service_level"]}
+                for row in channel_risk(risk).to_dict("records")}
+    days = {(str(row["channel"]), row["date"]): {"day_probability": row["day_probability"]}
+            for row in daily_risk(risk).to_dict("records")}
+    return channels, days
