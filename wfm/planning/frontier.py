@@ -22,8 +22,8 @@ from wfm.planning.whatif import Modifiers
 DEFAULT_PROBABILITIES = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
 
 #: The frontier's columns, in order.
-FRONTIER_COLUMNS = ("risk", "required_fte", "required_agent_hours", "cost", "cost_basis", "target_probability",
-                    "week_probability", "expected_service_level")
+FRONTIER_COLUMNS = ("risk", "required_fte", "required_agent_hours", "cost", "cost_basis", "projected_service_level",
+                    "target_probability", "week_probability", "expected_service_level")
 
 
 def risk_frontier(forecast_frame: pd.DataFrame, config: Config, modifiers: Modifiers | None = None,
@@ -34,7 +34,8 @@ def risk_frontier(forecast_frame: pd.DataFrame, config: Config, modifiers: Modif
     -------
     pandas.DataFrame
         ``risk`` (the probability staffed to), ``required_fte``, ``required_agent_hours``, ``cost`` (estimate,
-        in the config's currency), ``cost_basis`` ("estimate"), ``target_probability`` (every queue interval
+        in the config's currency), ``cost_basis`` ("estimate"), ``projected_service_level`` (at the forecast
+        volume, queue channels, volume-weighted), ``target_probability`` (every queue interval
         meets its target with at least this), ``week_probability`` (every queue interval of the week meets it)
         and ``expected_service_level`` (queue channels, volume-weighted).
     """
@@ -45,7 +46,8 @@ def risk_frontier(forecast_frame: pd.DataFrame, config: Config, modifiers: Modif
         effective, required = staff_week(forecast_frame, config, modifiers, risk=probability)
         figures = staffing_figures(required, effective)
         rows.append({"risk": probability, **{k: figures[k] for k in ("required_fte", "required_agent_hours",
-                                                                      "cost", "cost_basis")},
+                                                                      "cost", "cost_basis",
+                                                                      "projected_service_level")},
                      **risk_figures(changed, required, effective)})
     frame = pd.DataFrame(rows, columns=list(FRONTIER_COLUMNS))
     return frame.astype({c: float for c in FRONTIER_COLUMNS if c != "cost_basis"}).replace({np.inf: np.nan})
