@@ -80,7 +80,8 @@ def stored_figures(record: ScenarioRecord) -> ScenarioFigures | None:
 
 
 COMPARED_FIGURES = ("week", "required_fte", "scheduled_fte", "paid_hours", "cost", "cost_basis",
-                    "projected_service_level", "projected_occupancy", "under_agent_hours")
+                    "projected_service_level", "projected_occupancy", "under_agent_hours", "target_probability",
+                    "week_probability", "expected_service_level")
 
 
 def compare(records: Sequence[ScenarioRecord]) -> pd.DataFrame:
