@@ -150,16 +150,6 @@ def _bars(figure: go.Figure, who: pd.Series, start: pd.Series, end: pd.Series, n
     figure.update_xaxes(type="date")
 
 
-def cost_service_chart(points: pd.DataFrame) -> go.Figure:
-    """Cost against projected service level, one point per scenario (``name, cost, service_level``)."""
-    figure = go.Figure(go.Scatter(x=points["cost"], y=points["service_level"], text=_plain_all(points["name"]),
-                                  mode="markers+text", textposition="top center", marker={"size": 14},
-                                  hovertemplate="%{text}: cost %{x:,.0f}, service level %{y:.1%}<extra></extra>"))
-    figure.update_layout(**LAYOUT, title="Cost vs service level", xaxis={"title": "weekly cost"},
-                         yaxis={"title": "projected service level", "tickformat": ".1%"})
-    return figure
-
-
 def daily_service_chart(daily: pd.DataFrame, targets: Mapping[str, float | None]) -> go.Figure:
     """Projected service level per queue channel and day (a plan summary's ``daily_table``), with targets."""
     shown = daily.dropna(subset=["projected_service_level"])
@@ -216,7 +206,7 @@ def workspace_chart(points: pd.DataFrame, frontier: pd.DataFrame | None, currenc
         levels += list(frontier["service_level"])
     figure.update_layout(**{**LAYOUT, "margin": {"l": 70, "r": 40, "t": 60, "b": 60}, "hovermode": "closest",
                             "legend": {"orientation": "h", "y": -0.25}},
-                         title="Weekly cost against service level", height=480,
+                         title="Cost vs service level (weekly cost, service level at the forecast volume)", height=480,
                          xaxis={"title": f"Weekly cost ({currency_symbol})", "tickformat": ",.0f",
                                 "range": _padded(costs), "tickprefix": currency_symbol},
                          yaxis={"title": "Service level at the forecast volume", "tickformat": ".0%",
