@@ -116,7 +116,7 @@ def workspace(ctx: common.Context, records: tuple[ScenarioRecord, ...], chosen: 
     base = st.selectbox("Base (the column the others are compared with)", chosen, key="scn_base")
     with common.guard():
         space = comparison.workspace([by_name[n] for n in chosen], base, currency)
-    st.dataframe(comparison.workspace_table(space), key="scn_table")
+    st.table(comparison.workspace_table(space))  # a static table: long labels wrap instead of being cut
     st.caption("Each scenario's figure, then its difference from the base in brackets (percentage points for "
                "percentages). Estimates price required hours at each group's cheapest shift cost; solved figures "
                "come from a solved schedule.")

@@ -217,8 +217,6 @@ def _written(value: float, kind: str, currency: str) -> str:
 
 def _difference(value: float, kind: str, currency: str) -> str:
     """A difference from the base with its sign and unit: '+4.5', '+£1,234', '+2.1 pts'."""
-    if formats.missing(value):
-        return NOT_APPLICABLE
     if kind == "percent":
         return f"{100 * value:+,.1f} pts"
     text = _written(abs(value), kind, currency)
@@ -239,8 +237,9 @@ def workspace_table(space: Workspace) -> pd.DataFrame:
         for column in space.figures.columns:
             value = space.figures.loc[name, column]
             text = _written(value, kind, space.currency)
-            if column != space.base and not formats.missing(value):
-                text += f" ({_difference(differences.loc[name, column], kind, space.currency)})"
+            difference = differences.loc[name, column] if column != space.base else math.nan
+            if not formats.missing(difference):
+                text += f" ({_difference(difference, kind, space.currency)})"
             row[column] = text
         rows[WORKSPACE_LABELS[name]] = row
     for channel, targets in space.targets.iterrows():
