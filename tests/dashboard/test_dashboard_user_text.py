@@ -58,9 +58,10 @@ def test_literal_breaks_bare_links_and_list_markers() -> None:
 
 
 def test_chart_labels_are_text() -> None:
-    points = pd.DataFrame({"name": [ANCHOR, "a & b"], "cost": [1.0, 2.0], "service_level": [0.8, 0.9]})
-    assert "<a" not in decoded(charts.cost_service_chart(points).to_json())
-    assert list(charts.cost_service_chart(points).data[0].text) == [
+    points = pd.DataFrame({"name": [ANCHOR, "a & b"], "cost": [1.0, 2.0], "service_level": [0.8, 0.9],
+                           "solved": [True, True]})
+    assert "<a" not in decoded(charts.workspace_chart(points, None, "£").to_json())
+    assert list(charts.workspace_chart(points, None, "£").data[0].text) == [
         '&lt;a href="https://evil.example"&gt;click&lt;/a&gt;', "a &amp; b"]
     roster = pd.DataFrame({"agent_id": [ANCHOR], "shift_start": pd.to_datetime(["2026-11-16 08:00"], utc=True),
                            "shift_end": pd.to_datetime(["2026-11-16 16:00"], utc=True)})
@@ -87,7 +88,7 @@ def test_hostile_scenario_names_are_shown_as_text(page: Callable[..., AppTest], 
             scenarios.save(store, name, fast_config, Modifiers(volume_pct=index), figures, description=IMAGE)
     app = page("scenarios")
     assert not app.exception and not app.error, [e.value for e in app.error]
-    assert sorted(app.dataframe[0].value["name"]) == sorted([LINK, IMAGE, ANCHOR])  # tables show the text itself
+    assert sorted(app.dataframe[0].value["Name"]) == sorted([LINK, IMAGE, ANCHOR])  # tables show the text itself
 
     (chart,) = app.get("plotly_chart")
     spec = json.loads(chart.proto.spec)

@@ -17,6 +17,7 @@ from wfm.cli import cli
 from wfm.cli.checks import writable_folder
 from wfm.config import load_config, with_overrides
 from wfm.errors import WfmError
+from wfm.formats import missing, percent
 
 log = logging.getLogger("wfm")
 
@@ -40,10 +41,13 @@ def _logging() -> None:
 @click.option("--model", help="Forecast model (default: the config's, normally auto).")
 @click.option("--time-limit", type=click.FloatRange(min=0, max=86_400, min_open=True),
               help="Solver time limit in seconds, up to a day (default: the config's).")
+@click.option("--risk", type=click.FloatRange(min=0.5, max=0.999),
+              help="Staff every voice and chat interval to meet its service-level target with at least this "
+                   "probability, given the forecast's 80% band (0.5 to 0.999; default: staff for the expected volume).")
 @click.option("--database", help="SQLAlchemy URL of the run store (default: $WFM_DATABASE_URL, else the config's "
                                  "[storage] url, else ./wfm.db).")
 def plan_command(history_path: Path, config_path: Path, agents_path: Path | None, week: str | None, out_dir: Path,
-                 model: str | None, time_limit: float | None, database: str | None) -> None:
+                 model: str | None, time_limit: float | None, risk: float | None, database: str | None) -> None:
     """Plan a week end to end and export it to OUT/<YYYY-Www>/, atomically."""
     # The modelling stack is imported here, so that `wfm --help` and other commands start fast.
     from wfm.io import read_agents, read_history
@@ -70,8 +74,13 @@ def plan_command(history_path: Path, config_path: Path, agents_path: Path | None
     agents = read_agents(agents_path, config) if agents_path else None
     with Store.open(database, config) as store:
         run = run_batch(history, config, out_dir, store, week_start=week_start, agents=agents,
-                        progress=lambda stage, message: log.info("%s: %s", stage, message))
+                        progress=lambda stage, message: log.info("%s: %s", stage, message), risk=risk)
     s = run.plan.summary
+    for channel in s.channels:
+        if not missing(channel.target_probability):  # queue channels only
+            log.info("%s: each interval meets its target with probability >= %s, the whole week %s; expected "
+                     "service level %s", channel.channel, percent(channel.target_probability),
+                     percent(channel.week_probability), percent(channel.expected_service_level))
     log.info("exported %s in %.1f s: paid hours %s, cost %s, coverage %.2f%%", run.export_dir,
              time.perf_counter() - started, f"{s.paid_hours:,.1f}", f"{s.cost:,.0f}", 100 * s.coverage)
     log.info("status: %s", s.status.headline())

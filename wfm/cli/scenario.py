@@ -84,11 +84,14 @@ def scenario_group() -> None:
 @click.option("--cost-per-hour", type=float, help="Cost per paid hour of every shift.")
 @click.option("--channel", "channels", multiple=True, help="Channel the changes apply to (repeat; default all).")
 @click.option("--model", help="Forecast model (default: the config's).")
+@click.option("--risk", type=click.FloatRange(min=0.5, max=0.999),
+              help="Staff every voice and chat interval to meet its target with at least this probability.")
 @click.option("--solve", is_flag=True, help="Also solve the schedule (paid hours, cost, under-coverage).")
 @click.option("--description", default="", help="Free text shown with the scenario.")
 @_database
 def create_command(name: str, history_path: Path, config_path: Path, week: str | None, model: str | None, solve: bool,
-                   description: str, database: str | None, channels: tuple[str, ...], **changes: Any) -> None:
+                   description: str, database: str | None, channels: tuple[str, ...], risk: float | None,
+                   **changes: Any) -> None:
     """Evaluate a what-if on a forecast week and save it as scenario NAME (replacing one of that name)."""
     # The modelling stack is imported here, so that listing and showing scenarios start fast.
     from wfm.io import read_history
@@ -110,9 +113,9 @@ def create_command(name: str, history_path: Path, config_path: Path, week: str |
     except WfmError as exc:
         raise click.BadParameter(str(exc).removeprefix("week: "), param_hint="--week") from None
     forecast = forecast_week(history, config, week_start)
-    figures = scenarios.evaluate(forecast.frame, config, modifiers, solve=solve)
+    figures = scenarios.evaluate(forecast.frame, config, modifiers, solve=solve, risk=risk)
     with Store.open(database, config) as store:
-        record = scenarios.save(store, name, config, modifiers, figures, description=description)
+        record = scenarios.save(store, name, config, modifiers, figures, description=description, risk=risk)
     click.echo(f"saved scenario {record.name!r} (version {record.version})")
     _echo_figures(compare([record]))
 

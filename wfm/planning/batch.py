@@ -53,14 +53,17 @@ def coverage_outcome(summary: PlanSummary) -> tuple[int, str | None]:
 
 def run_batch(history: pd.DataFrame, config: Config, out_dir: str | Path, store: Store, *,
               week_start: dt.date | None = None, agents: pd.DataFrame | None = None,
-              progress: Progress | None = None) -> BatchRun:
+              progress: Progress | None = None, risk: float | None = None) -> BatchRun:
     """Plan a week end to end, export it to ``out_dir/<week>/`` atomically and record the run in ``store``.
+
+    ``risk`` staffs every queue interval to meet its target with at least that probability (see :func:`plan_week`).
 
     A failure is recorded as a failed run (with its exit code and message) and raised again.
     """
     week_start = week_start or week_after(history)
     return _recorded(store, week_label(week_start), config, Path(out_dir), history,
-                     lambda: plan_week(history, config, week_start, agents=agents, progress=progress))
+                     lambda: plan_week(history, config, week_start, agents=agents, progress=progress,
+                                               risk=risk))
 
 
 def publish_plan(plan: Plan, history: pd.DataFrame, out_dir: str | Path, store: Store) -> BatchRun:

@@ -150,16 +150,6 @@ def _bars(figure: go.Figure, who: pd.Series, start: pd.Series, end: pd.Series, n
     figure.update_xaxes(type="date")
 
 
-def cost_service_chart(points: pd.DataFrame) -> go.Figure:
-    """Cost against projected service level, one point per scenario (``name, cost, service_level``)."""
-    figure = go.Figure(go.Scatter(x=points["cost"], y=points["service_level"], text=_plain_all(points["name"]),
-                                  mode="markers+text", textposition="top center", marker={"size": 14},
-                                  hovertemplate="%{text}: cost %{x:,.0f}, service level %{y:.1%}<extra></extra>"))
-    figure.update_layout(**LAYOUT, title="Cost vs service level", xaxis={"title": "weekly cost"},
-                         yaxis={"title": "projected service level", "tickformat": ".1%"})
-    return figure
-
-
 def daily_service_chart(daily: pd.DataFrame, targets: Mapping[str, float | None]) -> go.Figure:
     """Projected service level per queue channel and day (a plan summary's ``daily_table``), with targets."""
     shown = daily.dropna(subset=["projected_service_level"])
@@ -194,4 +184,51 @@ def capacity_chart(weekly: pd.DataFrame, title: str = "Required and available FT
                          yaxis2={"title": "hires (people)", "overlaying": "y", "side": "right", "showgrid": False,
                                  "tickformat": "d", "range": [0, max(1, int(weekly["hires_starting"].max())) * 1.2]},
                          xaxis={"title": "week starting"})
+    return figure
+
+
+def _padded(values: list[float], share: float = 0.12, floor: float = 0.0) -> list[float] | None:
+    """An axis range around ``values`` with room for labels; one value or a tiny spread gets a sensible width."""
+    shown = [v for v in values if v == v]
+    if not shown:
+        return None
+    low, high = min(shown), max(shown)
+    width = max(high - low, abs(high) * 0.05, floor)
+    return [low - share * width, high + share * width]
+
+
+def workspace_chart(points: pd.DataFrame, frontier: pd.DataFrame | None, currency_symbol: str) -> go.Figure:
+    """Weekly cost against service level: solved scenarios, estimated ones (marked), and the risk frontier.
+
+    ``points``: ``name, cost, service_level, solved`` (bool) per scenario; ``frontier``: ``risk, cost,
+    service_level`` per probability (estimates). Axes are padded so that labels are never cut off, and a
+    single point still gets a readable axis (at least 5% of its cost wide).
+    """
+    figure = go.Figure()
+    for solved, basis, symbol in ((True, "solved schedule", "circle"), (False, "estimate, not solved", "circle-open")):
+        part = points[points["solved"] == solved]
+        if part.empty:
+            continue
+        figure.add_scatter(x=part["cost"], y=part["service_level"], text=_plain_all(part["name"]),
+                           mode="markers+text", textposition="top center", name=f"Scenario ({basis})", cliponaxis=False,
+                           marker={"size": 14, "symbol": symbol, "line": {"width": 2}},
+                           hovertemplate=f"%{{text}} ({basis})<br>weekly cost {currency_symbol}%{{x:,.0f}}<br>"
+                                         "service level %{y:.1%}<extra></extra>")
+    costs, levels = list(points["cost"]), list(points["service_level"])
+    if frontier is not None and not frontier.empty:
+        figure.add_scatter(x=frontier["cost"], y=frontier["service_level"], mode="lines+markers+text",
+                           text=[f"{p:.0%}" for p in frontier["risk"]], textposition="bottom right",
+                           name="Risk frontier (estimate): chance each interval meets its target", cliponaxis=False,
+                           line={"dash": "dot"}, marker={"size": 8},
+                           hovertemplate=f"staffed to a %{{text}} chance per interval<br>weekly cost "
+                                         f"{currency_symbol}%{{x:,.0f}}<br>service level %{{y:.1%}}<extra></extra>")
+        costs += list(frontier["cost"])
+        levels += list(frontier["service_level"])
+    figure.update_layout(**{**LAYOUT, "margin": {"l": 70, "r": 40, "t": 60, "b": 60}, "hovermode": "closest",
+                            "legend": {"orientation": "h", "y": -0.25}},
+                         title="Cost vs service level (weekly cost, service level at the forecast volume)", height=480,
+                         xaxis={"title": f"Weekly cost ({currency_symbol})", "tickformat": ",.0f",
+                                "range": _padded(costs), "tickprefix": currency_symbol},
+                         yaxis={"title": "Service level at the forecast volume", "tickformat": ".0%",
+                                "range": _padded(levels, 0.2, 0.02)})
     return figure

@@ -23,6 +23,7 @@ from wfm.errors import ConfigError, DataError, WfmWarning
 from wfm.planning.summary import PlanSummary, summarise
 from wfm.planning.whatif import Modifiers
 from wfm.staffing import project_service, requirements
+from wfm.staffing.risk import interval_risk, risk_requirements
 from wfm.weeks import week_after, week_label
 
 log = logging.getLogger("wfm.planning")
@@ -42,6 +43,10 @@ class Plan:
     schedule: ScheduleResult
     projection: pd.DataFrame
     summary: PlanSummary
+    #: Per queue interval, the probability of meeting the target with the agents scheduled (see
+    #: :func:`wfm.staffing.risk.interval_risk`); ``risk`` is the probability the plan was staffed to, if any.
+    interval_risk: pd.DataFrame | None = None
+    risk: float | None = None
 
 
 class _Stages:
@@ -123,20 +128,26 @@ def forecast_week(history: pd.DataFrame, config: Config, week_start: dt.date,
     return forecast(history, config, horizon_days=7, start=week_start, progress=progress)
 
 
-def staff_week(forecast_frame: pd.DataFrame, config: Config, modifiers: Modifiers | None = None,
-               ) -> tuple[Config, pd.DataFrame]:
+def staff_week(forecast_frame: pd.DataFrame, config: Config, modifiers: Modifiers | None = None, *,
+               risk: float | None = None) -> tuple[Config, pd.DataFrame]:
     """Requirements for a forecast week under what-if modifiers: the fast half of a plan (no solver).
 
+    With ``risk`` (a probability), queue intervals are staffed to meet their target with at least that
+    probability (:func:`wfm.staffing.risk.risk_requirements`), else for the expected volume.
     Returns the effective config (with the modifiers applied) and the requirements frame.
     """
     modifiers = modifiers or Modifiers()
     effective = modifiers.apply_to_config(config)
-    return effective, requirements(modifiers.apply_to_forecast(forecast_frame), effective)
+    changed = modifiers.apply_to_forecast(forecast_frame)
+    if risk is not None:
+        return effective, risk_requirements(changed, effective, risk)
+    return effective, requirements(changed, effective)
 
 
 def plan_week(history: pd.DataFrame, config: Config, week_start: dt.date | None = None, *,
               agents: pd.DataFrame | None = None, modifiers: Modifiers | None = None,
-              forecast_result: ForecastResult | None = None, progress: Progress | None = None) -> Plan:
+              forecast_result: ForecastResult | None = None, progress: Progress | None = None,
+              risk: float | None = None) -> Plan:
     """Plan one week end to end.
 
     Parameters
@@ -155,6 +166,9 @@ def plan_week(history: pd.DataFrame, config: Config, week_start: dt.date | None 
         A forecast already made for this week (the dashboard caches it); made here when None.
     progress
         Called with ``(stage, message)`` as stages start.
+    risk
+        Staff every queue interval to meet its target with at least this probability (0.5 to 0.999), given the
+        forecast's band; None staffs for the expected volume.
     """
     modifiers = modifiers or Modifiers()
     week_start = week_start or week_after(history)
@@ -166,15 +180,18 @@ def plan_week(history: pd.DataFrame, config: Config, week_start: dt.date | None 
     made = forecast_result or stages.run("forecast", f"forecasting {week_label(week_start)}",
                                          lambda: forecast_week(history, config, week_start))
     effective, required = stages.run("staffing", "sizing agents per interval",
-                                     lambda: staff_week(made.frame, config, modifiers))
+                                     lambda: staff_week(made.frame, config, modifiers, risk=risk))
     say = (lambda message: progress("schedule", message)) if progress else None  # the solver's own steps
     schedule = stages.run("schedule", "solving shifts and roster",
                           lambda: solve_schedule(required, effective, agents=agents, progress=say))
     projection = stages.run("projection", "projecting service level",
                             lambda: project_service(required, schedule.coverage, effective))
-    summary = summarise(week_start, made, required, schedule, projection, effective, stages.seconds)
+    odds = stages.run("risk", "probability of meeting the targets",
+                      lambda: interval_risk(modifiers.apply_to_forecast(made.frame), projection, effective))
+    summary = summarise(week_start, made, required, schedule, projection, effective, stages.seconds,
+                        risk=odds, risk_level=risk)
     return Plan(config=effective, modifiers=modifiers, forecast=made, requirements=required, schedule=schedule,
-                projection=projection, summary=summary)
+                projection=projection, summary=summary, interval_risk=odds, risk=risk)
 
 
 def holidays_between(config: Config, first: dt.date, last: dt.date) -> dict[dt.date, str]:

@@ -2,7 +2,11 @@
 
 Evaluating a scenario recomputes the requirements (fast: staffing only) and, on request, solves the
 schedule. Its figures are what leadership compares side by side: required and scheduled FTE, paid hours,
-cost, projected service level and occupancy, under-coverage.
+cost, projected service level and occupancy, under-coverage, and the probabilities of meeting the targets.
+
+A scenario's settings are its modifiers plus an optional ``risk``: staff every queue interval to meet its target
+with at least that probability (:mod:`wfm.staffing.risk`). The risk is stored beside the modifiers, under the key
+:data:`RISK_KEY` of the scenario's modifiers.
 """
 
 from __future__ import annotations
@@ -19,7 +23,11 @@ from wfm.planning.plan import Plan, staff_week
 from wfm.planning.store import ScenarioRecord, Store
 from wfm.planning.whatif import Modifiers
 from wfm.staffing import agent_hours, project_service, weighted_mean
+from wfm.staffing.risk import all_meet_probability, interval_risk
 from wfm.weeks import week_label
+
+#: The key of a stored scenario's modifiers that holds its risk setting.
+RISK_KEY = "risk"
 
 
 def _cheapest_cost(config: Config) -> dict[str, float]:
@@ -35,6 +43,7 @@ def _queue_rows(frame: pd.DataFrame, config: Config) -> pd.Series:
 
 
 def _staffing_figures(required: pd.DataFrame, config: Config) -> dict[str, Any]:
+    """Figures of a requirements frame alone (no schedule): FTE, hours, service level, estimated cost."""
     hours = config.interval_minutes / 60
     scheduled_hours = required["scheduled_agents"] * hours
     totals = agent_hours(required, config.interval_minutes)
@@ -51,14 +60,32 @@ def _staffing_figures(required: pd.DataFrame, config: Config) -> dict[str, Any]:
     }
 
 
+def risk_figures(forecast_frame: pd.DataFrame, staffed: pd.DataFrame, config: Config) -> dict[str, float]:
+    """Probabilities of meeting the queue targets with the ``agents`` of ``staffed`` (a requirements or projection
+    frame), over all queue channels: ``target_probability`` (the lowest interval's), ``week_probability`` (every
+    interval of the week) and ``expected_service_level`` (volume-weighted)."""
+    risk = interval_risk(forecast_frame, staffed, config)
+    busy = risk[risk["volume"] > 0]
+    if busy.empty:
+        return {"target_probability": math.nan, "week_probability": math.nan, "expected_service_level": math.nan}
+    return {"target_probability": float(busy["p_meet"].min()), "week_probability": all_meet_probability(risk),
+            "expected_service_level": weighted_mean(busy["expected_service_level"], busy["volume"])}
+
+
 def evaluate(forecast_frame: pd.DataFrame, config: Config, modifiers: Modifiers | None = None, *,
-             solve: bool = False, agents: pd.DataFrame | None = None) -> ScenarioFigures:
-    """Figures of a scenario on a forecast week: staffing always, the schedule when ``solve`` is true."""
-    effective, required = staff_week(forecast_frame, config, modifiers)
+             solve: bool = False, agents: pd.DataFrame | None = None, risk: float | None = None) -> ScenarioFigures:
+    """Figures of a scenario on a forecast week: staffing always, the schedule when ``solve`` is true.
+
+    ``risk`` staffs every queue interval to meet its target with at least that probability.
+    """
+    modifiers = modifiers or Modifiers()
+    effective, required = staff_week(forecast_frame, config, modifiers, risk=risk)
+    changed = modifiers.apply_to_forecast(forecast_frame)
     if not solve:
-        return staffing_figures(required, effective)
+        return ScenarioFigures(**(_staffing_figures(required, effective) | risk_figures(changed, required, effective)))
     schedule = solve_schedule(required, effective, agents=agents)
-    return _solved_figures(required, schedule, project_service(required, schedule.coverage, effective), effective)
+    projection = project_service(required, schedule.coverage, effective)
+    return _solved_figures(required, schedule, projection, effective, risk_figures(changed, projection, effective))
 
 
 def staffing_figures(required: pd.DataFrame, config: Config) -> ScenarioFigures:
@@ -68,11 +95,12 @@ def staffing_figures(required: pd.DataFrame, config: Config) -> ScenarioFigures:
 
 def figures_of(plan: Plan) -> ScenarioFigures:
     """The figures of a solved plan, as a scenario records them."""
-    return _solved_figures(plan.requirements, plan.schedule, plan.projection, plan.config)
+    odds = risk_figures(plan.modifiers.apply_to_forecast(plan.forecast.frame), plan.projection, plan.config)
+    return _solved_figures(plan.requirements, plan.schedule, plan.projection, plan.config, odds)
 
 
 def _solved_figures(required: pd.DataFrame, schedule: ScheduleResult, projection: pd.DataFrame, config: Config,
-                    ) -> ScenarioFigures:
+                    odds: dict[str, float]) -> ScenarioFigures:
     s = schedule.summary
     queue = _queue_rows(projection, config)
     busy = required["volume"] * required["aht_seconds"]  # the projection keeps the requirements' rows and index
@@ -82,18 +110,26 @@ def _solved_figures(required: pd.DataFrame, schedule: ScheduleResult, projection
         "coverage": s.coverage, "solver_status": s.solver.status,
         "projected_service_level": weighted_mean(projection["service_level"][queue], projection["volume"][queue]),
         "projected_occupancy": weighted_mean(projection["occupancy"][queue], busy[queue]),
-    }
+    } | odds
     return ScenarioFigures(**figures)
 
 
 def save(store: Store, name: str, config: Config, modifiers: Modifiers, figures: ScenarioFigures | None,
-         description: str = "") -> ScenarioRecord:
-    """Store a scenario (its name is unique: saving an existing name updates it)."""
-    return store.save_scenario(name, config_to_toml_dict(config), modifiers.to_dict(),
+         description: str = "", *, risk: float | None = None) -> ScenarioRecord:
+    """Store a scenario (its name is unique: saving an existing name updates it), with its risk setting."""
+    settings = modifiers.to_dict() | ({RISK_KEY: risk} if risk is not None else {})
+    return store.save_scenario(name, config_to_toml_dict(config), settings,
                                figures.to_dict() if figures else None, description=description)
 
 
 def load(record: ScenarioRecord) -> tuple[Config, Modifiers, ScenarioFigures | None]:
-    """A stored scenario's config, modifiers and figures."""
+    """A stored scenario's config, modifiers and figures (its risk setting: :func:`risk_of`)."""
     config = parse_config(record.base_config, source=f"scenario {record.name!r}")
-    return config, Modifiers.from_dict(record.modifiers), stored_figures(record)
+    modifiers = {k: v for k, v in record.modifiers.items() if k != RISK_KEY}
+    return config, Modifiers.from_dict(modifiers), stored_figures(record)
+
+
+def risk_of(record: ScenarioRecord) -> float | None:
+    """The probability a stored scenario staffs its queue intervals to, or None (staffed for the expected volume)."""
+    value = record.modifiers.get(RISK_KEY)
+    return None if value is None else float(value)

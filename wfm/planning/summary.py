@@ -22,6 +22,7 @@ from wfm.config import Config
 from wfm.errors import StoreError
 from wfm.plain import to_plain
 from wfm.staffing import agent_hours, weighted_mean
+from wfm.staffing.risk import channel_risk, daily_risk
 from wfm.weeks import week_label
 
 
@@ -45,6 +46,12 @@ class ChannelFigures:
     model: str | None
     wmape: float
     service_level_target: float | None
+    #: Queue channels, given the forecast's band (:mod:`wfm.staffing.risk`; NaN otherwise): every interval meets
+    #: the target with at least ``target_probability``; all of the week's with ``week_probability``;
+    #: ``expected_service_level`` is the projected level averaged over the volume's distribution.
+    target_probability: float = math.nan
+    week_probability: float = math.nan
+    expected_service_level: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -59,6 +66,8 @@ class DailyFigures:
     projected_service_level: float
     projected_occupancy: float
     service_level_target: float | None = None
+    #: Probability that every interval of the day meets the target (queue channels; NaN otherwise).
+    day_probability: float = math.nan
 
 
 @dataclass(frozen=True)
@@ -90,6 +99,8 @@ class PlanSummary:
     solver: SolveReport
     status: CoverageStatus
     timings_seconds: Mapping[str, float] = field(default_factory=dict)
+    #: The probability every queue interval was staffed to meet its target with (``wfm plan --risk``), or None.
+    risk: float | None = None
 
     def service_lines(self) -> list[str]:
         """Projected service level against its target, per channel and day: "voice Mon 05 Jan: 91.2% of
@@ -134,7 +145,7 @@ class PlanSummary:
                 daily=tuple(_typed(DailyFigures, row | {"date": dt.date.fromisoformat(row["date"])})
                             for row in data["daily"]),
                 solver=_typed(SolveReport, data["solver"]), status=CoverageStatus.from_dict(data["status"]),
-                timings_seconds=dict(data.get("timings_seconds") or {}),
+                timings_seconds=dict(data.get("timings_seconds") or {}), risk=data.get("risk"),
                 **{f.name: _number(data[f.name]) for f in dataclasses.fields(cls) if f.name in _FIGURES})
         except (KeyError, TypeError, ValueError) as exc:
             raise StoreError(f"plan summary: not a summary of this wfm version ({type(exc).__name__}: {exc}); "
@@ -171,8 +182,14 @@ def _frame(rows: tuple[Any, ...], kind: type) -> pd.DataFrame:
 
 
 def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame, schedule: ScheduleResult,
-              projection: pd.DataFrame, config: Config, timings: Mapping[str, float]) -> PlanSummary:
-    """The headline figures of a plan, per channel and per channel and day."""
+              projection: pd.DataFrame, config: Config, timings: Mapping[str, float], *,
+              risk: pd.DataFrame | None = None, risk_level: float | None = None) -> PlanSummary:
+    """The headline figures of a plan, per channel and per channel and day.
+
+    ``risk`` (:func:`wfm.staffing.risk.interval_risk` of the scheduled agents) adds the probabilities of meeting
+    the targets; ``risk_level`` is the probability the plan was staffed to.
+    """
+    odds = _risk_figures(risk)
     choices = made.choices.set_index("channel")
     joined = required.merge(projection[["channel", "interval_start", "service_level", "occupancy"]],
                             on=["channel", "interval_start"], suffixes=("_required", "_projected"))
@@ -190,10 +207,12 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
                        aht_seconds=weighted_mean(part["aht_seconds"], part["volume"]),
                        model=str(choices.loc[name, "model"]) if name in choices.index else None,
                        wmape=float(choices.loc[name, "wmape"]) if name in choices.index else math.nan,
-                       service_level_target=config.channels[str(name)].service_level)
+                       service_level_target=config.channels[str(name)].service_level,
+                       **odds[0].get(str(name), {}))
         for name, part in joined.groupby("channel"))
     daily = tuple(DailyFigures(channel=str(channel), date=date, **figures(part),
-                               service_level_target=config.channels[str(channel)].service_level)
+                               service_level_target=config.channels[str(channel)].service_level,
+                               **odds[1].get((str(channel), date), {}))
                   for (channel, date), part in joined.groupby(["channel", "date"]))
     s = schedule.summary
     return PlanSummary(week=week_label(week_start), week_start=week_start, channels=channels, daily=daily,
@@ -201,4 +220,17 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
                        paid_hours=s.paid_hours, cost=s.cost, under_agent_hours=s.under_agent_hours,
                        over_agent_hours=s.over_agent_hours, coverage=s.coverage, efficiency=s.efficiency,
                        unmet_intervals=s.unmet_intervals, unassigned_shifts=s.unassigned_shifts, solver=s.solver,
-                       status=s.status, timings_seconds=dict(timings))
+                       status=s.status, timings_seconds=dict(timings), risk=risk_level)
+
+
+def _risk_figures(risk: pd.DataFrame | None) -> tuple[dict[str, dict[str, float]], dict[tuple[str, dt.date], Any]]:
+    """Risk figures keyed by channel, and by channel and day."""
+    if risk is None:
+        return {}, {}
+    channels = {str(row.pop("channel")): {"target_probability": row["interval_probability"],
+                                          "week_probability": row["week_probability"],
+                                          "expected_service_level": row["expected_service_level"]}
+                for row in channel_risk(risk).to_dict("records")}
+    days = {(str(row["channel"]), row["date"]): {"day_probability": row["day_probability"]}
+            for row in daily_risk(risk).to_dict("records")}
+    return channels, days

@@ -1,0 +1,72 @@
+"""Staffing a plan, a scenario and a frontier to a risk level (the probabilities themselves are checked against
+simulation in tests/wfm/staffing/test_risk.py)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from tiny_center import tiny_config, tiny_history
+
+from wfm.planning import scenarios
+from wfm.planning.frontier import risk_frontier
+from wfm.planning.plan import forecast_week, plan_week, staff_week
+from wfm.planning.store import Store
+from wfm.planning.summary import PlanSummary
+from wfm.planning.whatif import Modifiers
+from wfm.weeks import week_after
+
+
+@pytest.fixture(scope="module")
+def week_forecast() -> pd.DataFrame:
+    history = tiny_history()
+    return forecast_week(history, tiny_config(), week_after(history)).frame
+
+
+def test_a_plan_staffed_to_a_risk_level_reports_its_probabilities() -> None:
+    plan = plan_week(tiny_history(), tiny_config(), risk=0.9)
+    summary = plan.summary
+    assert summary.risk == 0.9
+    (voice,) = summary.channels
+    assert summary.unmet_intervals == 0  # every interval scheduled as required, so each meets 80/20 with >= 0.9
+    assert voice.target_probability >= 0.9
+    assert 0 < voice.week_probability <= voice.target_probability
+    assert 0.8 < voice.expected_service_level <= 1
+    assert all(0 < day.day_probability <= 1 for day in summary.daily)
+    assert PlanSummary.from_dict(summary.to_dict()).to_dict() == summary.to_dict()
+    older = summary.to_dict()  # a summary stored before the risk figures existed still loads, without them
+    for key in ("target_probability", "week_probability", "expected_service_level"):
+        for row in older["channels"]:
+            row.pop(key)
+    del older["risk"]
+    assert np.isnan(PlanSummary.from_dict(older).channels[0].target_probability)
+
+
+def test_frontier_costs_rise_with_the_probability(week_forecast: pd.DataFrame) -> None:
+    config = tiny_config()
+    frontier = risk_frontier(week_forecast, config, probabilities=(0.9, 0.6, 0.99))
+    assert frontier["risk"].tolist() == [0.6, 0.9, 0.99]
+    assert (np.diff(frontier["cost"]) >= 0).all() and frontier["cost"].iloc[-1] > frontier["cost"].iloc[0]
+    assert (frontier["target_probability"] >= frontier["risk"] - 1e-9).all()
+    assert (frontier["cost_basis"] == "estimate").all()
+    _, required = staff_week(week_forecast, config, risk=0.9)  # one point is the week staffed to that risk
+    point = frontier.set_index("risk").loc[0.9]
+    assert point["required_agent_hours"] == pytest.approx(required["scheduled_agents"].sum() * 0.25)
+
+
+def test_risk_is_a_scenario_setting(week_forecast: pd.DataFrame, tmp_path: Path) -> None:
+    config = tiny_config()
+    base = scenarios.evaluate(week_forecast, config)
+    risky = scenarios.evaluate(week_forecast, config, risk=0.95)
+    assert risky.target_probability >= 0.95 > base.target_probability
+    assert risky.required_fte > base.required_fte
+    with Store.open(f"sqlite:///{tmp_path / 'wfm.db'}") as store:
+        scenarios.save(store, "safe", config, Modifiers(volume_pct=5), risky, risk=0.95)
+        record = store.get_scenario("safe")
+    assert scenarios.risk_of(record) == 0.95
+    _, modifiers, figures = scenarios.load(record)
+    assert modifiers == Modifiers(volume_pct=5)
+    assert figures is not None and dataclasses.asdict(figures) == pytest.approx(dataclasses.asdict(risky))
