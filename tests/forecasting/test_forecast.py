@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting import MODELS, forecast
+from forecasting import MODELS, backtest, forecast
 from forecasting.calendar import country_holidays
 from wfm.config import Config, parse_config
-from wfm.contracts import FORECAST_COLUMNS, validate_forecast
+from wfm.contracts import FORECAST_COLUMNS, validate_demand, validate_forecast
 from wfm.errors import ConfigError, DataError
 
 TZ = "Europe/London"
@@ -140,10 +140,13 @@ def test_aht_is_volume_weighted_by_slot(history_factory) -> None:
     assert (frame["aht_seconds"] > 0).all()
 
 
-def test_missing_aht_needs_a_default(history_factory) -> None:
+def test_missing_aht_gives_a_volume_forecast_that_staffing_refuses_by_name(history_factory) -> None:
     history = history_factory(days=35, aht_seconds=None)
-    with pytest.raises(DataError, match="no aht_seconds column.*forecast.default_aht_seconds"):
-        forecast(history, make_config(), model="weekly_average", horizon_days=1)
+    volume_only = forecast(history, make_config(), model="weekly_average", horizon_days=1).frame
+    assert volume_only["aht_seconds"].isna().all() and (volume_only["volume"] >= 0).all()
+    validate_forecast(volume_only, source="f")  # a volume forecast is a valid forecast
+    with pytest.raises(DataError, match=r"aht_seconds: channel 'voice' has no handle time.*default_aht_seconds"):
+        validate_demand(volume_only, source="f")
     frame = forecast(history, make_config(default_aht_seconds=180), model="weekly_average", horizon_days=1).frame
     assert frame["aht_seconds"].eq(180.0).all()
 
@@ -163,12 +166,14 @@ def test_auto_choice_records_model_and_score(history_factory) -> None:
 
 
 def test_refuses_bad_input(history_factory) -> None:
-    with pytest.raises(DataError, match="only 20 days of history"):
+    with pytest.raises(DataError, match="only 13 days of history; forecasting needs at least 14 days"):
+        forecast(history_factory(days=13), make_config())
+    with pytest.raises(DataError, match="model ets needs 28 days of history, it has 20"):
         forecast(history_factory(days=20), make_config(), model="ets")
     with pytest.raises(ConfigError, match="unknown model 'arima'; use auto or one of seasonal_naive"):
         forecast(history_factory(days=35), make_config(), model="arima")
-    with pytest.raises(DataError, match="too few for a backtest of 2 folds of 7 days"):
-        forecast(history_factory(days=35), make_config())
+    with pytest.raises(DataError, match="too few for a backtest of 4 folds of 7 days.*use fewer folds"):
+        backtest(history_factory(days=35), make_config(), folds=4, horizon_days=7)
     with pytest.raises(ConfigError, match="interval_minutes: unknown"):
         forecast(history_factory(days=35), model="ets")
     with pytest.raises(ConfigError, match="horizon_days: must be > 0, got 0"):
