@@ -65,8 +65,11 @@ def test_holidays_get_their_own_level(history_factory) -> None:
         per_day = daily(forecast(history, config, model=model, horizon_days=14).frame)
         assert per_day[pd.Timestamp("2026-05-25")] == pytest.approx(0.2 * 1200, rel=0.05)  # Spring Bank Holiday
         assert per_day[pd.Timestamp("2026-05-18")] == pytest.approx(1200, rel=0.03)
-    without = daily(forecast(history, make_config(), model="ets", horizon_days=14).frame)
-    assert without[pd.Timestamp("2026-05-25")] == pytest.approx(1200, rel=0.03)  # no country, no holiday
+    without = daily(forecast(history, make_config(country=""), model="ets", horizon_days=14).frame)
+    assert without[pd.Timestamp("2026-05-25")] == pytest.approx(1200, rel=0.03)  # holidays off, no holiday
+    # no country set: Europe/London is in one country, so GB's holidays apply by default
+    default = daily(forecast(history, make_config(), model="seasonal_naive", horizon_days=14).frame)
+    assert default[pd.Timestamp("2026-05-25")] == pytest.approx(0.2 * 1200, rel=0.05)
 
 
 def test_a_holiday_keeps_its_level_on_another_weekday(history_factory) -> None:
