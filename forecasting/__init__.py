@@ -14,7 +14,7 @@ the day by an :class:`IntradayProfile`; holidays, events and outlier days come f
 
 from forecasting.backtest import BacktestResult
 from forecasting.calendar import country_holidays
-from forecasting.engine import ForecastResult, backtest, forecast, prepare_channel
+from forecasting.engine import ForecastResult, backtest, describe_choices, forecast, history_check, prepare_channel
 from forecasting.models import MODELS, ForecastModel, Prediction
 from forecasting.parallel import parallel_map
 from forecasting.profile import IntradayProfile, fit_profile
@@ -28,8 +28,10 @@ __all__ = [
     "Prediction",
     "backtest",
     "country_holidays",
+    "describe_choices",
     "fit_profile",
     "forecast",
+    "history_check",
     "parallel_map",
     "prepare_channel",
 ]

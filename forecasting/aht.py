@@ -3,8 +3,8 @@
 Recent ordinary days (the last 8 of each weekday) give each weekday and slot its volume-weighted AHT;
 slots without contacts there fall back to the slot over all recent days, then to the channel's overall
 volume-weighted AHT. A history without an ``aht_seconds`` column uses the default handle time
-(``forecast(default_aht_seconds=...)``, else ``forecast.default_aht_seconds`` from the config), and without
-one raises :class:`~wfm.errors.DataError`.
+(``forecast(default_aht_seconds=...)``, else ``forecast.default_aht_seconds`` from the config); without one the
+forecast is of volume only (``aht_seconds`` NaN), and staffing refuses it naming the channel.
 """
 
 from __future__ import annotations
@@ -22,14 +22,12 @@ def _weighted(work: np.ndarray, volume: np.ndarray) -> np.ndarray:
 
 
 def aht_table(series: ChannelSeries, excluded: np.ndarray, default_aht_seconds: float | None) -> np.ndarray:
-    """Average handle time in seconds per weekday (Monday = 0) and slot, shape ``(7, slots)``, all > 0."""
+    """Average handle time in seconds per weekday (Monday = 0) and slot, shape ``(7, slots)``, all > 0 (all NaN
+    for a history without handle time and no default)."""
     if series.aht_seconds is None:
-        if default_aht_seconds is None:
-            raise DataError(f"channel {series.channel!r}: the history has no aht_seconds column, so handle time "
-                            "cannot be forecast; add aht_seconds to the history, set "
-                            "forecast.default_aht_seconds in the config or pass default_aht_seconds")
-        return np.full((7, series.slots), float(default_aht_seconds))
-    volume = series.volume
+        # a volume forecast: no handle time (NaN), which staffing asks for by name
+        return np.full((7, series.slots), np.nan if default_aht_seconds is None else float(default_aht_seconds))
+    volume = np.nan_to_num(series.volume)  # a day absent from the history: no contacts, no handle time
     work = np.nan_to_num(series.aht_seconds) * volume
     recent = (np.arange(len(volume)) >= len(volume) - 7 * RECENT_WEEKS) & ~excluded
     weekday = np.asarray(series.dates.day_of_week)

@@ -12,9 +12,12 @@ from threadpoolctl import threadpool_limits
 
 from forecasting.aht import aht_forecast, aht_table
 from forecasting.backtest import (
+    FALLBACK_MODEL,
+    LOG,
+    BacktestPlan,
     BacktestResult,
     FoldTask,
-    fold_origins,
+    fit_plan,
     run_fold,
     score,
     training_for,
@@ -23,9 +26,9 @@ from forecasting.calendar import day_calendar
 from forecasting.grid import ChannelSeries, frame_from_grid, series_from_history, to_date
 from forecasting.models import BASE_MODELS, MODELS, Ensemble, ForecastModel
 from forecasting.parallel import Backend, Progress, parallel_map
-from forecasting.training import MIN_TRAINING_DAYS, Training
+from forecasting.training import MIN_HISTORY_DAYS, Training
 from wfm.config import Config, ForecastSettings
-from wfm.contracts import FORECAST_COLUMNS
+from wfm.contracts import DAY_NAMES, FORECAST_COLUMNS
 from wfm.errors import ConfigError, DataError, InputError
 from wfm.weeks import check_interval_minutes
 
@@ -68,6 +71,7 @@ class _FinalTask:
     members: tuple[str, ...]
     dates: pd.DatetimeIndex
     default_aht_seconds: float | None
+    band_scale: float = 1.0
 
 
 def _settings(config: Config | None) -> ForecastSettings | None:
@@ -92,9 +96,9 @@ def _channel_series(history: pd.DataFrame, config: Config | None, interval_minut
     series = [series_from_history(rows, str(channel), minutes, tz)
               for channel, rows in history.groupby("channel", sort=True)]
     for one in series:
-        if len(one.dates) < MIN_TRAINING_DAYS:
+        if len(one.dates) < MIN_HISTORY_DAYS:
             raise DataError(f"channel {one.channel!r}: only {len(one.dates)} days of history; forecasting needs "
-                            f"at least {MIN_TRAINING_DAYS} days (four weeks) per channel")
+                            f"at least {MIN_HISTORY_DAYS} days (two weeks) per channel")
     return series
 
 
@@ -117,7 +121,7 @@ def prepare_channel(history: pd.DataFrame, channel: str, *, interval_minutes: in
 def _check_calendar(series: list[ChannelSeries], settings: ForecastSettings | None, last: pd.Timestamp) -> None:
     """Look the holidays up once here: a bad country fails early, and workers inherit the loaded tables."""
     first = min(one.dates[0] for one in series)
-    day_calendar(pd.DatetimeIndex([first, last]), settings, series[0].channel)
+    day_calendar(pd.DatetimeIndex([first, last]), settings, series[0].channel, series[0].tz)
 
 
 def _check_model(model: str) -> str:
@@ -126,15 +130,31 @@ def _check_model(model: str) -> str:
     return model
 
 
-def _run_backtest(series: list[ChannelSeries], settings: ForecastSettings | None, horizon_days: int, folds: int,
-                  models: tuple[str, ...], ensemble: bool, backend: Backend, scheduler: str | None,
-                  progress: Progress | None, extra: int = 0) -> BacktestResult:
-    tasks = [FoldTask(one, settings, fold + 1, origin, horizon_days, models)
-             for one in series
-             for fold, origin in enumerate(fold_origins(len(one.dates), folds, horizon_days, one.channel))]
+def _run_backtest(plans: list[BacktestPlan], series: list[ChannelSeries], settings: ForecastSettings | None,
+                  ensemble: bool, backend: Backend, scheduler: str | None, progress: Progress | None,
+                  extra: int = 0) -> BacktestResult:
+    tasks = [FoldTask(one, settings, fold + 1, origin, plan.horizon_days, plan.models, plan)
+             for one, plan in zip(series, plans, strict=True)
+             for fold, origin in enumerate(plan.origins)]
     total = len(tasks) + extra
     report = (lambda done, _: progress(done, total)) if progress else None
     return score(parallel_map(run_fold, tasks, backend=backend, scheduler=scheduler, progress=report), ensemble)
+
+
+def _plans(series: list[ChannelSeries], settings: ForecastSettings | None, folds: int, horizon_days: int,
+           models: tuple[str, ...], *, fit: bool) -> list[BacktestPlan | None]:
+    """Each channel's backtest plan, its fitting and skipped models logged."""
+    plans = [fit_plan(one, folds, horizon_days, models, fit=fit) for one in series]
+    for one, plan in zip(series, plans, strict=True):
+        if plan is None:
+            LOG.info("channel %s: %d days of history are too short for a backtest (needs %d); forecast with %s",
+                     one.channel, len(one.dates), MIN_HISTORY_DAYS + 7, FALLBACK_MODEL)
+            continue
+        if plan.note:
+            LOG.info("channel %s: %s", one.channel, plan.note)
+        for reason in plan.skipped:
+            LOG.info("channel %s: skipped %s", one.channel, reason)
+    return plans
 
 
 def _run_final(task: _FinalTask) -> pd.DataFrame:
@@ -143,9 +163,9 @@ def _run_final(task: _FinalTask) -> pd.DataFrame:
     training = training_for(series, task.settings)
     model: ForecastModel = (Ensemble(members=task.members) if task.model == "ensemble"
                             else BASE_MODELS[task.model]())
-    calendar = day_calendar(task.dates, task.settings, series.channel)
+    calendar = day_calendar(task.dates, task.settings, series.channel, series.tz)
     prediction = model.fit(training).predict(task.dates)
-    finished = replace(prediction, volume=training.finish(calendar, prediction.volume))
+    finished = replace(prediction, volume=training.finish(calendar, prediction.volume), band_scale=task.band_scale)
     lower, upper = finished.bounds()
     aht = aht_forecast(aht_table(series, training.excluded, task.default_aht_seconds), task.dates)
     frame = frame_from_grid(series.channel, task.dates, series.tz, series.interval_minutes,
@@ -171,7 +191,8 @@ def _horizon_dates(series: list[ChannelSeries], start: Any, horizon_days: int) -
 def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_minutes: int | None = None,
              horizon_days: int | None = None, start: dt.date | pd.Timestamp | str | None = None,
              model: str | None = None, backend: Backend = "local", scheduler: str | None = None,
-             progress: Progress | None = None, default_aht_seconds: float | None = None) -> ForecastResult:
+             progress: Progress | None = None, default_aht_seconds: float | None = None,
+             folds: int | None = None) -> ForecastResult:
     """Forecast volume, its 80% interval and handle time for every channel and interval of a horizon.
 
     Parameters
@@ -199,6 +220,10 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     default_aht_seconds
         Handle time (seconds, > 0) forecast for channels whose history has no ``aht_seconds``; overrides
         ``forecast.default_aht_seconds`` of the config, so a history without handle time needs no config.
+    folds
+        Backtest folds for auto and the ensemble (default ``forecast.backtest_folds``, 4). A history too short
+        for them gets fewer, shorter folds (``choices.note`` says which), and under 21 days none: the channel
+        is forecast with the ``daily`` model, unscored.
 
     Returns
     -------
@@ -221,22 +246,36 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
         default_aht_seconds = settings.default_aht_seconds
     model = _check_model(model or (settings.model if settings is not None else AUTO))
     series = _channel_series(history, config, interval_minutes)
+    if model not in (AUTO, "ensemble"):
+        for one in series:
+            if len(one.dates) < MODELS[model].min_days:
+                raise DataError(f"channel {one.channel!r}: model {model} needs {MODELS[model].min_days} days of "
+                                f"history, it has {len(one.dates)}; use auto or more history")
     default_horizon = settings.horizon_days if settings else 14
     dates = _horizon_dates(series, start, horizon_days if horizon_days is not None else default_horizon)
     _check_calendar(series, settings, dates[-1])
-    choices = pd.DataFrame({"channel": [one.channel for one in series], "model": model,
-                            "member_models": [()] * len(series), "wmape": np.nan,
-                            "wmape_daily": np.nan, "mase": np.nan, "bias": np.nan, "seasonal_naive_wmape": np.nan,
-                            "selection": "fixed"})
+    choices = _fixed_choices(series, model, "fixed")
     metrics = summary = None
     with threadpool_limits(limits=1, user_api="blas"):
         if model in (AUTO, "ensemble"):
-            result = _run_backtest(series, settings, settings.backtest_horizon_days if settings else 14,
-                                   settings.backtest_folds if settings else 4, tuple(BASE_MODELS), True,
-                                   backend, scheduler, progress, extra=len(series))
-            choices = _choices(result, model)
-            metrics, summary = result.metrics, result.summary
-        tasks = [_FinalTask(one, settings, row.model, row.member_models, dates, default_aht_seconds)
+            if folds is not None and folds <= 0:
+                raise ConfigError(f"folds: must be > 0, got {folds}")
+            count = folds if folds is not None else (settings.backtest_folds if settings else 4)
+            plans = _plans(series, settings, count,
+                           settings.backtest_horizon_days if settings else 14, tuple(BASE_MODELS), fit=True)
+            ran = [k for k, plan in enumerate(plans) if plan is not None]
+            parts = [_fixed_choices([series[k] for k in range(len(series)) if plans[k] is None], FALLBACK_MODEL,
+                                    "too short for a backtest")]
+            if ran:
+                result = _run_backtest([plans[k] for k in ran], [series[k] for k in ran],  # type: ignore[misc]
+                                       settings, True, backend, scheduler, progress, extra=len(series))
+                parts.append(_choices(result, model))
+                metrics, summary = result.metrics, result.summary
+            order = {one.channel: k for k, one in enumerate(series)}
+            choices = (pd.concat([p for p in parts if not p.empty], ignore_index=True)
+                       .sort_values("channel", key=lambda c: c.map(order)).reset_index(drop=True))
+        tasks = [_FinalTask(one, settings, row.model, row.member_models, dates, default_aht_seconds,
+                            float(row.band_scale))
                  for one, row in zip(series, choices.itertuples(), strict=True)]
         offset = 0 if metrics is None else len(metrics.groupby(["channel", "fold"]))
         total = offset + len(tasks)
@@ -247,15 +286,99 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
     return ForecastResult(frame=frame, choices=choices, backtest=metrics, backtest_summary=summary)
 
 
+def describe_choices(choices: pd.DataFrame) -> list[str]:
+    """One line per channel for people: the model, its backtest score beside the baseline's, auto's rank out of
+    fold, the backtest fitted to the history and the models skipped (the CLI and the dashboard print these)."""
+    lines = []
+    for row in choices.itertuples():
+        members = f" ({' + '.join(row.member_models)})" if row.member_models else ""
+        parts = [f"{row.channel}: {row.model}{members}"]
+        if row.wmape == row.wmape:
+            parts.append(f"backtest interval wMAPE {row.wmape:.1%} ({row.folds} folds of {row.backtest_horizon_days} "
+                         f"days), mean of the last 4 same weekdays {row.baseline_wmape:.1%}")
+        if row.auto_wmape == row.auto_wmape:
+            parts.append(f"auto chosen out of fold: {row.auto_wmape:.1%}, rank {row.auto_rank} of "
+                         f"{row.models_ranked}")
+        if row.coverage == row.coverage:
+            parts.append(f"80% band covered {row.coverage:.0%} (widened x{row.band_scale:.2f})")
+        if row.note:
+            parts.append(str(row.note))
+        if row.skipped:
+            parts.append(f"skipped {row.skipped}")
+        lines.append("; ".join(parts))
+    return lines
+
+
+def history_check(history: pd.DataFrame, config: Config | None = None, *, interval_minutes: int | None = None,
+                  ) -> list[str]:
+    """What a forecast will make of a history, one line per channel, before any forecast runs.
+
+    Raises :class:`~wfm.errors.DataError` when a channel has too little history (under 14 days).
+    """
+    series = _channel_series(history, config, interval_minutes)
+    settings = _settings(config)
+    folds = settings.backtest_folds if settings else 4
+    horizon = settings.backtest_horizon_days if settings else 14
+    lines = []
+    for one in series:
+        plan = fit_plan(one, folds, horizon, tuple(BASE_MODELS), fit=True)
+        absent = int((~one.present).sum())
+        closed = [DAY_NAMES[d] for d in range(7) if not one.present[np.asarray(one.dates.day_of_week) == d].any()]
+        words = [f"{one.channel}: {len(one.dates)} days ({one.dates[0].date()} to {one.dates[-1].date()}), enough "
+                 "to forecast"]
+        if plan is None:
+            words.append(f"too short for a backtest (needs {MIN_HISTORY_DAYS + 7} days): forecast with the "
+                         f"{FALLBACK_MODEL} model, unscored")
+        else:
+            words.append(plan.note or f"auto backtests {plan.folds} folds of {plan.horizon_days} days")
+            if plan.skipped:
+                words.append(f"skips {'; '.join(plan.skipped)}")
+        if absent:
+            words.append(f"{absent} days absent are treated as unknown, not as zero")
+        if closed:
+            words.append(f"{', '.join(closed)} never in the history: forecast closed")
+        if one.aht_seconds is None:
+            words.append("no handle time: staffing will need forecast.default_aht_seconds")
+        lines.append("; ".join(words))
+    return lines
+
+
+#: Columns of ``ForecastResult.choices``.
+CHOICE_COLUMNS = ("channel", "model", "member_models", "wmape", "wmape_daily", "mase", "bias", "coverage",
+                  "band_scale", "seasonal_naive_wmape", "baseline_wmape", "auto_wmape", "auto_rank",
+                  "models_ranked", "folds", "backtest_horizon_days", "skipped", "note", "selection")
+
+
+def _fixed_choices(series: list[ChannelSeries], model: str, selection: str) -> pd.DataFrame:
+    """Choices of channels whose model was not chosen by a backtest (no scores)."""
+    n = len(series)
+    nan = [np.nan] * n
+    note = ("history too short for a backtest (needs 21 days); no scores, band not calibrated"
+            if selection != "fixed" else "")
+    return pd.DataFrame({"channel": [one.channel for one in series], "model": model, "member_models": [()] * n,
+                         "wmape": nan, "wmape_daily": nan, "mase": nan, "bias": nan, "coverage": nan,
+                         "band_scale": 1.0, "seasonal_naive_wmape": nan, "baseline_wmape": nan, "auto_wmape": nan,
+                         "auto_rank": pd.array([pd.NA] * n, dtype="Int64"), "models_ranked": 0, "folds": 0,
+                         "backtest_horizon_days": 0, "skipped": "", "note": note,
+                         "selection": "fixed" if selection == "fixed" else "fallback"},
+                        columns=list(CHOICE_COLUMNS))
+
+
 def _choices(result: BacktestResult, model: str) -> pd.DataFrame:
     summary = result.summary
+    winners = result.winners.set_index("channel")
     chosen = result.winners if model == AUTO else summary[summary["model"] == model].reset_index(drop=True)
     naive = summary[summary["model"] == "seasonal_naive"].set_index("channel")["wmape_interval"]
+    channel = chosen["channel"]
     return pd.DataFrame({
-        "channel": chosen["channel"], "model": chosen["model"], "member_models": chosen["member_models"],
+        "channel": channel, "model": chosen["model"], "member_models": chosen["member_models"],
         "wmape": chosen["wmape_interval"], "wmape_daily": chosen["wmape_daily"], "mase": chosen["mase"],
-        "bias": chosen["bias"], "seasonal_naive_wmape": chosen["channel"].map(naive).to_numpy(dtype=float),
-        "selection": "auto" if model == AUTO else "backtest"})
+        "bias": chosen["bias"], "coverage": chosen["coverage"], "band_scale": chosen["band_scale"],
+        "seasonal_naive_wmape": channel.map(naive).to_numpy(dtype=float),
+        **{name: channel.map(winners[name]).to_numpy() for name in ("baseline_wmape", "auto_wmape", "auto_rank",
+                                                                   "models_ranked", "folds", "skipped", "note")},
+        "backtest_horizon_days": channel.map(winners["horizon_days"]).to_numpy(),
+        "selection": "auto" if model == AUTO else "backtest"}, columns=list(CHOICE_COLUMNS))
 
 
 def backtest(history: pd.DataFrame, config: Config | None = None, *, interval_minutes: int | None = None,
@@ -296,6 +419,15 @@ def backtest(history: pd.DataFrame, config: Config | None = None, *, interval_mi
             raise ConfigError(f"{name}: must be > 0, got {value}")
     series = _channel_series(history, config, interval_minutes)
     _check_calendar(series, settings, max(one.dates[-1] for one in series))
+    # folds and horizon named by the caller are kept (refused if too many); the config's defaults are fitted
+    plans = _plans(series, settings, count, horizon, base, fit=folds is None and horizon_days is None)
+    for one, plan in zip(series, plans, strict=True):
+        if plan is None:
+            raise DataError(f"channel {one.channel!r}: {len(one.dates)} days of history are too few for a "
+                            f"backtest (needs {MIN_HISTORY_DAYS + 7}: {MIN_HISTORY_DAYS} to train, a week to test)")
+        if not plan.models:
+            raise DataError(f"channel {one.channel!r}: none of the models named can be backtested on this "
+                            f"history: {'; '.join(plan.skipped)}")
     with threadpool_limits(limits=1, user_api="blas"):
-        return _run_backtest(series, settings, horizon, count, base, "ensemble" in names, backend, scheduler,
-                             progress)
+        return _run_backtest(plans, series, settings, "ensemble" in names, backend,  # type: ignore[arg-type]
+                             scheduler, progress)

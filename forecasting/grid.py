@@ -3,7 +3,9 @@
 Models work on a wall-clock grid: one row per local calendar day, one column per slot of the day
 (``1440 / interval_minutes`` of them). On the day clocks go back, the two intervals that share a wall-clock
 slot are averaged into it (and both get its forecast); on the day clocks jump forward, the missing slots
-take the value of the slot before them. Intervals absent from the history count as closed (volume 0).
+take the value of the slot before them. Intervals absent from a day the history has count as closed (volume
+0); a day absent from the history altogether (a holiday or closure left out of the file) is unknown: its row
+is NaN, and :attr:`ChannelSeries.present` is False there.
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ class ChannelSeries:
     dates
         Consecutive local days (naive midnights), one per row.
     volume
-        Contacts per day and slot, shape ``(len(dates), slots)``.
+        Contacts per day and slot, shape ``(len(dates), slots)``; NaN on days absent from the history.
     aht_seconds
         Average handle time per day and slot (NaN where there were no contacts), or None.
     """
@@ -45,6 +47,11 @@ class ChannelSeries:
     dates: pd.DatetimeIndex
     volume: np.ndarray
     aht_seconds: np.ndarray | None
+
+    @property
+    def present(self) -> np.ndarray:
+        """Days the history has (False for a day absent from it), shape ``(len(dates),)``."""
+        return ~np.isnan(self.volume[:, 0])
 
     @property
     def slots(self) -> int:
@@ -97,6 +104,9 @@ def series_from_history(history: pd.DataFrame, channel: str, interval_minutes: i
     gap = exists == 0
     if gap.any():
         volume_grid = pd.DataFrame(np.where(gap, np.nan, volume_grid)).ffill(axis=1).fillna(0.0).to_numpy()
+    absent = np.ones(len(dates), dtype=bool)
+    absent[row] = False
+    volume_grid = np.where(absent[:, None], np.nan, volume_grid)
     return ChannelSeries(channel, interval_minutes, tz, dates, volume_grid, aht)
 
 

@@ -8,7 +8,9 @@ the defaults are those the engine uses.
 
 ==================  ==========================================================================
 ``seasonal_naive``  the same slot on the last week's same weekday
+``weekday_mean``    the same slot over the last 4 same weekdays, unweighted (the planner's baseline)
 ``weekly_average``  the same slot over the last 4 same weekdays, weighted 4:3:2:1 (newest first)
+``daily``           robust multiplicative weekday levels x exponential smoothing chosen by AICc, x profile
 ``ets``             damped additive Holt-Winters (statsmodels ETS) on daily totals x profile
 ``sarimax``         SARIMA(1,1,1)(0,1,1)7 on the last year of daily totals x profile
 ``mstl``            MSTL (daily and weekly seasons) on the last 8 weeks of the slot series
@@ -61,6 +63,8 @@ class Prediction:
         Standard deviation of each day's total relative to its mean, shape ``(days,)``.
     dispersion
         Variance-to-mean ratio of the training window's slot counts (at least 1).
+    band_scale
+        Factor on the band's half-width, from calibrating it on backtest errors (1: the model's own band).
     slot_noise
         Count noise the forecast carries from the past slot values it copies, relative to that of an actual
         slot: the sum of the squared weights of the copied values (1 for the seasonal naive, 0 for models
@@ -78,10 +82,11 @@ class Prediction:
     daily_rel_sd: np.ndarray
     dispersion: float
     slot_noise: float = 0.0
+    band_scale: float = 1.0
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper 80% bounds per day and slot (see :func:`forecasting.training.prediction_bounds`)."""
-        return prediction_bounds(self.volume, self.daily_rel_sd, self.dispersion, self.slot_noise)
+        return prediction_bounds(self.volume, self.daily_rel_sd, self.dispersion, self.slot_noise, self.band_scale)
 
     def daily(self) -> pd.DataFrame:
         """One row per day: ``date``, ``volume`` (expected day total), ``volume_lo``, ``volume_hi``.
@@ -90,7 +95,8 @@ class Prediction:
         its slots, ``total -/+ 1.2816 sqrt((total daily_rel_sd)^2 + dispersion total (1 + slot_noise))``.
         """
         total = self.volume.sum(axis=1)
-        lower, upper = prediction_bounds(total[:, None], self.daily_rel_sd, self.dispersion, self.slot_noise)
+        lower, upper = prediction_bounds(total[:, None], self.daily_rel_sd, self.dispersion, self.slot_noise,
+                                         self.band_scale)
         return pd.DataFrame({"date": self.dates, "volume": total, "volume_lo": lower[:, 0],
                              "volume_hi": upper[:, 0]})
 
@@ -133,6 +139,8 @@ class ForecastModel(ABC):
     """
 
     name: ClassVar[str]
+    #: Fewest training days the model can be fitted on (the backtest skips it on shorter windows).
+    min_days: ClassVar[int] = MIN_TRAINING_DAYS
 
     def fit(self, training: Training) -> ForecastModel:
         """Learn from a prepared training window; returns the model."""
@@ -180,6 +188,7 @@ class SeasonalNaive(ForecastModel):
     """The same slot on the last week's same weekday (no settings)."""
 
     name = "seasonal_naive"
+    min_days = 7
 
     def _fit(self, training: Training) -> None:
         daily = training.daily.to_numpy()
@@ -206,6 +215,7 @@ class WeeklyAverage(ForecastModel):
     """
 
     name = "weekly_average"
+    min_days = 7
 
     def __init__(self, *, weights: Sequence[float] = (4, 3, 2, 1)) -> None:
         try:
@@ -221,9 +231,13 @@ class WeeklyAverage(ForecastModel):
 
     def _fit(self, training: Training) -> None:
         daily = training.daily.to_numpy()
-        lag = 7 * len(self._shares)
-        reference = sum(w * daily[lag - 7 * (k + 1):len(daily) - 7 * (k + 1)]
-                        for k, w in enumerate(self._shares))
+        weeks = min(len(self._shares), len(daily) // 7 - 1)  # a short history compares fewer past weeks
+        if weeks < 1:
+            self._rel_sd = 0.0
+            return
+        shares = self._shares[:weeks] / self._shares[:weeks].sum()
+        lag = 7 * weeks
+        reference = sum(w * daily[lag - 7 * (k + 1):len(daily) - 7 * (k + 1)] for k, w in enumerate(shares))
         self._rel_sd = _recent_rel_sd(daily[lag:], np.asarray(reference))
 
     def predict(self, dates: pd.DatetimeIndex) -> Prediction:
@@ -233,17 +247,26 @@ class WeeklyAverage(ForecastModel):
                                 slot_noise=float((self._shares ** 2).sum()))
 
 
+class WeekdayMean(WeeklyAverage):
+    """The same slot over the last 4 same weekdays, unweighted: the baseline a planner would use (no settings)."""
+
+    name = "weekday_mean"
+
+    def __init__(self) -> None:
+        super().__init__(weights=(1, 1, 1, 1))
+
+
 class DailyProfileModel(ForecastModel):
     """Forecast daily totals with a time-series model, then spread them with the intraday profile.
 
     Parameters
     ----------
     max_days
-        Most recent days of daily totals the model is fitted on, at least ``MIN_TRAINING_DAYS`` (28).
+        Most recent days of daily totals the model is fitted on, at least the model's ``min_days``.
     """
 
     def __init__(self, *, max_days: int) -> None:
-        self.max_days = _integer("max_days", max_days, MIN_TRAINING_DAYS,
+        self.max_days = _integer("max_days", max_days, self.min_days,
                                  "the most recent days of daily totals the model is fitted on")
 
     def _fit(self, training: Training) -> None:
@@ -264,6 +287,94 @@ class DailyProfileModel(ForecastModel):
         return self._prediction(dates, volume, _relative((upper - lower) / (2 * Z80), mean))
 
 
+class DailyLevels(ForecastModel):
+    """Daily totals as a level times robust weekday factors, the level smoothed by the better model by AICc.
+
+    Weekday factors are the median, over the recent weeks, of each day's total over the mean of the seven days
+    around it, normalised to average 1 over the open weekdays: one odd week moves a median little, and
+    multiplicative factors keep a short day short whatever the level. A weekday the history never opens has
+    factor 0 and stays closed. The open days' totals divided by their factors form the level series, fitted
+    by simple exponential smoothing and by a damped additive trend (statsmodels ETS); the lower AICc wins.
+    Days are spread over the day by the intraday profile.
+
+    Parameters
+    ----------
+    max_days
+        Most recent days of daily totals fitted on (default a year).
+    """
+
+    name = "daily"
+    min_days = 14
+
+    def __init__(self, *, max_days: int = 365) -> None:
+        self.max_days = _integer("max_days", max_days, self.min_days,
+                                 "the most recent days of daily totals the model is fitted on")
+
+    def _fit(self, training: Training) -> None:
+        daily = training.daily.to_numpy()[-self.max_days:]
+        dates = training.dates[-self.max_days:]
+        weekday = np.asarray(dates.day_of_week)
+        self._factors = weekday_factors(daily, weekday)
+        open_days = self._factors[weekday] > 0
+        level = daily[open_days] / self._factors[weekday[open_days]]
+        self._fitted = _best_smoother(level)
+
+    def predict(self, dates: pd.DatetimeIndex) -> Prediction:
+        weekday = np.asarray(dates.day_of_week)
+        factor = self._factors[weekday]
+        # steps ahead counted in open days, the unit the level series moves in
+        last = self.training.dates[-1]
+        horizon = pd.date_range(last + pd.Timedelta(days=1), dates[-1], freq="D")
+        open_ahead = np.cumsum(self._factors[np.asarray(horizon.day_of_week)] > 0)
+        steps = open_ahead[np.asarray((dates - last).days, dtype=np.int64) - 1]
+        frame = self._fitted.get_prediction(start=self._fitted.nobs,
+                                            end=self._fitted.nobs + max(int(steps.max()), 1) - 1)
+        path = frame.summary_frame(alpha=0.2)
+        mean_level = path["mean"].to_numpy()[np.maximum(steps, 1) - 1]
+        width = (path["pi_upper"] - path["pi_lower"]).to_numpy()[np.maximum(steps, 1) - 1] / (2 * Z80)
+        mean = np.maximum(mean_level, 0.0) * factor
+        volume = mean[:, None] * self.training.profile.for_dates(dates)
+        return self._prediction(dates, volume, np.where(factor > 0, _relative(width, np.abs(mean_level)), 0.0))
+
+
+def weekday_factors(daily: np.ndarray, weekday: np.ndarray, weeks: int = RECENT_WEEKS) -> np.ndarray:
+    """Robust multiplicative weekday factors (Monday = 0), averaging 1 over open weekdays; 0 for a closed one.
+
+    Each day's total over the mean of the seven consecutive days around it; the median of the last ``weeks``
+    such ratios per weekday.
+    """
+    n = len(daily)
+    start = np.clip(np.arange(n) - 3, 0, max(n - 7, 0))
+    cumulative = np.concatenate([[0.0], np.cumsum(daily)])
+    end = np.minimum(start + 7, n)
+    week_mean = (cumulative[end] - cumulative[start]) / np.maximum(end - start, 1)
+    ratio = np.divide(daily, week_mean, out=np.zeros(n), where=week_mean > 0)
+    factors = np.zeros(7)
+    for day in range(7):
+        rows = np.flatnonzero(weekday == day)[-weeks:]
+        if rows.size and daily[rows].sum() > 0:
+            factors[day] = float(np.median(ratio[rows]))
+    opened = factors > 0
+    return factors / factors[opened].mean() if opened.any() else factors
+
+
+def _best_smoother(level: np.ndarray):  # noqa: ANN202 - a statsmodels ETSResults
+    """Simple exponential smoothing or a damped additive trend, whichever has the lower AICc."""
+    series = pd.Series(np.asarray(level, dtype=float))
+    candidates: list[dict[str, object]] = [{"trend": None}]
+    if len(series) >= 10:
+        candidates.append({"trend": "add", "damped_trend": True})
+    best = None
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        warnings.simplefilter("ignore", RuntimeWarning)
+        for settings in candidates:
+            fitted = ETSModel(series, error="add", **settings).fit(disp=False)  # type: ignore[arg-type]
+            if best is None or (np.isfinite(fitted.aicc) and fitted.aicc < best.aicc):
+                best = fitted
+    return best
+
+
 class ETS(DailyProfileModel):
     """Additive-trend, additive-season (weekly) exponential smoothing of daily totals (statsmodels ETS).
 
@@ -276,6 +387,7 @@ class ETS(DailyProfileModel):
     """
 
     name = "ets"
+    min_days = 28
 
     def __init__(self, *, damped_trend: bool = True, max_days: int = 3 * 365) -> None:
         super().__init__(max_days=max_days)
@@ -310,6 +422,7 @@ class SARIMAX(DailyProfileModel):
     """
 
     name = "sarimax"
+    min_days = 28
 
     def __init__(self, *, order: tuple[int, int, int] = (1, 1, 1), seasonal_order: tuple[int, int, int] = (0, 1, 1),
                  max_days: int = 365) -> None:
@@ -344,6 +457,7 @@ class ProphetDaily(DailyProfileModel):
     """
 
     name = "prophet"
+    min_days = 14
 
     def __init__(self, *, seasonality_mode: Literal["additive", "multiplicative"] = "multiplicative",
                  changepoint_prior_scale: float = 0.05, max_days: int = 3 * 365) -> None:
@@ -392,6 +506,7 @@ class MSTLModel(ForecastModel):
     """
 
     name = "mstl"
+    min_days = 21
 
     def __init__(self, *, weeks: int = RECENT_WEEKS) -> None:
         self.weeks = _integer("weeks", weeks, 3, "weeks of the slot series fitted on; MSTL drops a season longer "
@@ -456,7 +571,8 @@ class Ensemble(ForecastModel):
 
 #: Single models, in the order the backtest reports them and breaks ties.
 BASE_MODELS: dict[str, type[ForecastModel]] = {
-    model.name: model for model in (SeasonalNaive, WeeklyAverage, ETS, SARIMAX, MSTLModel, ProphetDaily)
+    model.name: model for model in (SeasonalNaive, WeekdayMean, WeeklyAverage, DailyLevels, ETS, SARIMAX, MSTLModel,
+                                    ProphetDaily)
 }
 #: Every model by name (``ensemble`` takes its members as argument).
 MODELS: dict[str, type[ForecastModel]] = {**BASE_MODELS, Ensemble.name: Ensemble}

@@ -1,11 +1,13 @@
 """What every model learns from: cleaned daily totals, the intraday profile, and special-day factors.
 
-Holidays, events, configured outliers and detected outlier days (a day total far from the median of the
-same weekday in the surrounding weeks) are taken out of training: their daily total is replaced by that
-median, and their slots by the weekday's profile. Models then forecast ordinary days only, and
+Holidays, their eves and the days after them, events, configured outliers, detected outlier days (a day
+total far from the median of the same weekday in the surrounding weeks) and days absent from the history
+are taken out of training: their daily total is replaced by that median, and their slots by the weekday's
+profile (a weekday the history never has stays closed). Models then forecast ordinary days only, and
 :meth:`Training.finish` turns those into the forecast for the real calendar: holidays get their own factor
 (per holiday name when the history has it, else the median over all holidays) and the pooled holiday
-profile, "like Sunday" days get Sunday's level and profile, events their uplift, and closed slots stay 0.
+profile, a holiday's eve and the day after get their factors (the catch-up), "like Sunday" days get Sunday's
+level and profile, events their uplift, and closed slots stay 0.
 A holiday factor is relative to the mean ordinary day of the holiday's week, not to its weekday, so a
 holiday keeps its level when it falls on another weekday next year.
 """
@@ -21,7 +23,9 @@ from forecasting.calendar import DayCalendar
 from forecasting.grid import ChannelSeries
 from forecasting.profile import IntradayProfile, fit_profile, pooled_shares
 
-#: Days of history a model needs before its first forecast.
+#: Days of history any forecast needs (two of each weekday).
+MIN_HISTORY_DAYS = 14
+#: Days of training the statistical models need (each model says its own, ``ForecastModel.min_days``).
 MIN_TRAINING_DAYS = 28
 #: Two-sided 80% normal quantile, for the prediction interval.
 Z80 = 1.2815515655446004
@@ -55,6 +59,9 @@ class Training:
         Holiday total relative to the mean ordinary day of its week, per holiday name seen in the history.
     holiday_factor
         The same for holidays not seen (median over all, else the quietest weekday's relative level).
+    eve_factor, after_factor
+        A holiday's eve and the day after a holiday relative to an ordinary same weekday (the median over those
+        in the history; 1 when it has none).
     weekday_level
         Mean recent clean daily total per weekday (Monday = 0), shape ``(7,)``.
     dispersion
@@ -71,6 +78,8 @@ class Training:
     holiday_factor: float
     weekday_level: np.ndarray
     dispersion: float
+    eve_factor: float = 1.0
+    after_factor: float = 1.0
 
     @property
     def dates(self) -> pd.DatetimeIndex:
@@ -92,19 +101,22 @@ class Training:
             # the forecast's mean day of that week: the day's own forecast over its weekday's share of a week
             mean_day = total[row] * level.mean() / level[weekday[row]] if level[weekday[row]] > 0 else 0.0
             out[row] = mean_day * factor * self.holiday_shares
+        out[calendar.eve] *= self.eve_factor
+        out[calendar.after] *= self.after_factor
         return out * calendar.uplift[:, None]
 
 
 def prediction_bounds(mean: np.ndarray, daily_rel_sd: np.ndarray, dispersion: float, slot_noise: float,
-                      ) -> tuple[np.ndarray, np.ndarray]:
+                      scale: float = 1.0) -> tuple[np.ndarray, np.ndarray]:
     """80% interval per slot: the day total's error spread over its slots, plus over-dispersed count noise.
 
     The variance of a slot with expected volume ``m`` on a day with relative error ``r`` is
     ``(m r)^2 + dispersion m (1 + slot_noise)``: the count noise of the slot itself, plus that carried by a
     forecast copied from past slots (``slot_noise``, see :class:`forecasting.models.Prediction`). The
-    bounds are ``m -/+ 1.2816 sd``, the lower one clipped at 0.
+    bounds are ``m -/+ 1.2816 sd scale``, the lower one clipped at 0 (``scale`` calibrates the band on backtest
+    errors, :func:`forecasting.backtest.band_scale`).
     """
-    sd = np.sqrt((mean * daily_rel_sd[:, None]) ** 2 + dispersion * mean * (1.0 + slot_noise))
+    sd = scale * np.sqrt((mean * daily_rel_sd[:, None]) ** 2 + dispersion * mean * (1.0 + slot_noise))
     return np.maximum(mean - Z80 * sd, 0.0), mean + Z80 * sd
 
 
@@ -136,10 +148,11 @@ def detect_outliers(daily: np.ndarray, expected: np.ndarray) -> np.ndarray:
 
 def prepare(series: ChannelSeries, calendar: DayCalendar) -> Training:
     """Clean a channel's history and estimate its profile, holiday factors and noise level."""
-    volume = series.volume
-    raw_daily = volume.sum(axis=1)
+    present = series.present
+    volume = np.where(present[:, None], series.volume, 0.0)
+    raw_daily = np.where(present, volume.sum(axis=1), np.nan)
     weekday = np.asarray(series.dates.day_of_week)
-    excluded = calendar.special.copy()
+    excluded = calendar.special | ~present
     excluded |= detect_outliers(raw_daily, _local_median(raw_daily, weekday, excluded))
     expected = _local_median(raw_daily, weekday, excluded)
     daily = np.where(excluded, expected, raw_daily)
@@ -152,18 +165,29 @@ def prepare(series: ChannelSeries, calendar: DayCalendar) -> Training:
     quiet = int(np.argmin(np.where(level > 0, level, np.inf))) if (level > 0).any() else 6
     quiet_factor = level[quiet] / level.mean() if level.mean() > 0 else 0.0
 
-    holiday_rows = (calendar.holiday != "") & ~calendar.outlier
+    holiday_rows = (calendar.holiday != "") & ~calendar.outlier & present
     week = _week_mean(expected)  # ``expected`` is an ordinary day's level on every day, holidays included
     rated = holiday_rows & (expected > 0)  # not holidays on a closed weekday
     ratios = pd.Series(raw_daily[rated] / week[rated], index=calendar.holiday[rated], dtype=float)
     factors = {str(name): float(value) for name, value in ratios.groupby(level=0).median().items()}
-    holiday_factor = float(ratios.median()) if len(ratios) else quiet_factor
+    # holidays the history leaves out altogether (and has no others): the center is closed on them
+    left_out = ((calendar.holiday != "") & ~present).any() and not holiday_rows.any()
+    holiday_factor = float(ratios.median()) if len(ratios) else (0.0 if left_out else quiet_factor)
     has_holidays = holiday_rows.any() and raw_daily[holiday_rows].sum() > 0
     holiday_shares = pooled_shares(volume, holiday_rows) if has_holidays else profile.shares[quiet]
 
+    eve_factor, after_factor = (_day_factor(raw_daily, expected, rows & present & ~calendar.outlier)
+                                for rows in (calendar.eve, calendar.after))
     kept = recent & ~excluded
     fitted = raw_daily[kept, None] * profile.for_dates(series.dates[kept])
     dispersion = float(((volume[kept] - fitted) ** 2).sum() / fitted.sum()) if fitted.sum() > 0 else 1.0
     return Training(series=series, excluded=excluded, daily=pd.Series(daily, index=series.dates), clean=clean,
                     profile=profile, holiday_shares=holiday_shares, holiday_factors=factors,
-                    holiday_factor=holiday_factor, weekday_level=level, dispersion=max(dispersion, 1.0))
+                    holiday_factor=holiday_factor, weekday_level=level, dispersion=max(dispersion, 1.0),
+                    eve_factor=eve_factor, after_factor=after_factor)
+
+
+def _day_factor(daily: np.ndarray, expected: np.ndarray, rows: np.ndarray) -> float:
+    """Median of ``daily / expected`` over ``rows`` (where something was expected), 1 when there are none."""
+    rated = rows & (expected > 0)
+    return float(np.median(daily[rated] / expected[rated])) if rated.any() else 1.0

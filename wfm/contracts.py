@@ -413,8 +413,6 @@ def validate_history(frame: pd.DataFrame, *, source: str, interval_minutes: int,
     volume = _numeric(frame, "volume", problems)[0]
     problems.check(volume < 0, "volume", lambda pos: f"must be >= 0, got {volume.iloc[pos]:g}; "
                    "a volume counts contacts offered in the interval")
-    problems.check((volume >= 0) & (volume != np.round(volume)) & (volume <= MAX_VOLUME), "volume",
-                   lambda pos: f"must be a whole number of contacts, got {volume.iloc[pos]:g}")
     problems.check(volume > MAX_VOLUME, "volume", lambda pos: f"must be at most {MAX_VOLUME:,} contacts in one "
                    f"interval, got {volume.iloc[pos]:g}; check the column and its units")
     stamps = _parse_timestamps(frame["interval_start"], problems, timezone)
@@ -437,7 +435,7 @@ def validate_history(frame: pd.DataFrame, *, source: str, interval_minutes: int,
     _check_unique(channel.where(named), stamps, problems)
     problems.finish()
     _check_interval_length(stamps, interval_minutes, source)
-    out["volume"] = volume.astype("int64")
+    out["volume"] = volume.astype("float64")  # fractional counts (imputed half-calls) are volumes too
     return out.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
 
 
@@ -475,15 +473,17 @@ def validate_forecast(frame: pd.DataFrame, *, source: str, channels: Collection[
                       rows: RowNamer = frame_rows) -> pd.DataFrame:
     """Validate a forecast frame (see ARCHITECTURE.md): volumes >= 0, lo <= volume <= hi, AHT > 0."""
     _require_columns(frame, FORECAST_COLUMNS, source)
-    return validate_demand(frame, source=source, channels=channels, rows=rows)
+    return validate_demand(frame, source=source, channels=channels, rows=rows, volume_only=True)
 
 
 def validate_demand(frame: pd.DataFrame, *, source: str, channels: Collection[str] | None = None,
-                    rows: RowNamer = frame_rows) -> pd.DataFrame:
+                    rows: RowNamer = frame_rows, volume_only: bool = False) -> pd.DataFrame:
     """Validate the demand a forecast gives staffing: the columns of ``DEMAND_COLUMNS``.
 
     ``channel, interval_start`` (timezone-aware), ``volume`` (>= 0) and ``aht_seconds`` (> 0), one row
-    per channel and interval; other columns are kept. When the frame has the interval band
+    per channel and interval; other columns are kept. A channel without handle time (``aht_seconds`` empty:
+    a volume forecast of a history without it) is refused by name, unless ``volume_only`` (a forecast read
+    for its volumes). When the frame has the interval band
     (``volume_lo``, ``volume_hi``), each bound is >= 0 and ``volume_lo <= volume <= volume_hi``.
 
     Returns
@@ -505,7 +505,12 @@ def validate_demand(frame: pd.DataFrame, *, source: str, channels: Collection[st
         problems.check((lo > volume) | (volume > hi), "volume", lambda pos: (
             f"must lie in its interval [volume_lo, volume_hi], got {volume.iloc[pos]:g} outside "
             f"[{lo.iloc[pos]:g}, {hi.iloc[pos]:g}]"))
-    aht = _numeric(frame, "aht_seconds", problems)[0]
+    if not volume_only and frame["aht_seconds"].isna().any():
+        channel = frame["channel"].iloc[_first(frame["aht_seconds"].isna())]
+        problems.stop(_first(frame["aht_seconds"].isna()), "aht_seconds", (
+            f"channel {channel!r} has no handle time (its history had no aht_seconds); staffing needs it: set "
+            "forecast.default_aht_seconds in the config, or add aht_seconds to the history"))
+    aht = _numeric(frame, "aht_seconds", problems, allow_missing=volume_only)[0]
     problems.check(aht <= 0, "aht_seconds", lambda pos: f"must be > 0, got {aht.iloc[pos]:g}")
     _check_unique(frame["channel"], frame["interval_start"], problems)
     problems.finish()

@@ -8,7 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common
+from forecasting import history_check
 from wfm.config import config_to_toml_dict
+from wfm.errors import DataError
 
 SAMPLE, UPLOAD = "Sample data", "Upload a file"
 
@@ -35,8 +37,16 @@ def choose_history() -> None:
     path = common.save_upload(upload.name, upload.getvalue())
     report = common.validation_report(str(path), st.session_state.config_text)
     if report.empty:
+        config_text = st.session_state.config_text
+        history = common.read_history_cached(str(path), path.stat().st_mtime, config_text)
         common.use_history(path, upload.name)
         st.success(f"{common.literal(upload.name)} is valid and is now the history the plan uses.")
+        try:  # what a forecast will make of it, said by the library before any forecast runs
+            treatment = history_check(history, common.parse_config_text(config_text, "config"))
+        except DataError as exc:
+            st.warning(f"It cannot be forecast yet: {common.literal(exc)}")
+            return
+        st.markdown("\n".join(f"- {common.literal(line)}" for line in treatment))
         return
     more = " (the first ones; fix them and upload again)" if len(report) >= common.MAX_PROBLEMS else ""
     st.error(f"{common.literal(upload.name)}: {len(report)} problem{'s' if len(report) > 1 else ''} found{more}. "

@@ -8,10 +8,10 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forecasting import MODELS, forecast
+from forecasting import MODELS, backtest, forecast
 from forecasting.calendar import country_holidays
 from wfm.config import Config, parse_config
-from wfm.contracts import FORECAST_COLUMNS, validate_forecast
+from wfm.contracts import FORECAST_COLUMNS, validate_demand, validate_forecast
 from wfm.errors import ConfigError, DataError
 
 TZ = "Europe/London"
@@ -65,8 +65,11 @@ def test_holidays_get_their_own_level(history_factory) -> None:
         per_day = daily(forecast(history, config, model=model, horizon_days=14).frame)
         assert per_day[pd.Timestamp("2026-05-25")] == pytest.approx(0.2 * 1200, rel=0.05)  # Spring Bank Holiday
         assert per_day[pd.Timestamp("2026-05-18")] == pytest.approx(1200, rel=0.03)
-    without = daily(forecast(history, make_config(), model="ets", horizon_days=14).frame)
-    assert without[pd.Timestamp("2026-05-25")] == pytest.approx(1200, rel=0.03)  # no country, no holiday
+    without = daily(forecast(history, make_config(country=""), model="ets", horizon_days=14).frame)
+    assert without[pd.Timestamp("2026-05-25")] == pytest.approx(1200, rel=0.03)  # holidays off, no holiday
+    # no country set: Europe/London is in one country, so GB's holidays apply by default
+    default = daily(forecast(history, make_config(), model="seasonal_naive", horizon_days=14).frame)
+    assert default[pd.Timestamp("2026-05-25")] < 0.3 * 1200  # a holiday's level, not an ordinary Monday's 1200
 
 
 def test_a_holiday_keeps_its_level_on_another_weekday(history_factory) -> None:
@@ -140,10 +143,13 @@ def test_aht_is_volume_weighted_by_slot(history_factory) -> None:
     assert (frame["aht_seconds"] > 0).all()
 
 
-def test_missing_aht_needs_a_default(history_factory) -> None:
+def test_missing_aht_gives_a_volume_forecast_that_staffing_refuses_by_name(history_factory) -> None:
     history = history_factory(days=35, aht_seconds=None)
-    with pytest.raises(DataError, match="no aht_seconds column.*forecast.default_aht_seconds"):
-        forecast(history, make_config(), model="weekly_average", horizon_days=1)
+    volume_only = forecast(history, make_config(), model="weekly_average", horizon_days=1).frame
+    assert volume_only["aht_seconds"].isna().all() and (volume_only["volume"] >= 0).all()
+    validate_forecast(volume_only, source="f")  # a volume forecast is a valid forecast
+    with pytest.raises(DataError, match=r"aht_seconds: channel 'voice' has no handle time.*default_aht_seconds"):
+        validate_demand(volume_only, source="f")
     frame = forecast(history, make_config(default_aht_seconds=180), model="weekly_average", horizon_days=1).frame
     assert frame["aht_seconds"].eq(180.0).all()
 
@@ -163,12 +169,14 @@ def test_auto_choice_records_model_and_score(history_factory) -> None:
 
 
 def test_refuses_bad_input(history_factory) -> None:
-    with pytest.raises(DataError, match="only 20 days of history"):
+    with pytest.raises(DataError, match="only 13 days of history; forecasting needs at least 14 days"):
+        forecast(history_factory(days=13), make_config())
+    with pytest.raises(DataError, match="model ets needs 28 days of history, it has 20"):
         forecast(history_factory(days=20), make_config(), model="ets")
     with pytest.raises(ConfigError, match="unknown model 'arima'; use auto or one of seasonal_naive"):
         forecast(history_factory(days=35), make_config(), model="arima")
-    with pytest.raises(DataError, match="too few for a backtest of 2 folds of 7 days"):
-        forecast(history_factory(days=35), make_config())
+    with pytest.raises(DataError, match="too few for a backtest of 4 folds of 7 days.*use fewer folds"):
+        backtest(history_factory(days=35), make_config(), folds=4, horizon_days=7)
     with pytest.raises(ConfigError, match="interval_minutes: unknown"):
         forecast(history_factory(days=35), model="ets")
     with pytest.raises(ConfigError, match="horizon_days: must be > 0, got 0"):

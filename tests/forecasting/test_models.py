@@ -32,7 +32,8 @@ def trending(history_factory):
 
 
 def test_model_names() -> None:
-    assert list(MODELS) == ["seasonal_naive", "weekly_average", "ets", "sarimax", "mstl", "prophet", "ensemble"]
+    assert list(MODELS) == ["seasonal_naive", "weekday_mean", "weekly_average", "daily", "ets", "sarimax", "mstl",
+                            "prophet", "ensemble"]
 
 
 @pytest.mark.parametrize(("name", "tolerance"), [("seasonal_naive", 1e-12), ("weekly_average", 1e-12), ("ets", 0.02),
@@ -140,7 +141,8 @@ def test_settings_change_the_forecast_as_they_say(trending) -> None:
     ("prophet", {"changepoint_prior_scale": 0}, r"changepoint_prior_scale must be a number > 0 .*0\.05\), got 0"),
     ("mstl", {"weeks": 2}, r"weeks must be an integer >= 3 \(.*drops a season longer than half the series\), got 2"),
     ("ensemble", {"members": ("ets", "arima")}, r"members must be a sequence of single model names \(seasonal_naive, "
-                                                r"weekly_average, ets, sarimax, mstl, prophet\), e\.g\. \('ets', "
+                                                r"weekday_mean, weekly_average, daily, ets, sarimax, mstl, prophet\), "
+                                                r"e\.g\. \('ets', "
                                                 r"'sarimax'\), got \('ets', 'arima'\)"),
     ("ensemble", {"members": "ets+mstl"}, r"members must be a sequence .* got 'ets\+mstl'"),
     ("ensemble", {"members": ()}, r"members must be a sequence"),

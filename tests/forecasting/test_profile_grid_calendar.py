@@ -87,7 +87,11 @@ class TestCalendar:
         assert voice.outlier[1] and voice.outlier.sum() == 1
         assert not voice.like_sunday.any() and chat.like_sunday[23] and chat.like_sunday.sum() == 1
         assert voice.holiday[27].startswith("Boxing Day")  # substitute day: the 26th is a Saturday
-        assert voice.special.sum() == 3 + 3  # the sale (with the outlier inside it) and three holidays
+        # eves: the 24th, the 27th (before the substitute day; also after Boxing Day) and the 31st (New Year)
+        assert np.flatnonzero(voice.eve).tolist() == [23, 26, 30]
+        assert np.flatnonzero(voice.after).tolist() == [26, 28]
+        # the sale (with the outlier inside it), three holidays, the eves and days after (the 27th once)
+        assert voice.special.sum() == 3 + 3 + 4
 
     def test_no_settings_means_no_special_days(self) -> None:
         calendar = day_calendar(pd.date_range("2026-12-20", periods=10, freq="D"), None, "voice")

@@ -59,27 +59,32 @@ def _load(config_path: Path | None, history_path: Path, interval_minutes: int | 
               help="auto (best per channel by backtest), or seasonal_naive, weekly_average, ets, sarimax, mstl, "
                    "prophet, ensemble (default: the config's, else auto).")
 @click.option("--start", help="First forecast day, YYYY-MM-DD (default: the day after the history).")
+@click.option("--folds", type=click.IntRange(min=1, max=MAX_BACKTEST_FOLDS),
+              help="Backtest folds behind auto (default: the config's, 4; fewer when the history is short).")
 @click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="Forecast file to write (.csv or .parquet).")
 @_backend
 @_scheduler
 def forecast_command(history_path: Path, interval_minutes: int | None, config_path: Path | None,
-                     horizon_days: int | None, model: str | None, start: str | None, out_path: Path,
+                     horizon_days: int | None, model: str | None, start: str | None, folds: int | None,
+                     out_path: Path,
                      backend: Literal["local", "dask"],
                      scheduler: str | None) -> None:
     """Forecast volume (with an 80% interval) and handle time per channel and interval."""
     writable_file(out_path, "--out")  # before the forecast, which can take minutes
     config, history = _load(config_path, history_path, interval_minutes)
-    from forecasting import forecast  # imported here: it loads statsmodels and prophet, which other commands skip
+    from forecasting import (  # imported here: it loads statsmodels and prophet, which other commands skip
+        describe_choices,
+        forecast,
+    )
 
     with _progress("forecasting") as progress:
         result = forecast(history, config, interval_minutes=interval_minutes, horizon_days=horizon_days,
-                          start=start, model=model, backend=backend, scheduler=scheduler, progress=progress)
+                          start=start, model=model, backend=backend, scheduler=scheduler, progress=progress,
+                          folds=folds)
     write_frame(result.frame, out_path)
-    for row in result.choices.itertuples():
-        score = "" if row.wmape != row.wmape else f" (backtest interval wMAPE {row.wmape:.3f})"
-        members = f" ({' + '.join(row.member_models)})" if row.member_models else ""
-        click.echo(f"{row.channel}: {row.model}{members}{score}", err=True)
+    for line in describe_choices(result.choices):
+        click.echo(line, err=True)
     click.echo(f"wrote {len(result.frame):,} rows to {out_path}", err=True)
 
 
