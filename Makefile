@@ -25,8 +25,9 @@ lint: install
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
+# Two workers (one per core of the reference machine), whole files per worker so each file's fixtures are built once.
 test: lint
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 SAMPLE := data/sample_history.csv
 AGENTS := $(wildcard data/agents.csv)

@@ -313,6 +313,7 @@ class Config(_Model):
     interval_minutes: int = 15
     shrinkage: Shrinkage = 0.0
     fte_hours_per_week: PositiveFloat = 37.5
+    currency: str = "USD"
     channels: Mapping[str, ChannelConfig]
     groups: Mapping[str, StaffGroup] = Field(default_factory=dict)
     breaks: Mapping[str, BreakRule] = Field(default_factory=dict)
@@ -328,6 +329,13 @@ class Config(_Model):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError):
             raise ValueError(f"unknown IANA timezone {value!r}; use a name such as 'Europe/London'") from None
+        return value
+
+    @field_validator("currency")
+    @classmethod
+    def _currency_code(cls, value: str) -> str:
+        if not (len(value) == 3 and value.isascii() and value.isalpha() and value.isupper()):
+            raise ValueError(f"currency must be an ISO 4217 code of three capital letters such as 'GBP', got {value!r}")
         return value
 
     @field_validator("interval_minutes")
