@@ -22,11 +22,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
 import pandas as pd
 
 from forecasting.metrics import bias, coverage, poisson_floor, wmape
 from wfm.errors import DataError
+from wfm.formats import count, label, missing, percent
 from wfm.planning.store import IssuedForecast, Store
 
 #: Columns of :func:`accuracy_record`, in order.
@@ -127,7 +127,7 @@ def _unscored(row: dict[str, object], missing: int) -> dict[str, object]:
 
 
 #: Headers of :func:`accuracy_table`, in words.
-TABLE_HEADERS = {"week": "Week", "channel": "Channel", "run_id": "Run", "days": "Days scored",
+TABLE_HEADERS = {"week": label("week"), "channel": label("channel"), "run_id": "Run", "days": "Days scored",
                  "actual_volume": "Actual contacts", "forecast_volume": "Forecast contacts",
                  "wmape_interval": "Interval wMAPE", "floor_interval": "Noise floor (interval)",
                  "wmape_daily": "Daily wMAPE", "floor_daily": "Noise floor (daily)", "bias": "Bias",
@@ -135,13 +135,11 @@ TABLE_HEADERS = {"week": "Week", "channel": "Channel", "run_id": "Run", "days": 
 
 
 def accuracy_table(record: pd.DataFrame) -> pd.DataFrame:
-    """The record for people: headers in words, contacts with thousands separators, fractions as percents,
-    ``–`` where nothing was scored, and days as ``5 of 5`` (plus days missing from the history)."""
-    def percent(value: float, signed: bool = False) -> str:
-        return "–" if np.isnan(value) else f"{value:+.1%}" if signed else f"{value:.1%}"
-
-    def contacts(value: float) -> str:
-        return "–" if np.isnan(value) else f"{value:,.0f}"
+    """The record for people (:mod:`wfm.formats`): headers in words, contacts with thousands separators, fractions
+    as percents, bias signed, ``—`` where nothing was scored, and days as ``5 of 5`` (plus days missing from the
+    history)."""
+    def signed(value: float) -> str:
+        return ("+" if not missing(value) and value >= 0 else "") + percent(value)
 
     def days(row: pd.Series) -> str:
         text = f"{row['days_scored']} of {row['days_open']}"
@@ -150,10 +148,10 @@ def accuracy_table(record: pd.DataFrame) -> pd.DataFrame:
     table = pd.DataFrame({
         "week": record["week"], "channel": record["channel"], "run_id": record["run_id"],
         "days": [days(row) for _, row in record.iterrows()],
-        **{name: record[name].map(contacts) for name in ("actual_volume", "forecast_volume")},
+        **{name: record[name].map(count) for name in ("actual_volume", "forecast_volume")},
         **{name: record[name].map(percent) for name in ("wmape_interval", "floor_interval", "wmape_daily",
                                                          "floor_daily", "coverage")},
-        "bias": record["bias"].map(lambda value: percent(value, signed=True)),
+        "bias": record["bias"].map(signed),
         "status": record["status"],
     })
     return table[list(TABLE_HEADERS)].rename(columns=TABLE_HEADERS)

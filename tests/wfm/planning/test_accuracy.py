@@ -109,5 +109,5 @@ def test_a_week_without_actuals_is_reported_as_such_not_as_zero(store: Store) ->
     assert all(math.isnan(later[name]) for name in ("wmape_interval", "wmape_daily", "bias", "coverage",
                                                     "actual_volume"))
     table = accuracy_table(record)
-    assert table.loc[1, ["Interval wMAPE", "Actual contacts", "Status"]].tolist() == ["–", "–", NO_ACTUALS]
+    assert table.loc[1, ["Interval wMAPE", "Actual contacts", "Status"]].tolist() == ["—", "—", NO_ACTUALS]
     assert table.loc[0, ["Days scored", "Interval wMAPE", "Bias"]].tolist() == ["1 of 2", "0.0%", "+0.0%"]
