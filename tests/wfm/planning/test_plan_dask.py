@@ -22,7 +22,7 @@ def test_plan_week_forecasts_on_the_dask_cluster_and_gives_the_local_forecast() 
     history = tiny_history()
     solver = {"time_limit_seconds": 5, "gap": 0.05}  # the schedule is not what this test is about
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=False,
-                                  dashboard_address=None) as cluster:
+                                  dashboard_address=":0") as cluster:  # any free port
         config = tiny_config(forecast=_forecast_settings(backend="dask", scheduler=cluster.scheduler_address),
                              solver=solver)
         remote = plan_week(history, config)
