@@ -7,8 +7,13 @@ Run from the project root::
 
 Figures: ``shifts`` (one week, peak ~150 agents, 4-10 h shifts every 15 minutes, no breaks), ``breaks`` (the
 same with a 30-minute lunch and 15-minute rests), ``tours`` (breaks and weekly tours, 5 of 7 days with 2
-consecutive days off), ``tours_free`` (the same with any 2 days off: 21 patterns), ``scale`` (breaks at peak
-~1,500 agents), ``roster`` (500 named agents for a week).
+consecutive days off), ``tours_free`` (the same with any 2 days off: 21 patterns), ``tours3`` (three staff groups,
+peaks ~150, ~90 and ~50, each with breaks and weekly tours), ``scale`` (breaks at peak ~1,500 agents),
+``scale_tours`` (tours at peak ~1,500), ``roster`` (500 named agents for a week).
+
+Each line also gives ``short_agent_hours`` (recomputed from the roster) and, where the solver reports them,
+``first_covered_seconds`` (first solution leaving nothing short) and ``gap_reached_seconds`` (first within
+1% of the LP bound).
 """
 
 from __future__ import annotations
@@ -41,22 +46,38 @@ def requirements(peak: int, *, days: int = 7, seed: int = 7) -> pd.DataFrame:
     return pd.DataFrame({"channel": "voice", "interval_start": stamps, "scheduled_agents": agents})
 
 
-def config(*, breaks: bool, tours: bool, consecutive_off: bool = True) -> Config:
-    """One group, one flexible template: starts every 15 minutes all day, 4-10 hours (tours: 8 or 10)."""
-    template = {"name": "flex", "group": "agents", "earliest_start": "00:00", "latest_start": "23:45",
-                "lengths_hours": [4, 6, 8, 10], "cost_per_hour": 20.0}
-    if not breaks:
-        template["breaks"] = []
-    if tours:
-        template["days_off"] = {"working_days": 5, "consecutive_off": consecutive_off}
-        template["lengths_hours"] = [8, 10]
+#: The three-group figure: channel, staff group and peak agents.
+THREE_GROUPS = (("voice", "agents", 150), ("chat", "chat_team", 90), ("email", "back_office", 50))
+
+
+def three_group_requirements() -> pd.DataFrame:
+    """Three channels' weeks, each the :func:`requirements` shape at its own peak and noise."""
+    frames = [requirements(peak, seed=7 + i).assign(channel=channel)
+              for i, (channel, _, peak) in enumerate(THREE_GROUPS)]
+    return pd.concat(frames, ignore_index=True)
+
+
+def config(*, breaks: bool, tours: bool, consecutive_off: bool = True, groups: int = 1) -> Config:
+    """One flexible template per group: starts every 15 minutes all day, 4-10 hours (tours: 8 or 10)."""
+    chosen = THREE_GROUPS[:groups]
+    templates = []
+    for _, group, _ in chosen:
+        template = {"name": f"flex_{group}", "group": group, "earliest_start": "00:00", "latest_start": "23:45",
+                    "lengths_hours": [4, 6, 8, 10], "cost_per_hour": 20.0}
+        if not breaks:
+            template["breaks"] = []
+        if tours:
+            template["days_off"] = {"working_days": 5, "consecutive_off": consecutive_off}
+            template["lengths_hours"] = [8, 10]
+        templates.append(template)
     return parse_config({
         "timezone": "Europe/London", "interval_minutes": 15,
-        "channels": {"voice": {"kind": "voice", "service_level": 0.8, "answer_seconds": 20}},
-        "groups": {"agents": {"channels": ["voice"]}},
+        "channels": {channel: {"kind": "voice", "service_level": 0.8, "answer_seconds": 20}
+                     for channel, _, _ in chosen},
+        "groups": {group: {"channels": [channel]} for channel, group, _ in chosen},
         "breaks": {"lunch": {"minutes": 30, "min_shift_hours": 6, "earliest_after_hours": 3, "latest_after_hours": 5},
                    "rest": {"minutes": 15, "paid": True, "every_hours": 4}},
-        "shifts": [template]}, source="bench")
+        "shifts": templates}, source="bench")
 
 
 def agents_frame(count: int, seed: int = 11) -> pd.DataFrame:
@@ -87,28 +108,38 @@ def emit(figure: str, result, extra: dict | None = None) -> None:
             "paid_hours_per_required_hour": round(s.paid_hours_per_required_hour, 4),
             "coverage": round(s.coverage, 5), "efficiency": round(s.efficiency, 5), "agents": s.agents,
             "unassigned_shifts": s.unassigned_shifts, "agents_below_min_hours": s.agents_below_min_hours,
-            "roster_seconds": round(s.roster_seconds, 2), **(extra or {})}
+            "roster_seconds": round(s.roster_seconds, 2), "short_agent_hours": round(s.under_agent_hours, 2),
+            "short_intervals": s.unmet_intervals,
+            **{k: round(getattr(r, k), 2) for k in ("first_covered_seconds", "gap_reached_seconds") if hasattr(r, k)},
+            **({"status_headline": s.status.headline()} if hasattr(s, "status") else {}), **(extra or {})}
     print(json.dumps(line), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--figure", action="append",
-                        choices=["shifts", "breaks", "tours", "tours_free", "scale", "roster"])
+                        choices=["shifts", "breaks", "tours", "tours_free", "tours3", "scale", "scale_tours", "roster"])
     parser.add_argument("--solver", action="append", choices=["cbc", "highs"])
     parser.add_argument("--time-limit", type=float, default=None)
     parser.add_argument("--gap", type=float, default=0.001)
     parser.add_argument("--verbose", action="store_true", help="print progress to stderr")
     args = parser.parse_args()
     progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.verbose else None
-    figures = args.figure or ["shifts", "breaks", "tours", "tours_free", "scale", "roster"]
+    figures = args.figure or ["shifts", "breaks", "tours", "tours_free", "tours3", "scale", "scale_tours", "roster"]
     solvers = args.solver or ["cbc", "highs"]
-    limits = {"shifts": 30, "breaks": 30, "tours": 120, "tours_free": 120, "scale": 300, "roster": 60}
+    limits = {"shifts": 30, "breaks": 30, "tours": 120, "tours_free": 120, "tours3": 60, "scale": 300,
+              "scale_tours": 300, "roster": 60}
     for figure in figures:
         limit = args.time_limit or limits[figure]
         for solver in solvers if figure != "roster" else solvers[:1]:
             started = time.perf_counter()
-            if figure == "scale":
+            if figure == "tours3":
+                result = solve_schedule(three_group_requirements(), config(breaks=True, tours=True, groups=3),
+                                        solver=solver, time_limit_seconds=limit, gap=args.gap, progress=progress)
+            elif figure == "scale_tours":
+                result = solve_schedule(requirements(1500), config(breaks=True, tours=True), solver=solver,
+                                        time_limit_seconds=limit, gap=args.gap, progress=progress)
+            elif figure == "scale":
                 result = solve_schedule(requirements(1500), config(breaks=True, tours=False), solver=solver,
                                         time_limit_seconds=limit, gap=args.gap, progress=progress)
             elif figure == "tours_free":

@@ -24,6 +24,7 @@ if __name__ == "__main__":
         ],
         "Decide": [
             st.Page(PAGES / "scenarios.py", title="Scenarios", icon=":material/compare_arrows:"),
+            st.Page(PAGES / "capacity.py", title="Capacity", icon=":material/trending_up:"),
             st.Page(PAGES / "exports.py", title="Exports", icon=":material/download:"),
         ],
     })

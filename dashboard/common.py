@@ -24,18 +24,22 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pandas as pd
 import streamlit as st
 
+from wfm import formats
 from wfm.config import Config, parse_config
 from wfm.errors import ConfigError, DataError, WfmError, WfmWarning
 from wfm.io import read_agents, read_history
 from wfm.planning.batch import BatchRun, publish_plan
+from wfm.planning.comparison import ScenarioFigures
 from wfm.planning.plan import ForecastResult, Plan, check_channels, forecast_week, plan_week, staff_week
+from wfm.planning.scenarios import staffing_figures
 from wfm.planning.store import Store, resolve_url
-from wfm.planning.whatif import Modifiers
+from wfm.planning.whatif import Modifiers, configured_values
+from wfm.staffing.binding import ChannelBinding, binding_constraints
 from wfm.weeks import week_after, week_label
 
 log = logging.getLogger("wfm.dashboard")
@@ -288,16 +292,8 @@ def modifiers() -> Modifiers:
 
 def open_what_if(value: Modifiers) -> None:
     """Make ``value`` the current what-if, as if set by hand on the Staffing page (opening a scenario)."""
-    patience = value.patience_seconds
-    shown = {"wi_volume_pct": int(round(value.volume_pct)), "wi_aht_pct": int(round(value.aht_pct)),
-             "wi_channels": list(value.channels), "wi_service_level": value.service_level,
-             "wi_answer_seconds": value.answer_seconds, "wi_max_occupancy": value.max_occupancy,
-             "wi_shrinkage": value.shrinkage, "wi_concurrency": value.concurrency,
-             "wi_model": "Erlang A" if patience else "Erlang C", "wi_patience": patience or 180.0,
-             "wi_headcount_cap": value.headcount_cap, "wi_cost_per_hour": value.cost_per_hour}
-    for key, shown_value in shown.items():
-        st.session_state.pop(key, None)
-        st.session_state[f"kept:{key}"] = shown_value
+    _forget_what_if_fields()
+    st.session_state.wi_pending = value
     st.session_state.modifiers = value
 
 
@@ -361,17 +357,6 @@ def forecast(ctx: Context) -> ForecastResult:
     return made
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
-def staff(forecast_key: str, config_text: str, modifiers_json: str, _forecast_frame: pd.DataFrame,
-          ) -> tuple[Config, pd.DataFrame]:
-    """Requirements of the week under what-if modifiers (``wfm.planning.plan.staff_week``).
-
-    ``forecast_key`` stands for the forecast frame in the cache key (the frame itself is not hashed).
-    """
-    config = parse_config_text(config_text, "config")
-    return staff_week(_forecast_frame, config, Modifiers.from_dict(json.loads(modifiers_json)))
-
-
 def plan_key(ctx: Context, value: Modifiers) -> str:
     """Identifies a plan: history, the whole config, week and modifiers."""
     return _digest(ctx.key, ctx.config_text, modifiers_key(value))
@@ -411,3 +396,193 @@ def store(config: Config) -> Store:
     """The run and scenario store ``wfm plan`` uses with this config (``WFM_DATABASE_URL``, else the config's
     ``[storage] url``, else ``./wfm.db``), opened once per URL."""
     return _store(resolve_url(None, config))
+
+
+# -- what-if (Staffing page) --------------------------------------------------------------------------------
+
+#: Widget keys of the what-if fields that hold for all channels.
+WHAT_IF_ALL = ("wi_volume_pct", "wi_aht_pct", "wi_headcount_cap", "wi_cost_per_hour")
+
+
+@dataclass(frozen=True)
+class WhatIfField:
+    """One what-if field of a channel as the planner sees it: ``configured`` is shown in display units
+    (``scale`` 100 for a percentage), None where the field starts empty."""
+
+    name: str
+    label: str
+    configured: float | int | None
+    low: float | int
+    high: float | int
+    step: float | int
+    scale: int = 1
+    placeholder: str | None = None
+
+    @property
+    def configured_text(self) -> str:
+        """The configured value in words, for help texts."""
+        if self.configured is None:
+            return self.placeholder or formats.NOT_APPLICABLE
+        return f"{formats.number(self.configured, 2).rstrip('0').rstrip('.')}{'%' if self.scale == 100 else ''}"
+
+
+def what_if_key(channel: str, name: str) -> str:
+    """The widget key of one channel's what-if field."""
+    return f"wi_{channel}_{name}"
+
+
+def what_if_fields(config: Config, channel: str) -> list[WhatIfField]:
+    """The what-if fields of one channel, starting from its configured values."""
+    values = configured_values(config, channel)
+    rules = config.channels[channel]
+
+    def pct(value: float | int | None) -> float | None:
+        return None if value is None else round(100 * float(value), 6)
+
+    fields = [WhatIfField("volume_pct", "Volume change (%)", None, -95.0, 1000.0, 5.0,
+                          placeholder="as all channels"),
+              WhatIfField("aht_pct", "Handle time change (%)", None, -95.0, 1000.0, 5.0,
+                          placeholder="as all channels")]
+    if rules.is_queue:
+        fields += [WhatIfField("service_level", "Service level target (%)", pct(values["service_level"]), 1.0,
+                               99.0, 1.0, scale=100),
+                   WhatIfField("answer_seconds", "Answer within (seconds)", float(values["answer_seconds"] or 20),
+                               1.0, 86_400.0, 5.0),
+                   WhatIfField("patience_seconds", "Mean patience (seconds)",
+                               None if values["patience_seconds"] is None else float(values["patience_seconds"]),
+                               1.0, 86_400.0, 30.0, placeholder="none: Erlang C (no abandons)")]
+    if rules.kind == "chat":
+        fields.append(WhatIfField("concurrency", "Chats per agent", int(values["concurrency"] or 1), 1, 100, 1))
+    fields += [WhatIfField("max_occupancy", "Occupancy cap (%)", pct(values["max_occupancy"]), 5.0, 100.0, 1.0,
+                           scale=100),
+               WhatIfField("shrinkage", "Shrinkage (%)", pct(values["shrinkage"]), 0.0, 95.0, 1.0, scale=100)]
+    return fields
+
+
+def configured_caps(config: Config) -> str:
+    """The configured headcount caps in words (the placeholder of the what-if cap)."""
+    caps = [f"{literal(name)} {formats.count(group.headcount_cap)}" for name, group in config.groups.items()
+            if group.headcount_cap is not None]
+    return "as configured: " + (", ".join(caps) if caps else "none")
+
+
+def configured_costs(config: Config) -> str:
+    """The configured costs per paid hour in words (the placeholder of the what-if cost)."""
+    costs = sorted({shift.cost_per_hour for shift in config.shifts})
+    return "as configured: " + (", ".join(formats.money(c, config.currency) for c in costs) or "none")
+
+
+def _forget_what_if_fields() -> None:
+    for key in [k for k in st.session_state if str(k).startswith(("wi_", "kept:wi_"))]:
+        if not str(key).endswith(("wi_channel", "wi_interval")):  # the charts' choices are not what-if values
+            del st.session_state[key]
+
+
+def reset_what_if(config: Config, channel: str | None = None) -> None:
+    """Every what-if field back to its configured value (one channel's with ``channel``)."""
+    if channel is None:
+        _forget_what_if_fields()
+        st.query_params.pop("whatif", None)
+        return
+    for field in what_if_fields(config, channel):
+        for key in (what_if_key(channel, field.name), f"kept:{what_if_key(channel, field.name)}"):
+            st.session_state.pop(key, None)
+
+
+def apply_pending_what_if(config: Config) -> None:
+    """Show a what-if opened from a scenario, or kept in the page address (``?whatif=``), in the fields."""
+    value = st.session_state.pop("wi_pending", None)
+    if value is None and "kept:wi_volume_pct" not in st.session_state and "whatif" in st.query_params:
+        try:
+            value = Modifiers.from_dict(json.loads(st.query_params["whatif"]))
+        except (ValueError, TypeError, WfmError) as exc:
+            st.warning(f"The what-if in the page address was ignored: {literal(exc)}")
+            st.query_params.pop("whatif", None)
+    if value is None:
+        return
+    st.session_state.modifiers = value
+    own = dict(value.per_channel)  # type: ignore[arg-type]
+    shown: dict[str, Any] = {"wi_volume_pct": 0.0 if value.channels else float(value.volume_pct),
+                             "wi_aht_pct": 0.0 if value.channels else float(value.aht_pct),
+                             "wi_headcount_cap": value.headcount_cap, "wi_cost_per_hour": value.cost_per_hour}
+    for channel in config.channels:
+        changes = value.for_channel(channel)
+        for field in what_if_fields(config, channel):
+            given = getattr(changes, field.name)
+            if field.name in ("volume_pct", "aht_pct"):
+                given = given if value.channels or getattr(own.get(channel), field.name, None) is not None else None
+                shown[what_if_key(channel, field.name)] = given
+            elif given is not None:
+                shown[what_if_key(channel, field.name)] = given * field.scale if field.scale != 1 else given
+    for key, shown_value in shown.items():
+        st.session_state.pop(key, None)
+        st.session_state[f"kept:{key}"] = shown_value
+
+
+def keep_what_if_in_url(value: Modifiers) -> None:
+    """Keep the what-if in the page address, so that a reload shows it again."""
+    if value.is_empty:
+        st.query_params.pop("whatif", None)
+    else:
+        st.query_params["whatif"] = modifiers_key(value)
+
+
+@dataclass(frozen=True)
+class Staffed:
+    """A week sized under a what-if: the effective config, requirements, headline figures, binding rules."""
+
+    config: Config
+    required: pd.DataFrame
+    figures: ScenarioFigures
+    binding: list[ChannelBinding]
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def staffed(forecast_key: str, config_text: str, modifiers_json: str, _forecast_frame: pd.DataFrame) -> Staffed:
+    """The week sized once under the modifiers, with its figures and binding rules (``forecast_key`` stands for
+    the frame in the cache key)."""
+    config = parse_config_text(config_text, "config")
+    effective, required = staff_week(_forecast_frame, config, Modifiers.from_dict(json.loads(modifiers_json)))
+    return Staffed(effective, required, staffing_figures(required, effective),
+                   binding_constraints(required, effective))
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A KPI tile: its label, value and change against the base."""
+
+    label: str
+    value: str
+    delta: str | None
+    delta_color: Literal["normal", "inverse", "off"]
+    help: str
+
+
+def _change(difference: float, write: Callable[[float], str]) -> tuple[str, bool]:
+    text = write(abs(difference))
+    zero = write(0.0)
+    return ("no change" if text == zero else ("-" if difference < 0 else "+") + text), text == zero
+
+
+def kpi_tiles(base: ScenarioFigures, now: ScenarioFigures, currency: str, *, changed: bool) -> list[Tile]:
+    """The Staffing page's headline figures, with their change against the configured base."""
+    specs: list[tuple[str, str, Callable[[float], str], Callable[[float], str], str, str]] = [
+        ("Required FTE", "required_fte", lambda v: formats.number(v, 1), lambda d: formats.number(d, 1), "inverse",
+         "Required agent-hours (after shrinkage) in full-time equivalents."),
+        ("Productive agent-hours", "productive_agent_hours", lambda v: formats.hours(v, 0),
+         lambda d: formats.hours(d, 0), "inverse", "Agent-hours the queues need, before shrinkage."),
+        ("Projected service level", "projected_service_level", formats.percent,
+         lambda d: f"{formats.number(100 * d, 1)} pts", "normal",
+         "Volume-weighted over the queue channels, if the requirement is staffed exactly."),
+        ("Projected occupancy", "projected_occupancy", formats.percent,
+         lambda d: f"{formats.number(100 * d, 1)} pts", "off", "Workload-weighted over the queue channels."),
+        ("Estimated cost", "cost", lambda v: formats.money(v, currency), lambda d: formats.money(d, currency),
+         "inverse", "Required agent-hours at each group's cheapest shift cost per hour; a solved schedule's cost "
+                    "is on the Schedule page."),
+    ]
+    tiles = []
+    for label, name, value, difference, color, help_text in specs:
+        delta, same = (None, True) if not changed else _change(getattr(now, name) - getattr(base, name), difference)
+        tiles.append(Tile(label, value(getattr(now, name)), delta, "off" if same else color,  # type: ignore[arg-type]
+                          help_text))
+    return tiles

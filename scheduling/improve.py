@@ -55,15 +55,15 @@ def rounded_start(model: CoverModel, relaxed: Mapping[Any, float], *, down: bool
                             if tour.template == t and tour.pattern[model.weekdays[day]]))
         else:
             total = int(np.floor(lp_values.sum() + 1e-6) if down else np.ceil(lp_values.sum() - 1e-6))
-        whole = np.floor(lp_values + 1e-6) if down else _apportion(lp_values, total)
+        # Toured shifts always sum to the agents working that day; others are rounded down with ``down``.
+        whole = np.floor(lp_values + 1e-6) if down and t not in tour_templates else _apportion(lp_values, total)
         start.update(zip(xs, whole.astype(float), strict=True))
     _place_breaks(model, relaxed, start, repair=repair)
     return start
 
 
-def _repair(model: CoverModel, start: dict[Any, float]) -> None:
-    """Add shifts (of templates without tours) where the rounded start leaves intervals short, most short
-    intervals covered per cost first, each with its breaks where they leave nothing short."""
+def _deficit(model: CoverModel, start: Mapping[Any, float]) -> dict[str, np.ndarray]:
+    """Agents short (negative: over) per group and interval under the values ``start``."""
     n = model.n_slots
     windows = {(k.template, w.key): w for k in model.kinds for w in k.breaks}
     deficit = {group: np.array(required, dtype=float) for group, required in model.required.items()}
@@ -76,11 +76,101 @@ def _repair(model: CoverModel, start: dict[Any, float]) -> None:
             if start[w]:
                 taken = np.arange(slot + offset, slot + offset + windows[(t, key)].length_slots) % n
                 deficit[model.group_of_template[t]][taken] += start[w]
+    return deficit
+
+
+def _room(model: CoverModel, start: Mapping[Any, float]) -> tuple[list[float], dict[Any, list[tuple[int, float]]]]:
+    """What is left under each upper limit, and the limits each variable is in (index, coefficient)."""
     room = [cap - sum(c * start[v] for v, c in terms.items()) for terms, cap in model.limits]
     limits_of: dict[Any, list[tuple[int, float]]] = defaultdict(list)
     for index, (terms, _) in enumerate(model.limits):
         for v, coefficient in terms.items():
             limits_of[v].append((index, coefficient))
+    return room, limits_of
+
+
+def _repair_tours(model: CoverModel, start: dict[Any, float]) -> None:
+    """Add whole tours where the rounded start leaves intervals short: one more agent on the days-off pattern
+    whose working days' best shifts cover most short intervals per cost, each day's shift with its breaks
+    where they leave nothing short, until nothing is short or no tour helps (within the upper limits)."""
+    if not model.tours:
+        return
+    n = model.n_slots
+    deficit = _deficit(model, start)
+    room, limits_of = _room(model, start)
+    options: dict[tuple[int, int], list[tuple[Any, int, Any]]] = defaultdict(list)
+    for s, k, x in model.shifts:
+        options[(s.template, s.day)].append((s, k, x))
+    tours_of: dict[int, list[Any]] = defaultdict(list)
+    for tour in model.tours:
+        tours_of[tour.template].append(tour)
+    days = sorted({day for _, day in model.day_shifts})
+
+    def fits(variable: Any, extra: dict[int, float]) -> bool:
+        upper = model.lp.upper(variable)
+        if upper is not None and start[variable] >= upper:
+            return False
+        return all(c + extra.get(i, 0.0) <= room[i] + 1e-9 for i, c in limits_of[variable])
+
+    while True:
+        best: tuple[float, Any, list[tuple[Any, int, Any, list[tuple[Any, int]]]]] | None = None
+        for t, tours in tours_of.items():
+            short = deficit[model.group_of_template[t]]
+            if not (short > 0).any():
+                continue
+            gaps = np.concatenate([short > 0, short > 0]).astype(np.int64)
+            prefix = np.concatenate([[0], np.cumsum(gaps)])
+            picks: dict[int, tuple[float, float, tuple[Any, int, Any, list[tuple[Any, int]]]]] = {}
+            for day in days:
+                chosen = None
+                for s, k, x in options[(t, day)]:
+                    if not fits(x, {}):
+                        continue
+                    kind = model.kinds[k]
+                    begin = s.slot % n
+                    gain = float(prefix[begin + kind.length_slots] - prefix[begin])
+                    placed = []
+                    for window in kind.breaks:
+                        loss, offset = min((float(prefix[begin + o + window.length_slots] - prefix[begin + o]), o)
+                                           for o in window.offsets)
+                        gain -= loss
+                        placed.append((window, offset))
+                    if chosen is None or (gain, -kind.cost) > (chosen[0], -chosen[1]):
+                        chosen = (gain, kind.cost, (s, k, x, placed))
+                if chosen is not None:
+                    picks[day] = chosen
+            for tour in tours:
+                working = [day for day in days if tour.pattern[model.weekdays[day]]]
+                if any(day not in picks for day in working) or not fits(tour.variable, {}):
+                    continue
+                gain = sum(picks[day][0] for day in working)
+                cost = sum(picks[day][1] for day in working)
+                if gain > 0 and (best is None or gain / max(cost, 1e-9) > best[0]):
+                    best = (gain / max(cost, 1e-9), tour.variable, [picks[day][2] for day in working])
+        if best is None:
+            return
+        _, y, shifts = best
+        start[y] += 1
+        for index, coefficient in limits_of[y]:
+            room[index] -= coefficient
+        for s, k, x, placed in shifts:
+            group = model.group_of_template[s.template]
+            start[x] += 1
+            for index, coefficient in limits_of[x]:
+                room[index] -= coefficient
+            deficit[group][np.arange(s.slot, s.slot + model.kinds[k].length_slots) % n] -= 1
+            for window, offset in placed:
+                w = next(var for o, var in model.breaks[(s.template, window.key, s.slot)] if o == offset)
+                start[w] += 1
+                deficit[group][np.arange(s.slot + offset, s.slot + offset + window.length_slots) % n] += 1
+
+
+def _repair(model: CoverModel, start: dict[Any, float]) -> None:
+    """Add shifts (of templates without tours) where the rounded start leaves intervals short, most short
+    intervals covered per cost first, each with its breaks where they leave nothing short."""
+    n = model.n_slots
+    deficit = _deficit(model, start)
+    room, limits_of = _room(model, start)
     toured = {tour.template for tour in model.tours}
     covering: dict[tuple[str, int], list[tuple[Any, int, Any, np.ndarray]]] = defaultdict(list)
     for s, k, x in model.shifts:
@@ -139,6 +229,7 @@ def _place_breaks(model: CoverModel, relaxed: Mapping[Any, float], start: dict[A
         counts = _apportion(np.array([value(w) for _, w in pool]), total)
         start.update(zip((w for _, w in pool), counts.astype(float), strict=True))
     if repair:
+        _repair_tours(model, start)
         _repair(model, start)
     for row in model.cover_rows:
         covered = sum(coefficient * start[var] for var, coefficient in row.on_shift.items())
@@ -147,10 +238,12 @@ def _place_breaks(model: CoverModel, relaxed: Mapping[Any, float], start: dict[A
 
 
 def improve_by_days(model: CoverModel, backend: Backend, *, seconds: float, gap: float, target: float,
-                    say: Callable[[str], None]) -> None:
+                    say: Callable[[str], None], on_incumbent: Callable[[float], None] = lambda objective: None,
+                    ) -> None:
     """Fix-and-optimise from the current (feasible) values, one day's starts at a time (tours and slacks stay
     free), for ``seconds``, until the objective reaches ``target``, or until a pass over all days changes
-    nothing with every window solved to optimality. The best values found are left on the variables.
+    nothing with every window solved to optimality. The best values found are left on the variables;
+    ``on_incumbent`` is called with each better objective, the values on the variables.
     """
     lp = model.lp
     everything = lp.variables()
@@ -185,6 +278,7 @@ def improve_by_days(model: CoverModel, backend: Backend, *, seconds: float, gap:
                 f"in {outcome.seconds:.1f} s")
             if outcome.status in ("optimal", "feasible") and outcome.objective < best - 1e-6 * max(abs(best), 1):
                 incumbent, best = lp.current(everything), outcome.objective
+                on_incumbent(best)
                 converged = False
             elif outcome.status != "optimal":
                 converged = False

@@ -14,13 +14,17 @@ Variables (all integer >= 0 unless said):
 
 ``cover_<group>_<day>_<hhmm>``: shifts on duty - agents on break + under - over = required.
 The objective is paid cost + a high penalty per agent-interval short + a small one per agent-interval over.
+
+The *elastic* variant (``build_model(..., elastic=True)``) asks what must give for full coverage: nothing may
+be short, and every upper limit (named agents per day and per shift, contract hours, headcount and budget
+caps, max_count) may be exceeded at a high price per agent, recorded as a :class:`Slack`.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import numpy as np
@@ -33,6 +37,9 @@ from wfm.config import Config
 from wfm.errors import InfeasibleError
 
 ModelKind = Literal["shifts", "breaks", "tours"]
+#: What an upper limit stands for: the named agents' availability for a shift, named agents working a day,
+#: their contract hours, a headcount cap, a budget cap or a template's max_count.
+LimitKind = Literal["availability", "agents_day", "contract_hours", "headcount", "budget", "max_count"]
 
 #: Penalty per agent-interval over the requirement, as a share of the cheapest interval of paid work.
 OVER_PENALTY_SHARE = 0.001
@@ -58,6 +65,28 @@ class CoverRow:
     required: float
 
 
+@dataclass(frozen=True)
+class Slack:
+    """An elastic model's excess over one limit: its ``kind``, the ``cap`` it exceeds, the ``variable`` (how
+    much) and where (``group``, template ``t``, plan ``day``, a shift's local ``begin``/``end`` minutes)."""
+
+    kind: LimitKind
+    group: str
+    cap: float
+    variable: Any
+    t: int = -1
+    day: int = -1
+    begin: float = 0.0
+    end: float = 0.0
+
+
+#: Price of one unit of slack in the elastic model, in shifts of the dearest kind (it dwarfs any cost).
+SLACK_PRICE_SHIFTS = 100.0
+#: Units of each limit worth one agent in the elastic objective (an hour of contract is 1/40 agent...).
+SLACK_UNITS = {"availability": 1.0, "agents_day": 1.0, "contract_hours": 40.0, "headcount": 1.0,
+               "max_count": 1.0}
+
+
 @dataclass
 class CoverModel:
     """A built covering model and the variables needed to read its solution."""
@@ -77,9 +106,17 @@ class CoverModel:
     under_penalty: float = 0.0
     over_penalty: float = 0.0
     limits: list[tuple[dict[Any, float], float]] = field(default_factory=list)
+    elastic: bool = False
+    slacks: list[Slack] = field(default_factory=list)
+    slack_price: float = 0.0
 
-    def limit(self, name: str, terms: dict[Any, float], cap: float) -> None:
-        """Add ``sum(terms) <= cap``, remembered so heuristics can keep it."""
+    def limit(self, name: str, terms: dict[Any, float], cap: float, slack: Slack | None = None) -> None:
+        """Add ``sum(terms) <= cap``, remembered so heuristics can keep it; in an elastic model the sum may
+        exceed ``cap`` by the ``slack`` given (its variable is made here)."""
+        if self.elastic and slack is not None:
+            variable = self.lp.continuous(f"extra_{name}")
+            self.slacks.append(replace(slack, cap=float(cap), variable=variable))
+            terms = {**terms, variable: -1.0}
         self.lp.constrain(name, terms, "<=", cap)
         self.limits.append((dict(terms), float(cap)))
 
@@ -112,12 +149,13 @@ def _check_coverable(config: Config, grid: Grid, group: str, need: np.ndarray, k
 
 
 def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
-                team: Mapping[str, Availability] | None = None) -> CoverModel:
+                team: Mapping[str, Availability] | None = None, *, elastic: bool = False) -> CoverModel:
     """Build the covering model for the groups in ``need``.
 
     With named agents (``team``), each shift of a start and length is bounded by the agents who could work
     it (weekday, window, contract hours), each day's shifts by the agents who may work that weekday, and the
     paid hours by the contracts: shifts nobody can take are never planned (intervals go short instead).
+    ``elastic`` builds the what-must-give variant (see the module docs).
 
     Raises
     ------
@@ -131,11 +169,13 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
     lp = LinearModel("schedule")
     model = CoverModel(lp=lp, kind="tours" if has_tours else "breaks" if has_breaks else "shifts", kinds=kinds,
                        weekdays=tuple(d.weekday() for d in grid.dates), n_slots=grid.n_slots, required=need,
-                       group_of_template={t: template.group for t, template in enumerate(config.shifts)})
+                       group_of_template={t: template.group for t, template in enumerate(config.shifts)},
+                       elastic=elastic)
     n = grid.n_slots
     cheapest = min((t.cost_per_hour for t in config.shifts if t.cost_per_hour > 0), default=1.0)
     model.over_penalty = OVER_PENALTY_SHARE * cheapest * grid.interval_minutes / 60
     model.under_penalty = 2 * max((k.cost for k in kinds), default=1.0) + 1.0
+    model.slack_price = SLACK_PRICE_SHIFTS * max((k.cost for k in kinds), default=1.0)
     objective: list[tuple[Any, float]] = []
     for group, required in need.items():
         on_duty: list[dict[Any, float]] = [defaultdict(float) for _ in range(n)]
@@ -164,7 +204,12 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
                         continue
                     cell = (start.template, start.day)
                     able[cell] = able[cell] | can if cell in able else can
-                x = lp.integer(f"shift_t{start.template}_s{start.slot}_k{k}", upper=upper)
+                x = lp.integer(f"shift_t{start.template}_s{start.slot}_k{k}", upper=None if elastic else upper)
+                if elastic and upper is not None:
+                    model.limit(f"able_t{start.template}_s{start.slot}_k{k}", {x: 1.0}, upper, Slack(
+                        "availability", group, 0.0, None, start.template, start.day,
+                        grid.clock_minutes(start.slot, start.day),
+                        grid.clock_minutes(start.slot + kind.length_slots, start.day)))
                 model.shifts.append((start, k, x))
                 cost_terms[x] = kind.cost
                 per_day[(start.template, start.day)][x] = 1.0
@@ -193,7 +238,7 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
             name = f"{group}_{_slot_name(grid, slot)}"
             name = f"{name}_{slot}" if name in names else name  # a clock time repeated when DST ends
             names.add(name)
-            under = lp.continuous(f"under_{group}_{slot}", upper=float(required[slot]))
+            under = lp.continuous(f"under_{group}_{slot}", upper=0.0 if elastic else float(required[slot]))
             over = lp.continuous(f"over_{group}_{slot}")
             terms = dict(on_duty[slot])
             for w, coefficient in on_break[slot].items():
@@ -205,13 +250,16 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
             objective += [(under, model.under_penalty), (over, model.over_penalty)]
             cap = config.groups[group].headcount_cap
             if cap is not None:
-                model.limit(f"headcount_{name}", on_duty[slot], cap)
+                model.limit(f"headcount_{name}", on_duty[slot], cap, Slack("headcount", group, 0.0, None))
         if team is not None:
             _add_team(grid, model, group, team.get(group), per_day, cost_terms)
         budget = config.groups[group].budget_cap
         if budget is not None:
-            model.limit(f"budget_{group}", cost_terms, budget * grid.n_days / 7)
+            model.limit(f"budget_{group}", cost_terms, budget * grid.n_days / 7, Slack("budget", group, 0.0, None))
         objective += list(cost_terms.items())
+    for slack in model.slacks:
+        units = SLACK_UNITS.get(slack.kind) or max((k.cost for k in kinds), default=1.0)
+        objective.append((slack.variable, model.slack_price / units))
     lp.minimise(objective)
     return model
 
@@ -261,7 +309,8 @@ def _add_counts(config: Config, grid: Grid, model: CoverModel, group: str,
             if template.min_count:
                 model.lp.constrain(f"min_count_t{t}_{date:%Y%m%d}", per_day[(t, day)], ">=", template.min_count)
             if template.max_count is not None:
-                model.limit(f"max_count_t{t}_{date:%Y%m%d}", per_day[(t, day)], template.max_count)
+                model.limit(f"max_count_t{t}_{date:%Y%m%d}", per_day[(t, day)], template.max_count,
+                            Slack("max_count", group, 0.0, None, t, day))
 
 
 
@@ -273,8 +322,10 @@ def _add_team(grid: Grid, model: CoverModel, group: str, available: Availability
         terms = {x: 1.0 for (t, d), xs in per_day.items() if d == day for x in xs}
         if terms:
             on_day = 0 if available is None else int(available.days[:, date.weekday()].sum())
-            model.limit(f"agents_{group}_{date:%Y%m%d}", terms, on_day)
+            model.limit(f"agents_{group}_{date:%Y%m%d}", terms, on_day,
+                        Slack("agents_day", group, 0.0, None, day=day))
     hours = {x: paid[x] for x in cost_terms}
     if hours:
         weekly = 0.0 if available is None else float(available.max_hours.sum())
-        model.limit(f"contract_hours_{group}", hours, weekly * grid.n_days / 7)
+        model.limit(f"contract_hours_{group}", hours, weekly * grid.n_days / 7,
+                    Slack("contract_hours", group, 0.0, None))

@@ -13,11 +13,12 @@ import pandas as pd
 from scheduling.grid import Grid
 from scheduling.roster import ShiftInstance
 from scheduling.solve import SolveReport
+from scheduling.status import CoverageStatus
 from wfm.contracts import BREAKS_COLUMNS, COVERAGE_COLUMNS, ROSTER_COLUMNS
 from wfm.io import atomic_write, write_error, write_frame
 from wfm.plain import to_plain
 
-UNASSIGNED_COLUMNS = ("group", "date", "shift_start", "shift_end", "paid_hours")
+UNASSIGNED_COLUMNS = ("group", "date", "shift_start", "shift_end", "paid_hours", "blocked_by")
 UNMET_COLUMNS = ("group", "interval_start", "required", "scheduled", "under")
 
 
@@ -28,7 +29,8 @@ class ScheduleSummary:
     ``required_agent_hours`` are the agents to schedule (after shrinkage) summed over groups and intervals;
     ``scheduled_agent_hours`` the agents on shift net of breaks; ``coverage`` = 1 - under / required;
     ``efficiency`` = 1 - (over + under) / required; ``paid_hours_per_required_hour`` = paid / required hours.
-    ``solver`` is the solve's own report (status, objective, bound, gap, time).
+    ``solver`` is the solve's own report (status, objective, bound, gap, time); ``status`` says whether the
+    roster covers the requirement, and if not, why (:class:`~scheduling.status.CoverageStatus`).
     """
 
     paid_hours: float
@@ -47,10 +49,12 @@ class ScheduleSummary:
     agents_below_min_hours: int
     roster_seconds: float
     solver: SolveReport
+    status: CoverageStatus
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain JSON-ready values (NaN becomes None), the solver report nested under ``solver``."""
-        return to_plain(asdict(self))
+        """Plain JSON-ready values (NaN becomes None), the solver report nested under ``solver``, the coverage
+        status (with its headline) under ``status``."""
+        return {**to_plain(asdict(self)), "status": self.status.to_dict()}
 
 
 @dataclass(frozen=True)
@@ -59,7 +63,8 @@ class ScheduleResult:
 
     ``roster``, ``breaks`` and ``coverage`` have exactly the contract columns (see ARCHITECTURE.md);
     ``unmet`` lists intervals short of the requirement (group, interval_start, required, scheduled, under);
-    ``unassigned`` the shifts no agent could take (group, date, shift_start, shift_end, paid_hours).
+    ``unassigned`` the shifts no agent could take (group, date, shift_start, shift_end, paid_hours, and
+    ``blocked_by``: how many of the group's agents each rule stops, naming up to three).
     """
 
     roster: pd.DataFrame
@@ -88,7 +93,7 @@ def roster_frames(assigned: list[tuple[str, ShiftInstance]], unassigned: list[Sh
     breaks = pd.DataFrame([[agent, at[start], at[start + length], rule]
                            for agent, shift in assigned for rule, start, length in shift.breaks],
                           columns=list(BREAKS_COLUMNS))
-    missing = pd.DataFrame([shift_row(s) for s in unassigned], columns=list(UNASSIGNED_COLUMNS))
+    missing = pd.DataFrame([[*shift_row(s), s.blocked_by] for s in unassigned], columns=list(UNASSIGNED_COLUMNS))
     roster = roster.sort_values(["group", "shift_start", "agent_id"], kind="stable").reset_index(drop=True)
     breaks = breaks.sort_values(["break_start", "agent_id"], kind="stable").reset_index(drop=True)
     return roster, breaks, missing

@@ -1,31 +1,34 @@
 """Named agents: the assignment of solved shifts to agents (the agents file is read by ``wfm.io.read_agents``).
 
-Assignment is a greedy pass over the solved shifts, scarcest first (fewest agents who could ever take
-them), then in start order: each shift goes to the eligible agent (same group, available, at least 11
-hours from their shifts the day before and the day after, at most 6 consecutive working days, both counted
-round the plan's wrap as it repeats, one shift a day, within max hours) who has worked fewer weekend shifts
-(for a weekend shift), then who is still below their minimum hours and closest to it (so as many agents as
-possible reach their minimum when there is less work than contracts), then whose preferred start is nearest,
-then who has worked least.
-Shifts no agent can take are reported, not dropped; agents left below their minimum hours are counted.
-Named agents keep their own days (the solved days-off patterns only size the shifts per day); without an
-agents file each solved tour becomes one generated agent working its pattern.
+Named agents are rostered exactly, group by group (:func:`roster_exact`): an integer program over whole weekly
+tours, solved by HiGHS, that keeps every agent's rules (availability, one shift a day, 11 hours rest, at most
+6 consecutive days, maximum contract hours, one start band) and, in priority order, assigns every shift an
+assignment exists for, then leaves the fewest hours below minimum contracts, keeps days off together, shares
+weekends fairly and starts agents near their preferred start. A shift no agent can take is reported with the
+agents and rules that block it, not dropped. If the solver stops at its time limit before proving the fewest
+unassigned shifts, the greedy pass's roster (:func:`_greedy`) is kept where it leaves fewer open. Without an
+agents file each solved tour becomes one generated agent working its pattern and the other shifts go to
+generated agents greedily.
 """
 
 from __future__ import annotations
 
 import functools
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
+import highspy
 import numpy as np
 import pandas as pd
+from highspy import _core
 
 from scheduling.grid import Grid
 from scheduling.templates import MAX_CONSECUTIVE_DAYS
 from wfm.contracts import DAY_NAMES, LATEST_CLOCK
+from wfm.errors import SolverError
 from wfm.weeks import clock_minutes
 
 #: Minimum rest between two shifts of one agent.
@@ -48,6 +51,7 @@ class ShiftInstance:
     paid_hours: float
     cost: float
     breaks: tuple[tuple[str, int, int], ...]  # (break rule, start interval, length in intervals)
+    blocked_by: str = ""  # an unassigned shift: the agents and rules that stop each taking it
 
 
 class _Pool:
@@ -172,8 +176,63 @@ class SolvedTour:
 
 def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | None,
                   tours: list[SolvedTour], progress: Callable[[int, int], None] | None = None,
+                  rules: RosterRules | None = None,
                   ) -> tuple[list[tuple[str, ShiftInstance]], list[ShiftInstance], list[str]]:
     """Give each shift an agent.
+
+    Parameters
+    ----------
+    shifts
+        The solved shifts.
+    grid
+        The planning grid.
+    agents
+        Named agents (from :func:`wfm.io.read_agents`), rostered exactly group by group
+        (:func:`roster_exact`), or None to generate agents: one per solved days-off tour (``tours``), plus
+        agents working at most 5 days a week for shifts without tours.
+    progress
+        Generated agents only: called with ``(shifts done, shifts)`` every :data:`PROGRESS_EVERY` shifts.
+    rules
+        The named agents' rules (:class:`RosterRules`; defaults to its defaults).
+
+    Returns
+    -------
+    (agent_id, shift) pairs, the shifts no agent could take (each with ``blocked_by``), and the ids of agents
+    left below their minimum contract hours.
+    """
+    if agents is None:
+        return _greedy(shifts, grid, agents=None, tours=tours, progress=progress)
+    team = availability(agents)
+    rules = rules or RosterRules()
+    assigned: list[tuple[str, ShiftInstance]] = []
+    unassigned: list[ShiftInstance] = []
+    below: list[str] = []
+    for group in sorted({s.group for s in shifts} | set(team)):
+        mine = [s for s in shifts if s.group == group]
+        named = team.get(group)
+        if named is None:
+            unassigned += [replace(s, blocked_by=f"no named agents in group {group!r}") for s in mine]
+            continue
+        done, left, short, proven = roster_exact(mine, grid, named, rules)
+        if not proven:  # stopped at the limit: keep the greedy pass's roster where it leaves fewer shifts open
+            quick, open_, below_quick = _greedy(mine, grid, agents=agents[agents["group"] == group], tours=[])
+            if len(open_) < len(left):
+                done, short = quick, below_quick
+                left = [replace(s, blocked_by=f"the rostering stopped at its {rules.time_limit_seconds:g} s limit; "
+                                "the greedy pass could not place it either") for s in open_]
+        assigned += done
+        unassigned += left
+        below += short
+    return assigned, unassigned, below
+
+
+def _greedy(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | None,
+            tours: list[SolvedTour], progress: Callable[[int, int], None] | None = None,
+            ) -> tuple[list[tuple[str, ShiftInstance]], list[ShiftInstance], list[str]]:
+    """Give each shift an agent, greedily: scarcest shifts first (fewest agents who could ever take them), then in
+    start order, each to the eligible agent who has worked fewer weekend shifts (for a weekend shift), then who is
+    still below their minimum hours and closest to it, then whose preferred start is nearest, then who has worked
+    least; generated agents rotate days off (fewest days that week, then the latest finisher).
 
     Parameters
     ----------
@@ -285,3 +344,418 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         short = pool.worked_minutes[:pool.used] < pool.min_minutes[:pool.used] - 1e-6
         below += [pool.ids[row] for row in np.flatnonzero(short)]
     return [(pool.ids[row], shift) for pool, row, shift in assigned], unassigned, below
+
+
+# ------------------------------------------------------------------------------------------------------------
+# Exact rostering of named agents: an integer program solved by HiGHS.
+# ------------------------------------------------------------------------------------------------------------
+
+#: Objective weights, in priority order: a shift left unassigned outweighs every other term together for one
+#: agent (an agent's week of shortfall, split days off, weekends and preferences), so every shift the rules
+#: allow is assigned.
+UNASSIGNED_WEIGHT = 1000.0
+#: Per agent left below their minimum contract hours, and per paid hour they are short of it.
+BELOW_MIN_AGENT_WEIGHT = 50.0
+BELOW_MIN_WEIGHT = 20.0
+#: Per block of days off beyond one a week (days off not taken together).
+SPLIT_OFF_WEIGHT = 10.0
+#: Per weekend shift above the agent's fair share (weekend shifts over agents who may work weekends).
+WEEKEND_WEIGHT = 5.0
+#: Per hour a shift starts away from the agent's preferred start (counted up to 4 hours).
+PREFERENCE_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class RosterRules:
+    """The rules every named agent's week keeps: rest between shifts, consecutive working days, the band
+    (whole hours) all of an agent's starts lie within (None: any; a start at 09:40 lies in the hour 09), and
+    HiGHS's time limit per group (both rounds of :func:`_solve_highs` together) and the second round's gap."""
+
+    min_rest_hours: float = MIN_REST_HOURS
+    max_consecutive_days: int = MAX_CONSECUTIVE_DAYS
+    start_band_hours: int | None = None
+    time_limit_seconds: float = 60.0
+    gap: float = 0.01
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """Solved shifts alike to an agent: same day, start and length (they differ only in break positions)."""
+
+    day: int
+    begin: float  # minutes from the plan start
+    end: float
+    clock: float  # local minutes from midnight of the plan day
+    weekday: int
+    paid_hours: float
+    shifts: tuple[ShiftInstance, ...]
+
+
+class _Rows:
+    """Sparse constraint rows collected for HiGHS: lower <= sum(value * column) <= upper."""
+
+    def __init__(self) -> None:
+        self.starts: list[int] = [0]
+        self.index: list[int] = []
+        self.value: list[float] = []
+        self.lower: list[float] = []
+        self.upper: list[float] = []
+
+    def add(self, columns: Sequence[int], values: Sequence[float], lower: float, upper: float) -> None:
+        self.index.extend(columns)
+        self.value.extend(values)
+        self.starts.append(len(self.index))
+        self.lower.append(lower)
+        self.upper.append(upper)
+
+
+def _kinds(shifts: list[ShiftInstance], grid: Grid) -> list[_Kind]:
+    step = grid.interval_minutes
+    alike: dict[tuple[int, int, int, float], list[ShiftInstance]] = {}
+    for shift in shifts:
+        alike.setdefault((shift.day, shift.start_slot, shift.length_slots, shift.paid_hours), []).append(shift)
+    return [_Kind(day=day, begin=slot * step, end=(slot + length) * step, clock=grid.clock_minutes(slot, day),
+                  weekday=grid.dates[day].weekday(), paid_hours=paid, shifts=tuple(group))
+            for (day, slot, length, paid), group in sorted(alike.items())]
+
+
+def _able(named: Availability, kinds: list[_Kind]) -> np.ndarray:
+    """Agents x kinds: may the agent ever work the kind (weekday, window, weekly maximum)."""
+    if not kinds:
+        return np.zeros((len(named.ids), 0), dtype=bool)
+    return np.stack([named.can_work(k.weekday, k.clock, k.clock + (k.end - k.begin), k.paid_hours) for k in kinds],
+                    axis=1)
+
+
+def _rest_cliques(ends: np.ndarray, begins: np.ndarray, rest: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Groups of shifts no two of which one agent may work: (earlier day's kinds, later day's kinds) positions.
+
+    Shift ``i`` of the earlier day and ``j`` of the later clash when ``ends[i] + rest > begins[j]``. For each
+    later start ``b`` the earlier shifts ending after ``b - rest`` clash with every later shift starting by ``b``;
+    only the largest such groups are kept.
+    """
+    out = []
+    order = np.argsort(begins, kind="stable")
+    distinct = np.unique(begins)
+    counts = [(b, int((ends + rest > b).sum())) for b in distinct]
+    for position, (b, count) in enumerate(counts):
+        if count == 0:
+            continue
+        if position + 1 < len(counts) and counts[position + 1][1] == count:
+            continue  # the next start clashes with the same earlier shifts and more later ones
+        later = order[begins[order] <= b]
+        out.append((np.flatnonzero(ends + rest > b), later))
+    return out
+
+
+def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, rules: RosterRules,
+                 ) -> tuple[list[tuple[str, ShiftInstance]], list[ShiftInstance], list[str], bool]:
+    """Give one group's shifts to its named agents, exactly: an integer program over whole weekly tours.
+
+    Hard rules: an agent works a shift only on a day and in a window they are available, at most one shift a
+    day, ``rules.min_rest_hours`` between shifts, at most ``rules.max_consecutive_days`` in a row (round the
+    plan's wrap, as it repeats), at most their maximum contract hours, and every start within one band of
+    ``rules.start_band_hours``. Within them, in priority order: as many shifts assigned as possible, then
+    the fewest hours below minimum contracts, then days off taken together, weekend shifts shared fairly,
+    starts near the preferred ones.
+
+    Returns
+    -------
+    (agent_id, shift) pairs, the shifts left unassigned (each with ``blocked_by`` naming the agents and rules
+    that stop it), the ids of agents left below their minimum hours, and whether the fewest unassigned shifts
+    were proven (False: the solver stopped at its time limit).
+    """
+    kinds = _kinds(shifts, grid)
+    n_agents, n_kinds, n_days = len(named.ids), len(kinds), grid.n_days
+    weeks = n_days / 7
+    able = _able(named, kinds)
+    agent_of, kind_of = np.nonzero(able)
+    n_pairs = len(agent_of)
+    pair = {(int(a), int(k)): i for i, (a, k) in enumerate(zip(agent_of, kind_of, strict=True))}
+    costs: list[float] = []
+    uppers: list[float] = []
+    integral: list[int] = []
+
+    def columns(count: int, cost: float | Sequence[float], upper: float, integer: bool) -> int:
+        first = len(costs)
+        costs.extend([cost] * count if isinstance(cost, float) else cost)
+        uppers.extend([upper] * count)
+        if integer:
+            integral.extend(range(first, first + count))
+        return first
+
+    preferred = named.preferred[agent_of]
+    distance = np.nan_to_num(np.minimum(np.abs(np.array([kinds[k].clock for k in kind_of]) - preferred) / 60, 4))
+    y0 = columns(n_pairs, list(PREFERENCE_WEIGHT * distance), 1.0, True)
+    u0 = columns(n_kinds, UNASSIGNED_WEIGHT, np.inf, True)
+    for k, kind in enumerate(kinds):
+        uppers[u0 + k] = float(len(kind.shifts))
+    short0 = columns(n_agents, BELOW_MIN_WEIGHT, np.inf, False)
+    below0 = columns(n_agents, BELOW_MIN_AGENT_WEIGHT, 1.0, True)
+    rows = _Rows()
+    by_agent_day: dict[tuple[int, int], list[int]] = {}
+    for i, (who, what) in enumerate(zip(agent_of.tolist(), kind_of.tolist(), strict=True)):
+        by_agent_day.setdefault((who, kinds[what].day), []).append(i)
+
+    def day_terms(a: int, day: int) -> list[int]:
+        return [y0 + i for i in by_agent_day.get((a, day % n_days), [])]
+
+    for k, kind in enumerate(kinds):  # each kind's shifts: assigned or unassigned
+        takers = [y0 + pair[(int(a), k)] for a in np.flatnonzero(able[:, k])]
+        rows.add([*takers, u0 + k], [1.0] * (len(takers) + 1), len(kind.shifts), len(kind.shifts))
+    paid = np.array([k.paid_hours for k in kinds])
+    rest = rules.min_rest_hours * 60
+    plan_minutes = grid.n_slots * grid.interval_minutes
+    band = rules.start_band_hours
+    weekend_kinds = np.array([k.weekday >= 5 for k in kinds], dtype=bool)
+    weekend_able = able[:, weekend_kinds].any(axis=1)
+    weekend_shifts = sum(len(k.shifts) for k in kinds if k.weekday >= 5)
+    fair = math.ceil(weekend_shifts / max(int(weekend_able.sum()), 1))
+    for a in range(n_agents):
+        mine = [pair[(a, int(k))] for k in np.flatnonzero(able[a])]
+        if not mine:
+            continue
+        hours = [y0 + i for i in mine]
+        rows.add(hours, list(paid[kind_of[mine]]), -np.inf, named.max_hours[a] * weeks)
+        rows.add([*hours, short0 + a], [*paid[kind_of[mine]], 1.0], named.min_hours[a] * weeks, np.inf)
+        rows.add([short0 + a, below0 + a], [1.0, -named.min_hours[a] * weeks], -np.inf, 0.0)
+        for day in range(n_days):
+            terms = day_terms(a, day)
+            if len(terms) > 1:
+                rows.add(terms, [1.0] * len(terms), -np.inf, 1.0)
+        # Rest: shifts on a day against those one and two days later (round the wrap).
+        for day in range(n_days):
+            earlier = by_agent_day.get((a, day), [])
+            if not earlier:
+                continue
+            ends = np.array([kinds[kind_of[i]].end for i in earlier])
+            for ahead in (1, 2):
+                later = by_agent_day.get((a, (day + ahead) % n_days), [])
+                if not later:
+                    continue
+                wrap = plan_minutes if day + ahead >= n_days else 0.0
+                begins = np.array([kinds[kind_of[i]].begin + wrap for i in later])
+                for first, second in _rest_cliques(ends, begins, rest):
+                    terms = [y0 + earlier[p] for p in first] + [y0 + later[p] for p in second]
+                    rows.add(terms, [1.0] * len(terms), -np.inf, 1.0)
+        # At most max_consecutive_days working days in any run of one more (round the wrap).
+        span = rules.max_consecutive_days + 1
+        for day in range(n_days if n_days > span else 1):
+            terms = [t for d in range(day, day + min(span, n_days)) for t in day_terms(a, d)]
+            if len(terms) > rules.max_consecutive_days:
+                rows.add(terms, [1.0] * len(terms), -np.inf, rules.max_consecutive_days)
+        # Days off together: count the switches from working to off; more than one a week is penalised.
+        switches = columns(n_days, 0.0, 1.0, False)
+        split = columns(1, SPLIT_OFF_WEIGHT, np.inf, False)
+        for day in range(n_days):
+            before, today = day_terms(a, day - 1), day_terms(a, day)
+            rows.add([switches + day, *before, *today], [1.0] + [-1.0] * len(before) + [1.0] * len(today),
+                     0.0, np.inf)
+        rows.add([*range(switches, switches + n_days), split], [1.0] * n_days + [-1.0], -np.inf, math.ceil(weeks))
+        # Weekend shifts above the fair share.
+        weekend = [y0 + i for i in mine if weekend_kinds[kind_of[i]]]
+        if weekend:
+            excess = columns(1, WEEKEND_WEIGHT, np.inf, False)
+            rows.add([*weekend, excess], [1.0] * len(weekend) + [-1.0], -np.inf, fair * weeks)
+        # Start band: every start in the hours [s, s + band) of one chosen s.
+        if band is not None:
+            hour = {i: int(kinds[kind_of[i]].clock // 60) for i in mine}
+            lowest, highest = min(hour.values()), max(hour.values())
+            bands = columns(highest - lowest + 1, 0.0, 1.0, True)  # column bands + j: the band from lowest + j
+            rows.add(list(range(bands, bands + highest - lowest + 1)), [1.0] * (highest - lowest + 1), -np.inf, 1.0)
+            for day in range(n_days):
+                at: dict[int, list[int]] = {}
+                for i in by_agent_day.get((a, day), []):
+                    at.setdefault(hour[i], []).append(y0 + i)
+                for h, terms in at.items():
+                    covering = [bands + s - lowest for s in range(max(lowest, h - band + 1), h + 1)]
+                    rows.add([*terms, *covering], [1.0] * len(terms) + [-1.0] * len(covering), -np.inf, 0.0)
+    cost = np.array(costs)
+    first = np.zeros_like(cost)
+    first[u0:u0 + n_kinds] = UNASSIGNED_WEIGHT
+    # A roster that always exists, so HiGHS holds one from the start: nothing assigned, every agent short.
+    start = np.zeros_like(cost)
+    start[u0:u0 + n_kinds] = [len(kind.shifts) for kind in kinds]
+    start[short0:short0 + n_agents] = named.min_hours * weeks
+    start[below0:below0 + n_agents] = named.min_hours > 0
+    values, proven = _solve_highs(cost, first, np.array(uppers), integral, rows, range(u0, u0 + n_kinds), start,
+                                  rules)
+    taken = np.flatnonzero(values[y0:y0 + n_pairs] > 0.5)
+    pools = [list(kind.shifts) for kind in kinds]
+    assigned = [(named.ids[agent_of[i]], pools[kind_of[i]].pop()) for i in taken]
+    worked = np.zeros(n_agents)
+    np.add.at(worked, agent_of[taken], paid[kind_of[taken]])
+    below = [named.ids[a] for a in np.flatnonzero(worked < named.min_hours * weeks - 1e-6)]
+    left = [shift for pool in pools for shift in pool]
+    explained = _explain(left, kinds, assigned, named, able, grid, rules)
+    if not proven:  # the first round stopped at its limit: say so, not that the rules block these shifts
+        explained = [replace(s, blocked_by=f"the rostering stopped at its {rules.time_limit_seconds:g} s limit "
+                             f"before proving no agent can take it; {s.blocked_by}") for s in explained]
+    return assigned, explained, below, proven
+
+
+def _solve_highs(costs: np.ndarray, first: np.ndarray, uppers: np.ndarray, integral: list[int], rows: _Rows,
+                 unassigned: range, start: np.ndarray, rules: RosterRules) -> tuple[np.ndarray, bool]:
+    """Minimise ``costs`` over columns in [0, upper] (``integral`` ones integer) subject to ``rows``, in two
+    rounds: first the ``first`` costs alone (the unassigned shifts), then, with no more shifts unassigned than
+    that found, the whole of ``costs`` from that solution, in what is left of the time limit. ``start`` is a
+    feasible solution HiGHS starts from, so a roster comes back however little time the solver had.
+
+    Returns
+    -------
+    The column values, and whether the first round was proven optimal (the fewest unassigned shifts).
+
+    Raises
+    ------
+    SolverError
+        When HiGHS returns no roster (it is given ``start``, so only when the solver fails).
+    """
+    started = time.perf_counter()
+    highs = _core._Highs()  # highspy.Highs() prints its banner to stdout as it is made, before any option
+    highs.setOptionValue("output_flag", False)
+    highs.setOptionValue("mip_rel_gap", 1e-6)
+    n = len(costs)
+    highs.addCols(n, first, np.zeros(n), uppers, 0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32),
+                  np.zeros(0))
+    highs.addRows(len(rows.lower), np.array(rows.lower), np.array(rows.upper), len(rows.index),
+                  np.array(rows.starts[:-1], dtype=np.int32), np.array(rows.index, dtype=np.int32),
+                  np.array(rows.value, dtype=np.float64))
+    highs.changeColsIntegrality(len(integral), np.array(integral, dtype=np.int32),
+                                np.full(len(integral), highspy.HighsVarType.kInteger, dtype=np.uint8))
+
+    def run(seconds: float) -> np.ndarray | None:
+        highs.setOptionValue("time_limit", max(seconds, 1.0))
+        highs.run()
+        values = np.array(highs.getSolution().col_value)
+        return values if len(values) == n and highs.getInfo().primal_solution_status == 2 else None
+
+    highs.setSolution(n, np.arange(n, dtype=np.int32), start)
+    values = run(rules.time_limit_seconds)
+    if values is None:
+        raise SolverError(f"the rostering's solver (HiGHS) failed: {highs.modelStatusToString(highs.getModelStatus())}"
+                          "; run again, or without --agents to roster generated agents")
+    proven = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    left = round(float(values[unassigned.start:unassigned.stop].sum()))
+    highs.addRow(-np.inf, left, len(unassigned), np.array(unassigned, dtype=np.int32), np.ones(len(unassigned)))
+    highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+    highs.setOptionValue("mip_rel_gap", float(rules.gap))
+    highs.setSolution(n, np.arange(n, dtype=np.int32), values)  # start the second round from the first
+    better = run(rules.time_limit_seconds - (time.perf_counter() - started))
+    return (values if better is None else better), proven
+
+
+def _explain(left: list[ShiftInstance], kinds: list[_Kind], assigned: list[tuple[str, ShiftInstance]],
+             named: Availability, able: np.ndarray, grid: Grid, rules: RosterRules) -> list[ShiftInstance]:
+    """The unassigned shifts, each with ``blocked_by``: for every rule, how many of the group's agents it
+    stops from taking the shift in the roster as solved, naming up to three of them."""
+    if not left:
+        return []
+    step = grid.interval_minutes
+    index = {agent: row for row, agent in enumerate(named.ids)}
+    days: dict[int, dict[int, ShiftInstance]] = {row: {} for row in range(len(named.ids))}
+    for agent, shift in assigned:
+        days[index[agent]][shift.day] = shift
+    plan_minutes = grid.n_slots * step
+    rest = rules.min_rest_hours * 60
+    kind_at = {(k.day, k.begin, k.end, k.paid_hours): n for n, k in enumerate(kinds)}
+    out = []
+    for shift in left:
+        begin, end = shift.start_slot * step, (shift.start_slot + shift.length_slots) * step
+        weekday = grid.dates[shift.day].weekday()
+        clock = grid.clock_minutes(shift.start_slot, shift.day)
+        reasons: dict[str, list[str]] = {}
+        for row, agent in enumerate(named.ids):
+            mine = days[row]
+            worked = sum(s.paid_hours for s in mine.values())
+            if not named.days[row, weekday]:
+                why = f"not available on {DAY_NAMES[weekday]}"
+            elif not (named.window_from[row] <= clock and clock + end - begin <= named.window_to[row]):
+                why = "outside their hours"
+            elif not able[row, kind_at[(shift.day, begin, end, shift.paid_hours)]] or (
+                    worked + shift.paid_hours > named.max_hours[row] * grid.n_days / 7 + 1e-6):
+                why = "at their maximum hours"
+            elif shift.day in mine:
+                why = "already on shift that day"
+            elif any(_clash(begin, end, other, shift.day, step, plan_minutes, grid.n_days, rest)
+                     for other in mine.values()):
+                why = f"{rules.min_rest_hours:g} h rest"
+            elif _run_with(set(mine), shift.day, grid.n_days) > rules.max_consecutive_days:
+                why = f"{rules.max_consecutive_days} consecutive days"
+            else:
+                why = f"{rules.start_band_hours} h start band"
+            reasons.setdefault(why, []).append(agent)
+        text = "; ".join(f"{len(ids)} {why} ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})"
+                         for why, ids in sorted(reasons.items(), key=lambda item: -len(item[1])))
+        out.append(replace(shift, blocked_by=text or f"no named agents in group {shift.group!r}"))
+    return out
+
+
+def _clash(begin: float, end: float, other: ShiftInstance, day: int, step: int, plan_minutes: float,
+           n_days: int, rest: float) -> bool:
+    """Whether a shift on ``day`` from ``begin`` to ``end`` (minutes) leaves less than ``rest`` to ``other``."""
+    other_begin = other.start_slot * step
+    other_end = other_begin + other.length_slots * step
+    for shift in (-plan_minutes, 0.0, plan_minutes):  # the plan repeats
+        if other_begin + shift < end + rest and begin < other_end + shift + rest and other.day != day:
+            return True
+    return False
+
+
+def _run_with(days: set[int], day: int, n_days: int) -> int:
+    """The longest run of consecutive working days through ``day`` if it is worked too (round the wrap)."""
+    worked = days | {day}
+    run = 1
+    for step in (-1, 1):
+        k = 1
+        while k < n_days and (day + step * k) % n_days in worked:
+            run, k = run + 1, k + 1
+    return min(run, n_days)
+
+
+@dataclass(frozen=True)
+class RosterFigures:
+    """How a roster treats its named agents: ``split_days_off`` agents whose days off fall in more blocks than
+    weeks; ``start_spread_hours`` the median and largest spread of one agent's start times over the plan;
+    ``weekend_shifts_max`` the most weekend shifts one agent works and ``weekend_shifts_mean`` the mean over
+    agents who may work weekends; ``preferred_start_gap_hours`` the mean distance of a start from the agent's
+    preferred start (shifts of agents with one)."""
+
+    agents_working: int
+    split_days_off: int
+    start_spread_hours_median: float
+    start_spread_hours_max: float
+    weekend_shifts_max: int
+    weekend_shifts_mean: float
+    preferred_start_gap_hours: float
+
+
+def roster_figures(assigned: list[tuple[str, ShiftInstance]], grid: Grid, agents: pd.DataFrame) -> RosterFigures:
+    """Fairness and preference figures of a roster of named agents (see :class:`RosterFigures`)."""
+    team = availability(agents)
+    preferred = {agent: named.preferred[row] for named in team.values() for row, agent in enumerate(named.ids)}
+    weekend_able = [agent for named in team.values() for row, agent in enumerate(named.ids)
+                    if named.days[row, 5:].any()]
+    days: dict[str, set[int]] = {}
+    clocks: dict[str, list[float]] = {}
+    weekend = dict.fromkeys(weekend_able, 0)
+    gaps = []
+    for agent, shift in assigned:
+        clock = grid.clock_minutes(shift.start_slot, shift.day)
+        days.setdefault(agent, set()).add(shift.day)
+        clocks.setdefault(agent, []).append(clock)
+        if grid.dates[shift.day].weekday() >= 5:
+            weekend[agent] = weekend.get(agent, 0) + 1
+        if not np.isnan(preferred[agent]):
+            gaps.append(abs(clock - preferred[agent]) / 60)
+    weeks = math.ceil(grid.n_days / 7)
+
+    def off_blocks(worked: set[int]) -> int:
+        return sum(1 for day in range(grid.n_days) if day not in worked and (day - 1) % grid.n_days in worked)
+
+    spreads = [(max(c) - min(c)) / 60 for c in clocks.values()]
+    return RosterFigures(
+        agents_working=len(days), split_days_off=sum(off_blocks(worked) > weeks for worked in days.values()),
+        start_spread_hours_median=float(np.median(spreads)) if spreads else 0.0,
+        start_spread_hours_max=max(spreads, default=0.0), weekend_shifts_max=max(weekend.values(), default=0),
+        weekend_shifts_mean=float(np.mean(list(weekend.values()))) if weekend else 0.0,
+        preferred_start_gap_hours=float(np.mean(gaps)) if gaps else 0.0)

@@ -18,6 +18,11 @@ breaks x10    0.09% in 23 s       0.11% in 17 s
 ============  ==================  ==================
 
 HiGHS overruns its time limit in the day windows and finds fewer improvements there, so "auto" is CBC.
+
+Coverage is a hard requirement whenever the LP relaxation shows it can be met: the shortfall variables are
+then held at zero, so the integer search only ever sees covered schedules and its gap is a gap on cost. Only
+when the rules themselves force a shortfall (named agents, caps) does it stay a penalty; ``forced_short``
+reports the LP's minimum shortfall then.
 """
 
 from __future__ import annotations
@@ -48,8 +53,12 @@ class SolveReport:
     ``status`` is "optimal" (proven within ``gap_limit`` of the bound) or "feasible" (stopped at the time
     limit); ``objective`` is cost plus penalties; ``bound`` the best proven lower bound of it (the LP relaxation
     ``lp_bound``, or the solver's own when better); ``gap`` = (objective - bound) / objective; ``seconds`` the
-    solve time (LP and integer search); ``backend`` the solver used ("cbc" or "highs"); ``model`` the kind of
-    covering model (shifts, breaks or tours) and its size.
+    solve time (LP and integer search; in a schedule's summary, from the start of building the models to the
+    end of the last group's solve, the clock of the event times below); ``backend`` the solver used ("cbc" or
+    "highs"); ``model`` the kind of covering model (shifts, breaks or tours) and its size. ``forced_short``
+    is the agent-intervals the LP relaxation could not cover (0 when the rules allow full coverage);
+    ``first_covered_seconds`` and ``gap_reached_seconds`` when the first solution leaving nothing short, and
+    the first within ``gap_limit``, were found (NaN: never, or not observed inside a solver run).
     """
 
     status: SolveStatus
@@ -63,6 +72,9 @@ class SolveReport:
     model: ModelKind
     integer_variables: int
     constraints: int
+    forced_short: float = 0.0
+    first_covered_seconds: float = math.nan
+    gap_reached_seconds: float = math.nan
 
 
 def pick_backend(requested: str, kind: ModelKind) -> Backend:
@@ -103,27 +115,44 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
         raise InfeasibleError("shifts.min_count / shifts.max_count and groups.headcount_cap / budget_cap "
                               "contradict each other: no schedule meets them all; relax one of them")
     lp_bound = relaxed.objective if relaxed.status == "optimal" else math.nan
+    forced = sum(lp.value(row.under) for row in model.cover_rows) if relaxed.status == "optimal" else math.nan
+    forced = 0.0 if forced < 1e-6 else forced
+    times = _Times(started, gap)
     start: dict[Any, float] = {}
     start_ok = False
     solution = {v: lp.value(v) for v in lp.variables()}
-    for down, repair in ((False, True), (True, True), (True, False)) if relaxed.status == "optimal" else ():
-        start = rounded_start(model, solution, down=down, repair=repair)
-        lp.set_values(start)
-        start_ok = lp.values_feasible()
-        if start_ok:
-            break
+    hard = forced == 0.0
+    unders = [row.under for row in model.cover_rows]
+    if hard:
+        lp.fix(dict.fromkeys(unders, 0.0))
+    if relaxed.status == "optimal":
+        start, start_ok = _best_start(model, solution, every=bool(model.tours))
+    if hard and not start_ok and relaxed.status == "optimal":
+        # No covered integer start: coverage goes back to a penalty, and the search may leave intervals short.
+        hard = False
+        lp.release(unders, {row.under: row.required for row in model.cover_rows})
+        start, start_ok = _best_start(model, solution, every=bool(model.tours))
     start_objective = lp.objective_value() if start_ok else math.inf
-    say(f"LP bound {lp_bound:.2f}; rounded start {start_objective:.2f}")
+    if start_ok:
+        times.note(model, start_objective, lp_bound)
+    say(f"LP bound {lp_bound:.2f}; rounded start {start_objective:.2f}"
+        + ("" if hard else f"; coverage is a penalty ({forced:,.1f} agent-intervals short in the LP)"))
     remaining = max(time_limit_seconds - (time.perf_counter() - started), 1.0)
+
+    def finish(status: SolveStatus, objective: float, bound: float) -> SolveReport:
+        return SolveReport(status=status, objective=objective, bound=bound, lp_bound=lp_bound,
+                           gap=_gap(objective, bound), gap_limit=gap, seconds=time.perf_counter() - started,
+                           backend=backend, model=model.kind, integer_variables=lp.integer_count,
+                           constraints=lp.row_count, forced_short=forced, first_covered_seconds=times.covered,
+                           gap_reached_seconds=times.reached)
+
     if start_ok and lp.integer_count > DIRECT_MIP_LIMIT:
         improve_by_days(model, backend, seconds=remaining, gap=min(gap, WINDOW_GAP), say=say,
-                        target=lp_bound / (1 - gap) if gap < 1 else math.inf)
+                        target=lp_bound / (1 - gap) if gap < 1 else math.inf,
+                        on_incumbent=lambda objective: times.note(model, objective, lp_bound))
         objective = lp.objective_value()
-        status: SolveStatus = "optimal" if _gap(objective, lp_bound) <= gap else "feasible"
-        return SolveReport(status=status, objective=objective, bound=min(lp_bound, objective), lp_bound=lp_bound,
-                           gap=_gap(objective, lp_bound), gap_limit=gap, seconds=time.perf_counter() - started,
-                           backend=backend,
-                           model=model.kind, integer_variables=lp.integer_count, constraints=lp.row_count)
+        return finish("optimal" if _gap(objective, lp_bound) <= gap else "feasible", objective,
+                      min(lp_bound, objective))
     outcome = lp.solve(backend, time_limit_seconds=remaining, gap=gap, warm_start=start_ok)
     if outcome.status in ("infeasible", "no_solution") or outcome.objective > start_objective:
         if not start_ok:
@@ -133,9 +162,47 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
         lp.set_values(start)
         outcome = replace(outcome, status="optimal" if outcome.status == "optimal" else "feasible",
                           objective=start_objective)
+    else:
+        times.note(model, outcome.objective, lp_bound)
     bound = max((b for b in (lp_bound, outcome.dual_bound) if not math.isnan(b)), default=math.nan)
     bound = min(bound, outcome.objective)
-    return SolveReport(status=outcome.status, objective=outcome.objective, bound=bound, lp_bound=lp_bound,
-                       gap=_gap(outcome.objective, bound), gap_limit=gap, seconds=time.perf_counter() - started,
-                       backend=backend,
-                       model=model.kind, integer_variables=lp.integer_count, constraints=lp.row_count)
+    return finish(outcome.status, outcome.objective, bound)
+
+
+def _best_start(model: CoverModel, solution: dict[Any, float], *, every: bool) -> tuple[dict[Any, float], bool]:
+    """An integer start rounded from the LP ``solution``: rounded to nearest and repaired, else rounded down and
+    repaired, else rounded down; with ``every`` (tours, where rounding down and adding whole tours is often
+    cheaper) the cheapest of all that meet every constraint. The start is left on the variables."""
+    lp = model.lp
+    best: tuple[float, dict[Any, float]] | None = None
+    for down, repair in ((False, True), (True, True), (True, False)):
+        if best is not None and not repair:
+            break
+        start = rounded_start(model, solution, down=down, repair=repair)
+        lp.set_values(start)
+        if lp.values_feasible():
+            if best is None or lp.objective_value() < best[0]:
+                best = (lp.objective_value(), start)
+            if not every:
+                break
+    if best is None:
+        return start, False
+    lp.set_values(best[1])
+    return best[1], True
+
+
+class _Times:
+    """When the first covered solution, and the first within the gap, were seen (seconds from ``started``)."""
+
+    def __init__(self, started: float, gap: float) -> None:
+        self.started, self.gap = started, gap
+        self.covered = self.reached = math.nan
+
+    def note(self, model: CoverModel, objective: float, bound: float) -> None:
+        """Record the incumbent now on the model's variables."""
+        now = time.perf_counter() - self.started
+        covered = all(model.lp.value(row.under) < 1e-6 for row in model.cover_rows)
+        if covered and math.isnan(self.covered):
+            self.covered = now
+        if covered and math.isnan(self.reached) and _gap(objective, bound) <= self.gap:
+            self.reached = now

@@ -306,6 +306,58 @@ class StorageSettings(_Model):
     url: str | None = None
 
 
+#: The longest capacity plan, in weeks (a year and a half).
+MAX_CAPACITY_WEEKS = 78
+
+
+def _productivity(value: float) -> float:
+    if not 0.0 < value <= 1.0:
+        raise ValueError(f"must be in (0, 1] (a share of a trained agent's output), got {value:g}")
+    return value
+
+
+class CapacityGroup(_Model):
+    """A staff group's supply rules in a capacity plan: monthly attrition and the salary of an FTE."""
+
+    monthly_attrition: Annotated[float, AfterValidator(_half_open_unit)] = 0.02
+    #: Paid cost of one FTE for a week; default ``fte_hours_per_week`` x the group's shift ``cost_per_hour``.
+    salary_per_fte_week: NonNegativeFloat | None = None
+
+
+class CapacitySettings(_Model):
+    """The long-term capacity plan: horizon, hiring rules, attrition and costs (``[capacity]``).
+
+    A class of hires is decided now and starts ``lead_time_weeks`` or later; its hires train for
+    ``training_weeks`` (paid, not productive), then work at ``nesting_productivity[k]`` of a trained agent in
+    the k-th week after training, then fully.
+    """
+
+    horizon_weeks: int = Field(default=26, ge=1, le=MAX_CAPACITY_WEEKS)
+    lead_time_weeks: int = Field(default=6, ge=0, le=MAX_CAPACITY_WEEKS)
+    training_weeks: int = Field(default=4, ge=0, le=MAX_CAPACITY_WEEKS)
+    nesting_productivity: tuple[Annotated[float, AfterValidator(_productivity)], ...] = (0.5, 0.75)
+    min_class_size: int = Field(default=1, ge=1)
+    max_class_size: int | None = Field(default=None, ge=1)
+    max_classes_per_month: int | None = Field(default=None, ge=0)
+    hire_fte: Annotated[float, AfterValidator(_occupancy)] = 1.0
+    overtime_fraction: Annotated[float, AfterValidator(_half_open_unit)] = 0.0
+    overtime_premium: Annotated[float, Field(ge=1.0)] = 1.5
+    hiring_cost: NonNegativeFloat = 3000.0
+    shortage_cost_per_fte_week: NonNegativeFloat = 2000.0
+    groups: Mapping[str, CapacityGroup] = Field(default_factory=dict)
+
+    @model_validator(mode="after")
+    def _class_sizes_ordered(self) -> CapacitySettings:
+        if self.max_class_size is not None and self.max_class_size < self.min_class_size:
+            raise ValueError(f"max_class_size: must be >= min_class_size ({self.min_class_size}), "
+                             f"got {self.max_class_size}")
+        return self
+
+    def group(self, name: str) -> CapacityGroup:
+        """A group's supply rules: its own table, else the defaults."""
+        return self.groups.get(name) or CapacityGroup()
+
+
 class Config(_Model):
     """A whole wfm configuration."""
 
@@ -321,6 +373,7 @@ class Config(_Model):
     forecast: ForecastSettings = ForecastSettings()
     solver: SolverSettings = SolverSettings()
     storage: StorageSettings = StorageSettings()
+    capacity: CapacitySettings = CapacitySettings()
 
     @field_validator("timezone")
     @classmethod
@@ -377,6 +430,10 @@ class Config(_Model):
             if off_grid:
                 raise ConfigError(f"shifts[{index}].lengths_hours: must be multiples of interval_minutes "
                                   f"({self.interval_minutes} minutes), got {off_grid[0]} hours")
+        for name in self.capacity.groups:
+            if name not in self.groups:
+                raise ConfigError(f"capacity.groups.{name}: unknown staff group {name!r}; "
+                                  f"known: {', '.join(self.groups) or 'none (add [groups.NAME])'}")
         for name, break_rule in self.breaks.items():
             if break_rule.minutes % self.interval_minutes:
                 raise ConfigError(f"breaks.{name}.minutes: must be a multiple of interval_minutes "

@@ -68,3 +68,19 @@ def test_contradicting_rules_exit_3(tmp_path):
                "--quiet")
     assert done.returncode == 3
     assert "wfm: error: groups.frontline:" in done.stderr and "no shift template covers it" in done.stderr
+
+
+def test_short_with_named_agents_exits_3_as_wfm_plan_does(tmp_path):
+    # 300 agents wanted on email (the backoffice group) for four hours, more than data/agents.csv has:
+    # exported, short, exit 3.
+    requirements = write_requirements(tmp_path / "requirements.csv")
+    frame = pd.read_csv(requirements)
+    frame.loc[frame["channel"] == "email", "scheduled_agents"] = 300
+    frame.to_csv(requirements, index=False)
+    out = tmp_path / "out"
+    done = wfm("schedule", "--requirements", requirements, "--config", CONFIG, "--agents", AGENTS, "--out-dir", out,
+               "--time-limit", "20", "--gap", "0.01", "--solver", "cbc", "--quiet")
+    assert done.returncode == 3, done.stderr
+    status = json.loads((out / "summary.json").read_text())["status"]
+    assert status["kind"] == "short" and "named agents" in status["reason"] and status["fix"].startswith("+")
+    assert done.stdout.startswith(status["headline"])

@@ -83,9 +83,9 @@ def test_open_a_scenario_in_the_what_if(page: Callable[..., AppTest], database: 
     assert not app.warning
     app.switch_page("views/staffing.py").run()
     assert not app.exception and not app.error
-    assert app.slider(key="wi_volume_pct").value == 15
-    assert app.number_input(key="wi_shrinkage").value == 0.2
-    assert app.radio(key="wi_model").value == "Erlang A"
+    assert app.number_input(key="wi_volume_pct").value == 15
+    assert app.number_input(key="wi_email_shrinkage").value == 20.0
+    assert app.number_input(key="wi_chat_patience_seconds").value == 240
     assert app.session_state["modifiers"] == changes
 
 

@@ -143,7 +143,9 @@ def test_weekends_are_shared(rostered):
 def test_too_few_agents_leave_shifts_unassigned_and_reported():
     result = solve_schedule(week_requirements(), week_config(), agents=agents(3), time_limit_seconds=20, gap=0.01)
     assert len(result.unassigned) == result.summary.unassigned_shifts > 0
-    assert list(result.unassigned.columns) == ["group", "date", "shift_start", "shift_end", "paid_hours"]
+    assert list(result.unassigned.columns) == ["group", "date", "shift_start", "shift_end", "paid_hours", "blocked_by"]
+    for why in result.unassigned["blocked_by"]:  # each open shift names what stops every one of the 3 agents
+        assert all(name in why for name in ("A00", "A01", "A02")), why
     assert result.summary.coverage < 1
     assert not result.unmet.empty  # coverage follows the roster, not the solved shifts
     covered = recompute_coverage(result, 30)

@@ -1,8 +1,9 @@
 """The ``wfm`` command line: a few lines per command over the library.
 
 Exit codes: 0 ok, 1 input or config error, 2 usage error, 3 coverage could not be met (infeasible rules
-or no solution from the solver). Errors print as one ``wfm: error: ...`` line on stderr, and warnings the
-library issues (:class:`~wfm.errors.WfmWarning`) as one ``wfm: warning: ...`` line each.
+or no solution from the solver; or, from ``wfm schedule`` and ``wfm plan``, exported but short). Errors print
+as one ``wfm: error: ...`` line on stderr, and warnings the library issues (:class:`~wfm.errors.WfmWarning`)
+as one ``wfm: warning: ...`` line each.
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def _show_warning(message: Warning | str, category: type[Warning], filename: str
 
 # Commands register themselves on `cli` when imported.
 from wfm.cli import accuracy as _accuracy  # noqa: E402,F401
+from wfm.cli import capacity as _capacity  # noqa: E402,F401
 from wfm.cli import erlang as _erlang  # noqa: E402,F401
 from wfm.cli import forecast as _forecast  # noqa: E402,F401
 from wfm.cli import plan as _plan  # noqa: E402,F401

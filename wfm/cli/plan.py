@@ -1,7 +1,7 @@
 """``wfm plan``: the weekly batch export, safe to run from cron.
 
 Logs a line per stage with its timing to stderr, records the run in the store, and exits 0 (ok), 1 (input or
-config error), 2 (usage) or 3 (coverage could not be met; the best schedule is still exported).
+config error), 2 (usage) or 3 (coverage could not be met; the best schedule is still exported), as ``wfm schedule``.
 """
 
 from __future__ import annotations
@@ -79,10 +79,11 @@ def plan_command(history_path: Path, config_path: Path, agents_path: Path | None
         run = run_batch(history, config, out_dir, store, week_start=week_start, agents=agents,
                         progress=lambda stage, message: log.info("%s: %s", stage, message))
     s = run.plan.summary
-    log.info("exported %s in %.1f s: paid hours %.1f, cost %.0f, coverage %.2f%%, solver %s (gap %.2f%%)",
-             run.export_dir, time.perf_counter() - started, s.paid_hours, s.cost, 100 * s.coverage, s.solver.status,
-             100 * s.solver.gap)
+    log.info("exported %s in %.1f s: paid hours %s, cost %s, coverage %.2f%%", run.export_dir,
+             time.perf_counter() - started, f"{s.paid_hours:,.1f}", f"{s.cost:,.0f}", 100 * s.coverage)
+    log.info("status: %s", s.status.headline())
+    for line in s.service_lines():
+        log.info("%s", line)
     click.echo(str(run.export_dir))
     if run.exit_code:
-        log.info("coverage not met: %s", run.message)
         sys.exit(run.exit_code)

@@ -1,7 +1,12 @@
-"""``wfm schedule``: requirements in, roster, breaks, coverage and summary out."""
+"""``wfm schedule``: requirements in, roster, breaks, coverage and summary out.
+
+Exits as ``wfm plan`` does: 0 covered, 1 input or config error, 2 usage, 3 exported but short (the status line
+says by how much, why, and the fix).
+"""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
@@ -43,6 +48,8 @@ def schedule(requirements_path: Path, config_path: Path, agents_path: Path | Non
     write_schedule(result, out_dir)
     s = result.summary
     r = s.solver
-    click.echo(f"{r.status}: {s.shifts} shifts for {s.agents} agents, cost {s.cost:,.2f}, coverage {s.coverage:.1%}, "
-               f"gap {r.gap:.2%} ({r.backend}, {r.seconds:.1f} s); {len(result.unmet)} intervals short, "
-               f"{s.unassigned_shifts} shifts unassigned -> {out_dir}")
+    click.echo(f"{s.status.headline()}: {s.shifts:,} shifts for {s.agents:,} agents, cost {s.cost:,.2f}, coverage "
+               f"{s.coverage:.1%} ({r.backend}, {r.seconds:.1f} s); {s.unassigned_shifts:,} shifts unassigned "
+               f"-> {out_dir}")
+    if s.status.exit_code:
+        sys.exit(s.status.exit_code)

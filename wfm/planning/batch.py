@@ -35,10 +35,6 @@ from wfm.weeks import parse_week, week_after, week_label
 
 log = logging.getLogger("wfm.planning.batch")
 
-#: Exit code of a run whose schedule leaves required intervals uncovered (the export is still written).
-COVERAGE_NOT_MET = 3
-
-
 @dataclass(frozen=True)
 class BatchRun:
     """A recorded run: its id in the store, the plan, the export folder, exit code and message."""
@@ -51,11 +47,10 @@ class BatchRun:
 
 
 def coverage_outcome(summary: PlanSummary) -> tuple[int, str | None]:
-    """The exit code and message of a plan: 0, or :data:`COVERAGE_NOT_MET` with what is short."""
-    if not summary.unmet_intervals:
-        return 0, None
-    return COVERAGE_NOT_MET, (f"{summary.unmet_intervals} intervals short of the requirement "
-                              f"({summary.under_agent_hours:,.1f} agent-hours)")
+    """The exit code and message of a plan: 0, or 3 (``scheduling.status.SHORT_EXIT_CODE``, shared with
+    ``wfm schedule``) with the status headline: what is short, why, and the fix."""
+    status = summary.status
+    return status.exit_code, None if status.covered else status.headline()
 
 
 def run_batch(history: pd.DataFrame, config: Config, out_dir: str | Path, store: Store, *,

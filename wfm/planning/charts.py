@@ -193,3 +193,23 @@ def accuracy_trend_chart(record: pd.DataFrame, title: str = "Forecast accuracy b
     figure.update_layout(**LAYOUT, title=plain(title), yaxis={"title": "wMAPE", "tickformat": ".0%"},
                          xaxis={"type": "category"})
     return figure
+
+
+def capacity_chart(weekly: pd.DataFrame, title: str = "Required and available FTE per week") -> go.Figure:
+    """One staff group's capacity plan: required FTE, available FTE (with overtime), the gap, and hires."""
+    x = pd.to_datetime(weekly["week"])
+    figure = go.Figure()
+    figure.add_bar(x=x, y=weekly["hires_starting"], name="hires starting (people)", yaxis="y2",
+                   marker_color="rgba(148, 103, 189, 0.45)", hovertemplate="%{y} hires<extra></extra>")
+    figure.add_bar(x=x, y=weekly["gap_fte"], name="short (FTE)", marker_color="rgba(214, 39, 40, 0.6)",
+                   hovertemplate="short %{y:,.1f} FTE<extra></extra>")
+    figure.add_scatter(x=x, y=weekly["required_fte"], name="required FTE", line={"color": "#d62728"},
+                       line_shape="hv", hovertemplate="required %{y:,.1f} FTE<extra></extra>")
+    figure.add_scatter(x=x, y=weekly["available_fte"] + weekly["overtime_fte"], name="available FTE (with overtime)",
+                       line={"color": "#2ca02c"}, line_shape="hv", fill="tozeroy", fillcolor="rgba(44, 160, 44, 0.12)",
+                       hovertemplate="available %{y:,.1f} FTE<extra></extra>")
+    figure.update_layout(**LAYOUT, title=plain(title), yaxis={"title": "FTE", "rangemode": "tozero"},
+                         yaxis2={"title": "hires (people)", "overlaying": "y", "side": "right", "showgrid": False,
+                                 "tickformat": "d", "range": [0, max(1, int(weekly["hires_starting"].max())) * 1.2]},
+                         xaxis={"title": "week starting"})
+    return figure

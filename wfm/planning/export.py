@@ -1,8 +1,11 @@
 """The weekly batch export: one folder per planning week, published atomically.
 
 ``DIR/<YYYY-Www>/`` holds ``forecast.csv``, ``requirements.csv``, ``roster.csv``, ``breaks.csv``,
-``coverage.csv`` (plus ``unmet.csv`` and ``unassigned.csv``), ``summary.json``, ``schedule.xlsx`` (a sheet per
-day and a summary sheet) and ``report.html`` (charts). Everything is written into a temporary folder beside the
+``coverage.csv`` (plus ``unmet.csv`` and ``unassigned.csv``), ``summary.json``, ``schedule.xlsx`` (a summary
+sheet, a week sheet of agents by day, and a sheet per day) and ``report.html`` (charts). A break in
+``breaks.csv`` belongs to the one ``roster.csv`` row with its ``agent_id`` whose ``shift_start``-``shift_end``
+holds it (an agent works at most one shift a day, 11 hours apart).
+Everything is written into a temporary folder beside the
 target, then swapped into place in one step (``renameat2(RENAME_EXCHANGE)`` on Linux; elsewhere two renames), so
 readers see the old export or the new one, never a mix, and a failed or killed run leaves the previous export
 untouched. Folders left by killed runs are removed by the next run of the same week.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import html
 import json
 import os
 import shutil
@@ -151,10 +155,34 @@ def breaks_of_shifts(roster: pd.DataFrame, breaks: pd.DataFrame) -> list[str]:
     return [listed.get(row, "") for row in range(len(roster))]
 
 
-def write_workbook(plan: Plan, path: Path) -> None:
-    """``schedule.xlsx``: a summary sheet, then one sheet per day with its shifts and each shift's own breaks.
+def _clock_span(start: pd.Series, end: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Shift starts and ends as local clock times (``HH:MM``); an end on the next day reads ``01:00 (+1 day)``."""
+    ends = end.dt.strftime("%H:%M").where(end.dt.date == start.dt.date, end.dt.strftime("%H:%M (+1 day)"))
+    return start.dt.strftime("%H:%M"), ends
 
-    Shift start and end are local clock times; an end on the next day reads ``01:00 (+1 day)``.
+
+def week_grid(roster: pd.DataFrame) -> pd.DataFrame:
+    """Agents by day: each cell the day's shift (``08:00-16:30``, an end the next day ``22:00-06:00 (+1 day)``),
+    empty on a day off, with the week's paid hours; one row per agent, by group and agent."""
+    if roster.empty:
+        return pd.DataFrame(columns=["agent", "group", "paid hours"])
+    starts, ends = _clock_span(roster["shift_start"], roster["shift_end"])
+    days = pd.to_datetime(roster["date"].astype(str))
+    cells = roster.assign(day=days.dt.strftime("%a %d %b"), order=days, shift=starts + "-" + ends)
+    order = cells.drop_duplicates("day").sort_values("order")["day"].tolist()
+    grid = cells.pivot_table(index=["group", "agent_id"], columns="day", values="shift", aggfunc="first")
+    grid = grid.reindex(columns=order).fillna("")
+    grid.columns.name = None
+    hours = roster.groupby(["group", "agent_id"])["paid_hours"].sum()
+    grid["paid hours"] = hours.reindex(grid.index).round(2)
+    return grid.reset_index().rename(columns={"agent_id": "agent"})[["agent", "group", *order, "paid hours"]]
+
+
+def write_workbook(plan: Plan, path: Path) -> None:
+    """``schedule.xlsx``: a summary sheet, a week sheet of agents by day (:func:`week_grid`), then one sheet per
+    day with its shifts and each shift's own breaks.
+
+    Times are local clock times, ``HH:MM``; a shift end on the next day reads ``01:00 (+1 day)``.
 
     Every text cell goes through :func:`wfm.io.safe_cells`: agent, group, channel and break names never become
     live formulas, and control characters XLSX cannot hold are shown as U+FFFD.
@@ -173,12 +201,10 @@ def write_workbook(plan: Plan, path: Path) -> None:
         safe_cells(headline, "xlsx").to_excel(book, sheet_name="Summary", index=False)
         safe_cells(summary.channel_table, "xlsx").to_excel(book, sheet_name="Summary", index=False,
                                                            startrow=len(headline) + 2)
+        safe_cells(week_grid(plan.schedule.roster), "xlsx").to_excel(book, sheet_name="Week", index=False)
         for day, shifts in roster.groupby("date", sort=True):
-            end = shifts["shift_end"]
-            clock = end.dt.strftime("%H:%M").where(end.dt.date == shifts["shift_start"].dt.date,
-                                                   end.dt.strftime("%H:%M (+1 day)"))
-            sheet = shifts.assign(shift_start=shifts["shift_start"].dt.strftime("%H:%M"), shift_end=clock,
-                                  ).drop(columns="date")
+            starts, ends = _clock_span(shifts["shift_start"], shifts["shift_end"])
+            sheet = shifts.assign(shift_start=starts, shift_end=ends).drop(columns="date")
             name = pd.Timestamp(str(day)).strftime("%a %Y-%m-%d")
             safe_cells(sheet, "xlsx").to_excel(book, sheet_name=name, index=False)
 
@@ -213,8 +239,8 @@ def report_html(plan: Plan, history: pd.DataFrame, accuracy: LastWeek | None = N
     return ("<!doctype html><html><head><meta charset='utf-8'>"
             f"<title>wfm plan {s.week}</title><style>body{{font-family:sans-serif;margin:2em}}"
             "table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd}</style></head>"
-            f"<body><h1>Plan for {s.week}</h1>{facts}{table}{_accuracy_html(accuracy)}{''.join(parts)}"
-            "</body></html>")
+            f"<body><h1>Plan for {s.week}</h1><p><b>{html.escape(s.status.headline())}</b></p>"
+            f"{facts}{table}{_accuracy_html(accuracy)}{''.join(parts)}</body></html>")
 
 
 def _accuracy_html(accuracy: LastWeek | None) -> str:

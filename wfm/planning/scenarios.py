@@ -56,9 +56,14 @@ def evaluate(forecast_frame: pd.DataFrame, config: Config, modifiers: Modifiers 
     """Figures of a scenario on a forecast week: staffing always, the schedule when ``solve`` is true."""
     effective, required = staff_week(forecast_frame, config, modifiers)
     if not solve:
-        return ScenarioFigures(**_staffing_figures(required, effective))
+        return staffing_figures(required, effective)
     schedule = solve_schedule(required, effective, agents=agents)
     return _solved_figures(required, schedule, project_service(required, schedule.coverage, effective), effective)
+
+
+def staffing_figures(required: pd.DataFrame, config: Config) -> ScenarioFigures:
+    """Figures of requirements already sized with ``config`` (what :func:`evaluate` gives without solving)."""
+    return ScenarioFigures(**_staffing_figures(required, config))
 
 
 def figures_of(plan: Plan) -> ScenarioFigures:

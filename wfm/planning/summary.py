@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 import pandas as pd
 
 from forecasting import ForecastResult
-from scheduling import ScheduleResult, SolveReport
+from scheduling import CoverageStatus, ScheduleResult, SolveReport
 from wfm.config import Config
 from wfm.errors import StoreError
 from wfm.plain import to_plain
@@ -58,6 +58,7 @@ class DailyFigures:
     required_agent_hours: float
     projected_service_level: float
     projected_occupancy: float
+    service_level_target: float | None = None
 
 
 @dataclass(frozen=True)
@@ -67,7 +68,9 @@ class PlanSummary:
     Hours are agent-hours, money is in the config's currency. ``required_agent_hours`` is what must be
     scheduled (after shrinkage, summed over staff groups); ``scheduled_agent_hours`` the agents on shift net
     of breaks; ``coverage`` = 1 - under / required; ``efficiency`` = 1 - (over + under) / required;
-    ``unmet_intervals`` counts group intervals left short; ``solver`` is the schedule solve's own report.
+    ``unmet_intervals`` counts group intervals left short; ``solver`` is the schedule solve's own report;
+    ``status`` the schedule's coverage status (covered or short, why, and the fix), whose headline every view
+    shows next to :meth:`service_lines`.
     """
 
     week: str
@@ -85,7 +88,20 @@ class PlanSummary:
     unmet_intervals: int
     unassigned_shifts: int
     solver: SolveReport
+    status: CoverageStatus
     timings_seconds: Mapping[str, float] = field(default_factory=dict)
+
+    def service_lines(self) -> list[str]:
+        """Projected service level against its target, per channel and day: "voice Mon 05 Jan: 91.2% of
+        calls within target (target 80%)", "below target" marked; channels without a target show the level."""
+        lines = []
+        for row in self.daily:
+            text = f"{row.channel} {row.date:%a %d %b}: projected service level {_percent(row.projected_service_level)}"
+            if row.service_level_target is not None:
+                below = row.projected_service_level < row.service_level_target - 1e-9
+                text += f" against a target of {row.service_level_target:.0%}" + (" (below target)" if below else "")
+            lines.append(text)
+        return lines
 
     @property
     def channel_table(self) -> pd.DataFrame:
@@ -98,8 +114,9 @@ class PlanSummary:
         return _frame(self.daily, DailyFigures)
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for ``summary.json`` and the run store (NaN becomes null, dates ISO text)."""
-        return dict(to_plain(asdict(self)))
+        """Plain data for ``summary.json`` and the run store (NaN becomes null, dates ISO text); the coverage
+        status carries its headline."""
+        return {**to_plain(asdict(self)), "status": self.status.to_dict()}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlanSummary:
@@ -116,7 +133,7 @@ class PlanSummary:
                 channels=tuple(_typed(ChannelFigures, row) for row in data["channels"]),
                 daily=tuple(_typed(DailyFigures, row | {"date": dt.date.fromisoformat(row["date"])})
                             for row in data["daily"]),
-                solver=_typed(SolveReport, data["solver"]),
+                solver=_typed(SolveReport, data["solver"]), status=CoverageStatus.from_dict(data["status"]),
                 timings_seconds=dict(data.get("timings_seconds") or {}),
                 **{f.name: _number(data[f.name]) for f in dataclasses.fields(cls) if f.name in _FIGURES})
         except (KeyError, TypeError, ValueError) as exc:
@@ -136,10 +153,17 @@ def _number(value: Any) -> Any:
 
 
 def _typed(kind: type[_Row], row: Mapping[str, Any]) -> _Row:
-    """A dataclass from stored plain data: nulls of float fields back to NaN, keys of other versions refused."""
-    values = {f.name: (math.nan if row[f.name] is None and f.type == "float" else row[f.name])
-              for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+    """A dataclass from stored plain data: nulls of float fields back to NaN, a field with a default taken
+    as its default when absent (data of an earlier version), other missing keys refused (KeyError)."""
+    values = {}
+    for f in dataclasses.fields(kind):  # type: ignore[arg-type]
+        value = row.get(f.name, f.default) if f.default is not dataclasses.MISSING else row[f.name]
+        values[f.name] = math.nan if value is None and f.type == "float" else value
     return kind(**values)
+
+
+def _percent(value: float) -> str:
+    return "n/a" if math.isnan(value) else f"{value:.1%}"
 
 
 def _frame(rows: tuple[Any, ...], kind: type) -> pd.DataFrame:
@@ -168,7 +192,8 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
                        wmape=float(choices.loc[name, "wmape"]) if name in choices.index else math.nan,
                        service_level_target=config.channels[str(name)].service_level)
         for name, part in joined.groupby("channel"))
-    daily = tuple(DailyFigures(channel=str(channel), date=date, **figures(part))
+    daily = tuple(DailyFigures(channel=str(channel), date=date, **figures(part),
+                               service_level_target=config.channels[str(channel)].service_level)
                   for (channel, date), part in joined.groupby(["channel", "date"]))
     s = schedule.summary
     return PlanSummary(week=week_label(week_start), week_start=week_start, channels=channels, daily=daily,
@@ -176,4 +201,4 @@ def summarise(week_start: dt.date, made: ForecastResult, required: pd.DataFrame,
                        paid_hours=s.paid_hours, cost=s.cost, under_agent_hours=s.under_agent_hours,
                        over_agent_hours=s.over_agent_hours, coverage=s.coverage, efficiency=s.efficiency,
                        unmet_intervals=s.unmet_intervals, unassigned_shifts=s.unassigned_shifts, solver=s.solver,
-                       timings_seconds=dict(timings))
+                       status=s.status, timings_seconds=dict(timings))

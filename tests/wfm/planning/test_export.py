@@ -147,7 +147,7 @@ def test_each_day_sheet_lists_each_shifts_own_breaks(plan: Plan, tmp_path: Path)
 
     target = export.export_plan(plan, tiny_history(), tmp_path)
     book = load_workbook(target / "schedule.xlsx")
-    days = [name for name in book.sheetnames if name != "Summary"]
+    days = [name for name in book.sheetnames if name not in ("Summary", "Week")]
     assert len(days) == 5  # the tiny center works Monday to Friday
     for name in days:
         rows = list(book[name].iter_rows(values_only=True))
@@ -183,3 +183,50 @@ def test_a_published_plan_records_its_forecast_and_reports_last_weeks_accuracy(p
         assert cell in section
     nothing = export.LastWeek("2026-W46", accuracy_record(Store.open("sqlite:///:memory:"), history))
     assert "No forecast was recorded for 2026-W46" in export._accuracy_html(nothing)
+
+
+def test_day_sheets_read_back_match_breaks_csv_and_the_week_sheet_matches_roster_csv(plan: Plan,
+                                                                                      tmp_path: Path) -> None:
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    target = export.export_plan(plan, tiny_history(), tmp_path)
+    zone = plan.config.timezone
+
+    def local(frame: pd.DataFrame, *columns: str) -> pd.DataFrame:
+        return frame.assign(**{c: pd.to_datetime(frame[c], utc=True).dt.tz_convert(zone) for c in columns})
+
+    roster = local(pd.read_csv(target / "roster.csv"), "shift_start", "shift_end")
+    breaks = local(pd.read_csv(target / "breaks.csv"), "break_start", "break_end")
+    # The documented key: each break lies in exactly one roster row of its agent.
+    joined = breaks.reset_index(names="break").merge(roster, on="agent_id")
+    inside = joined[(joined["shift_start"] <= joined["break_start"]) & (joined["break_end"] <= joined["shift_end"])]
+    assert len(inside) == len(breaks) and inside["break"].is_unique
+    book = load_workbook(target / "schedule.xlsx")
+    listed = []
+    for name in book.sheetnames:
+        if name in ("Summary", "Week"):
+            continue
+        header, *rows = list(book[name].iter_rows(values_only=True))
+        day = pd.Timestamp(name.split(" ")[1]).date()
+        for row in rows:
+            cells = dict(zip(header, row, strict=True))
+            (shift,) = roster[(roster["agent_id"] == cells["agent_id"]) & (roster["shift_start"].dt.date == day)
+                              ].itertuples()
+            assert (cells["shift_start"], cells["shift_end"]) == (f"{shift.shift_start:%H:%M}",
+                                                                  f"{shift.shift_end:%H:%M}")
+            own = breaks[(breaks["agent_id"] == shift.agent_id) & (breaks["break_start"] >= shift.shift_start)
+                         & (breaks["break_end"] <= shift.shift_end)].sort_values("break_start")
+            assert cells["breaks"] == ", ".join(f"{b.kind} {b.break_start:%H:%M}-{b.break_end:%H:%M}"
+                                                for b in own.itertuples())
+            listed += list(own.index)
+    assert sorted(listed) == sorted(breaks.index)  # every break on one day sheet, once
+    header, *rows = list(book["Week"].iter_rows(values_only=True))
+    assert len(rows) == roster["agent_id"].nunique()
+    for row in rows:
+        cells = dict(zip(header, row, strict=True))
+        mine = roster[roster["agent_id"] == cells["agent"]]
+        shown = {day: cell for day, cell in cells.items() if day not in ("agent", "group", "paid hours") and cell}
+        assert shown == {f"{s.shift_start:%a %d %b}": f"{s.shift_start:%H:%M}-{s.shift_end:%H:%M}"
+                         for s in mine.itertuples()}
+        assert cells["paid hours"] == pytest.approx(mine["paid_hours"].sum())

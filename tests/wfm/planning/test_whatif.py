@@ -7,7 +7,7 @@ import pytest
 
 from wfm.config import Config
 from wfm.errors import ConfigError
-from wfm.planning.whatif import Modifiers
+from wfm.planning.whatif import ChannelChanges, Modifiers, changes_against, configured_values, from_channels
 
 
 def test_no_change_is_the_same_config(example_config: Config) -> None:
@@ -59,3 +59,60 @@ def test_round_trip_through_plain_data() -> None:
     modifiers = Modifiers(volume_pct=5, channels=("voice", "chat"))
     assert modifiers.to_dict() == {"volume_pct": 5, "channels": ["voice", "chat"]}
     assert Modifiers.from_dict(modifiers.to_dict()) == modifiers
+
+
+def test_per_channel_targets_move_only_their_channel(example_config: Config) -> None:
+    # "+15% on all channels, 90/20 on voice only"
+    modifiers = Modifiers(volume_pct=15, per_channel={"voice": ChannelChanges(service_level=0.9, answer_seconds=20),
+                                                     "chat": ChannelChanges(volume_pct=0, concurrency=3)})
+    changed = modifiers.apply_to_config(example_config)
+    assert (changed.channels["voice"].service_level, changed.channels["voice"].answer_seconds) == (0.9, 20)
+    assert changed.channels["chat"] == example_config.channels["chat"].model_copy(update={"concurrency": 3})
+    assert changed.channels["email"] == example_config.channels["email"]
+    frame = pd.DataFrame({"channel": ["voice", "chat", "email"], "volume": [100.0, 10.0, 20.0],
+                          "aht_seconds": [200.0, 400.0, 300.0]})
+    assert modifiers.apply_to_forecast(frame)["volume"].tolist() == pytest.approx([115.0, 10.0, 23.0])
+
+
+def test_per_channel_values_replace_the_all_channel_ones() -> None:
+    modifiers = Modifiers(service_level=0.85, max_occupancy=0.9, channels=("chat",),
+                          per_channel={"chat": {"service_level": 0.95}})  # plain data is accepted too
+    assert modifiers.for_channel("chat") == ChannelChanges(volume_pct=0.0, aht_pct=0.0, service_level=0.95,
+                                                           max_occupancy=0.9)
+    assert modifiers.for_channel("voice") == ChannelChanges()  # out of the all-channel scope
+
+
+def test_per_channel_refuses_queue_rules_on_deferred_work(example_config: Config) -> None:
+    with pytest.raises(ConfigError, match=r"modifiers\.per_channel\.email\.service_level: email is deferred work"):
+        Modifiers(per_channel={"email": ChannelChanges(service_level=0.9)}).apply_to_config(example_config)
+    with pytest.raises(ConfigError, match=r"modifiers\.per_channel\.voice\.volume_pct: must be > -100"):
+        Modifiers.from_dict({"per_channel": {"voice": {"volume_pct": -120}}})
+    with pytest.raises(ConfigError, match=r"modifiers\.per_channel\.voice\.level: unknown modifier"):
+        Modifiers.from_dict({"per_channel": {"voice": {"level": 0.9}}})
+
+
+def test_stored_modifiers_of_before_per_channel_still_load(example_config: Config) -> None:
+    # The plain data scenarios stored before per-channel changes existed: same meaning, same plain data.
+    old = {"volume_pct": 10, "service_level": 0.9, "headcount_cap": 150, "channels": ["voice"]}
+    loaded = Modifiers.from_dict(old)
+    assert loaded.to_dict() == old
+    changed = loaded.apply_to_config(example_config)
+    assert changed.channels["voice"].service_level == 0.9 and changed.channels["chat"].service_level == 0.8
+    new = Modifiers(per_channel={"voice": ChannelChanges(answer_seconds=30)})
+    assert new.to_dict() == {"per_channel": {"voice": {"answer_seconds": 30}}}
+    assert Modifiers.from_dict(new.to_dict()) == new
+
+
+def test_changes_against_the_config_keep_only_real_changes(example_config: Config) -> None:
+    assert configured_values(example_config, "chat")["answer_seconds"] == 60
+    shown = {"service_level": 0.8, "answer_seconds": 30.0, "max_occupancy": None, "volume_pct": None}
+    assert changes_against(example_config, "chat", shown) == ChannelChanges(answer_seconds=30.0)
+
+
+def test_a_change_every_channel_shares_is_written_once(example_config: Config) -> None:
+    same = ChannelChanges(shrinkage=0.2, patience_seconds=240)
+    modifiers = from_channels(example_config, {"voice": same, "chat": same,
+                                               "email": ChannelChanges(shrinkage=0.2, max_occupancy=0.8)},
+                              volume_pct=15)
+    assert modifiers == Modifiers(volume_pct=15, shrinkage=0.2, patience_seconds=240,
+                                  per_channel={"email": ChannelChanges(max_occupancy=0.8)})
