@@ -279,6 +279,16 @@ class ForecastSettings(_Model):
     outlier_dates: tuple[dt.date, ...] = ()
     #: Handle time used when the history has no ``aht_seconds`` column.
     default_aht_seconds: Seconds | None = None
+    #: Where channels and backtest folds run: local processes, or the Dask scheduler at ``scheduler``.
+    backend: Literal["local", "dask"] = "local"
+    scheduler: str | None = None
+
+    @model_validator(mode="after")
+    def _scheduler_named(self) -> ForecastSettings:
+        if self.backend == "dask" and not self.scheduler:
+            raise ValueError("scheduler: backend 'dask' needs the address of a running Dask scheduler, "
+                             "for example scheduler = \"tcp://HOST:8786\"")
+        return self
 
 
 class SolverSettings(_Model):
@@ -545,8 +555,9 @@ def load_config(path: str | Path) -> Config:
 
 
 def with_overrides(config: Config, *, model: str | None = None, time_limit_seconds: float | None = None,
-                   source: str = "options") -> Config:
-    """The config with the forecast model and the solver time limit replaced where given, validated again.
+                   backend: str | None = None, scheduler: str | None = None, source: str = "options") -> Config:
+    """The config with the forecast model, backend and scheduler and the solver time limit replaced where given,
+    validated again.
 
     The one place command-line and dashboard overrides of the config are applied.
 
@@ -560,6 +571,9 @@ def with_overrides(config: Config, *, model: str | None = None, time_limit_secon
         data.setdefault("forecast", {})["model"] = model
     if time_limit_seconds is not None:
         data.setdefault("solver", {})["time_limit_seconds"] = time_limit_seconds
+    for key, value in (("backend", backend), ("scheduler", scheduler)):
+        if value is not None:
+            data.setdefault("forecast", {})[key] = value
     return config if data == config_to_toml_dict(config) else parse_config(data, source=source)
 
 

@@ -10,10 +10,41 @@ import streamlit as st
 from dashboard import common
 from dashboard.widgets import kept
 from wfm.planning import charts
+from wfm.planning.accuracy import accuracy_record, accuracy_table
 from wfm.planning.plan import holidays_between
 
 #: Weeks of history drawn before the forecast.
 HISTORY_WEEKS = 3
+
+
+def past_weeks(ctx: common.Context, channel: str) -> None:
+    """Past weeks: the forecast issued for a week against the actuals in the history, and the accuracy trend
+    (:func:`wfm.planning.accuracy.accuracy_record`, the figures of ``wfm accuracy`` and ``report.html``)."""
+    st.subheader("Past weeks: forecast vs actual")
+    with common.guard():
+        store = common.store(ctx.config)
+        record = accuracy_record(store, ctx.history)
+    record = record[record["channel"] == channel]
+    if record.empty:
+        st.info("No forecast has been issued for this channel yet. Each published plan (and each `wfm plan` run) "
+                "records its forecast; its accuracy shows here as the actuals arrive in the history.")
+        return
+    weeks = list(record["week"])[::-1]
+    week = kept(st.selectbox, "Past week", "fc_past_week", weeks[0], options=weeks)
+    with common.guard():
+        [issued] = store.issued_forecasts([week])
+    forecast = issued.frame[issued.frame["channel"] == channel]
+    first, last = forecast["interval_start"].min(), forecast["interval_start"].max()
+    actuals = ctx.history[(ctx.history["channel"] == channel) & (ctx.history["interval_start"] >= first)
+                          & (ctx.history["interval_start"] <= last)]
+    st.plotly_chart(charts.forecast_chart(actuals, forecast, ctx.config.timezone, ctx.config.interval_minutes,
+                                          title=f"{channel}: forecast issued for {week} (run {issued.run_id}) "
+                                                "and actual contacts", history_name="actual"),
+                    key="fc_past_chart")
+    st.dataframe(accuracy_table(record), hide_index=True, key="fc_accuracy")
+    st.caption("Noise floor: the wMAPE a perfect forecast would score at that volume (Poisson arrivals). "
+               "Days absent from the history are not scored.")
+    st.plotly_chart(charts.accuracy_trend_chart(record, title=f"{channel}: accuracy by week"), key="fc_trend")
 
 
 def leaderboard(summary: pd.DataFrame, channel: str, chosen: str) -> pd.DataFrame:
@@ -67,3 +98,5 @@ with left:
                                 for c in ("wmape", "wmape_daily", "bias", "seasonal_naive_wmape")})
 with right:
     st.plotly_chart(charts.aht_chart(recent, frame, zone, ctx.config.interval_minutes), key="fc_aht")
+
+past_weeks(ctx, channel)

@@ -6,11 +6,13 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
-from wfm.config import Config
+from wfm.config import Config, config_to_toml_dict
 from wfm.io import read_history
 from wfm.planning import plan as pipeline
+from wfm.planning.store import Store
 from wfm.weeks import week_after
 
 FAST_CONFIG = Path(__file__).with_name("fast_config.toml")
@@ -63,3 +65,23 @@ def test_holidays_are_marked(page: Callable[..., AppTest], write_sample: Callabl
     assert {m.label: m.value for m in app.metric}["Week"] == "2026-W52"
     shaded = [c.value for c in app.caption if c.value.startswith("Shaded: public holidays")]
     assert shaded and "Fri 25 Dec Christmas Day" in shaded[0] and "Boxing Day" in shaded[0]
+
+
+def test_past_weeks_show_the_issued_forecast_against_actuals(page: Callable[..., AppTest], short_history: Path,
+                                                             fast_config: Config, database: str) -> None:
+    history = read_history(short_history, fast_config)
+    week46 = history[history["interval_start"] >= pd.Timestamp("2026-11-09", tz=fast_config.timezone)]
+    # A forecast of week 46 10% above what came: interval and daily wMAPE and bias 10%, the whole day scored.
+    issued = week46.assign(volume=week46["volume"] * 1.1, volume_lo=0.0, volume_hi=week46["volume"] * 2,
+                           model="seasonal_naive")
+    with Store.open(database) as store:
+        run = store.start_run("2026-W46", config_to_toml_dict(fast_config), "/exports/2026-W46")
+        store.finish_run(run, "ok", {}, 0, forecast=issued)
+    app = page("forecast")
+    assert not app.exception and not app.error
+    [table] = [frame.value for frame in app.dataframe if "Interval wMAPE" in frame.value.columns]
+    row = table.iloc[0]
+    assert (row["Week"], row["Channel"], row["Interval wMAPE"], row["Daily wMAPE"], row["Bias"]) == (
+        "2026-W46", "chat", "10.0%", "10.0%", "+10.0%")  # the first channel is shown first
+    assert row["Actual contacts"] == f"{week46.loc[week46['channel'] == 'chat', 'volume'].sum():,.0f}"
+    assert len(app.get("plotly_chart")) == 4  # the week's forecast, AHT, the past week, the trend

@@ -52,6 +52,7 @@ def _show_warning(message: Warning | str, category: type[Warning], filename: str
 
 
 # Commands register themselves on `cli` when imported.
+from wfm.cli import accuracy as _accuracy  # noqa: E402,F401
 from wfm.cli import capacity as _capacity  # noqa: E402,F401
 from wfm.cli import erlang as _erlang  # noqa: E402,F401
 from wfm.cli import forecast as _forecast  # noqa: E402,F401

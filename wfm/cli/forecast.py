@@ -17,6 +17,8 @@ from wfm.cli.checks import writable_file
 from wfm.config import MAX_BACKTEST_FOLDS, MAX_HORIZON_DAYS, Config, load_config
 from wfm.io import read_history, write_frame
 
+Backend = Literal["local", "dask"]
+
 _history = click.option("--history", "history_path", required=True, type=click.Path(dir_okay=False, path_type=Path),
                         help="History file (CSV or Parquet): channel, interval_start, volume[, aht_seconds].")
 _interval = click.option("--interval-minutes", type=click.IntRange(min=1, max=1440),
@@ -25,9 +27,11 @@ _config = click.option("--config", "config_path", type=click.Path(dir_okay=False
                        help="wfm TOML config (timezone, holidays, events, outliers).")
 _horizon = click.option("--horizon-days", type=click.IntRange(min=1, max=MAX_HORIZON_DAYS),
                         help=f"Days to forecast, up to {MAX_HORIZON_DAYS} (default 14).")
-_backend = click.option("--backend", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-                        help="Run channels on local processes or on a Dask cluster.")
-_scheduler = click.option("--scheduler", help="Dask scheduler address (tcp://HOST:8786), with --backend dask.")
+_backend = click.option("--backend", type=click.Choice(["local", "dask"]),
+                        help="Run channels on local processes or on a Dask cluster (default: the config's "
+                             "[forecast] backend, else local).")
+_scheduler = click.option("--scheduler", help="Dask scheduler address (tcp://HOST:8786), with --backend dask "
+                                               "(default: the config's [forecast] scheduler).")
 
 
 @contextmanager
@@ -50,6 +54,13 @@ def _load(config_path: Path | None, history_path: Path, interval_minutes: int | 
     return config, read_history(history_path, config, interval_minutes=interval_minutes)
 
 
+def _where(config: Config | None, backend: Backend | None, scheduler: str | None) -> tuple[Backend, str | None]:
+    """The backend and scheduler to run on: the options where given, else the config's ``[forecast]`` ones."""
+    settings = config.forecast if config else None
+    return (backend or (settings.backend if settings else "local"),
+            scheduler or (settings.scheduler if settings else None))
+
+
 @cli.command("forecast")
 @_history
 @_interval
@@ -68,11 +79,12 @@ def _load(config_path: Path | None, history_path: Path, interval_minutes: int | 
 def forecast_command(history_path: Path, interval_minutes: int | None, config_path: Path | None,
                      horizon_days: int | None, model: str | None, start: str | None, folds: int | None,
                      out_path: Path,
-                     backend: Literal["local", "dask"],
+                     backend: Backend | None,
                      scheduler: str | None) -> None:
     """Forecast volume (with an 80% interval) and handle time per channel and interval."""
     writable_file(out_path, "--out")  # before the forecast, which can take minutes
     config, history = _load(config_path, history_path, interval_minutes)
+    backend, scheduler = _where(config, backend, scheduler)
     from forecasting import (  # imported here: it loads statsmodels and prophet, which other commands skip
         describe_choices,
         forecast,
@@ -99,10 +111,11 @@ def forecast_command(history_path: Path, interval_minutes: int | None, config_pa
 @_scheduler
 def backtest_command(history_path: Path, interval_minutes: int | None, config_path: Path | None,
                      horizon_days: int | None, folds: int | None, as_json: bool,
-                     backend: Literal["local", "dask"],
+                     backend: Backend | None,
                      scheduler: str | None) -> None:
     """Rolling-origin backtest of every model: wMAPE, MASE, bias per channel, and the winner."""
     config, history = _load(config_path, history_path, interval_minutes)
+    backend, scheduler = _where(config, backend, scheduler)
     from forecasting import backtest
 
     with _progress("backtesting") as progress:

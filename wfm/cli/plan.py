@@ -46,8 +46,14 @@ def _logging() -> None:
                    "probability, given the forecast's 80% band (0.5 to 0.999; default: staff for the expected volume).")
 @click.option("--database", help="SQLAlchemy URL of the run store (default: $WFM_DATABASE_URL, else the config's "
                                  "[storage] url, else ./wfm.db).")
+@click.option("--backend", type=click.Choice(["local", "dask"]),
+              help="Forecast channels on local processes or on a Dask cluster (default: the config's "
+                   "[forecast] backend, else local).")
+@click.option("--scheduler", help="Dask scheduler address (tcp://HOST:8786), with --backend dask (default: the "
+                                  "config's [forecast] scheduler).")
 def plan_command(history_path: Path, config_path: Path, agents_path: Path | None, week: str | None, out_dir: Path,
-                 model: str | None, time_limit: float | None, risk: float | None, database: str | None) -> None:
+                 model: str | None, time_limit: float | None, risk: float | None, database: str | None,
+                 backend: str | None, scheduler: str | None) -> None:
     """Plan a week end to end and export it to OUT/<YYYY-Www>/, atomically."""
     # The modelling stack is imported here, so that `wfm --help` and other commands start fast.
     from wfm.io import read_agents, read_history
@@ -63,7 +69,8 @@ def plan_command(history_path: Path, config_path: Path, agents_path: Path | None
     except WfmError as exc:
         raise click.BadParameter(str(exc).removeprefix("week: "), param_hint="--week") from None
     out_dir = writable_folder(out_dir, "--out")
-    config = with_overrides(load_config(config_path), model=model, time_limit_seconds=time_limit)
+    config = with_overrides(load_config(config_path), model=model, time_limit_seconds=time_limit, backend=backend,
+                            scheduler=scheduler)
     history = read_history(history_path, config)
     log.info("read %s rows of history from %s", f"{len(history):,}", history_path)
     if week_start is not None:

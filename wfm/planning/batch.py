@@ -2,8 +2,9 @@
 
 ``wfm plan`` (the weekly cron job) calls :func:`run_batch`; the dashboard publishes a plan it already solved
 with :func:`publish_plan`. Both record a run exactly the same way: started, then finished as ``ok`` (with the
-plan summary, the files written and the exit code) or ``failed`` (with the message and exit code), so the
-Exports page lists both alike.
+plan summary, the files written, the exit code and the forecast it issued, for the accuracy record) or
+``failed`` (with the message and exit code), so the Exports page lists both alike. The export's
+``report.html`` carries the accuracy of last week's issued forecast (:mod:`wfm.planning.accuracy`).
 
 A run is one transaction in effect: its export stays in place only if its end was recorded. The new export is
 swapped in, the run is recorded as finished, and if that record cannot be written (the store locked for longer
@@ -25,11 +26,12 @@ import pandas as pd
 
 from wfm.config import Config, config_to_toml_dict
 from wfm.errors import StoreError, WfmError
-from wfm.planning.export import EXPORT_FILES, export_plan
+from wfm.planning.accuracy import accuracy_record
+from wfm.planning.export import EXPORT_FILES, LastWeek, export_plan
 from wfm.planning.plan import Plan, Progress, plan_week
 from wfm.planning.store import Store
 from wfm.planning.summary import PlanSummary
-from wfm.weeks import week_after, week_label
+from wfm.weeks import parse_week, week_after, week_label
 
 log = logging.getLogger("wfm.planning.batch")
 
@@ -83,11 +85,11 @@ def _recorded(store: Store, week: str, config: Config, out_dir: Path, history: p
             # Runs with the new export in place: if it raises, export_plan puts the previous export back.
             try:
                 store.finish_run(run_id, "ok", plan.summary.to_dict(), exit_code=exit_code, message=message,
-                                 files=[str(target / name) for name in EXPORT_FILES])
+                                 files=[str(target / name) for name in EXPORT_FILES], forecast=plan.forecast.frame)
             except StoreError as exc:
                 raise StoreError(f"{exc}; the new export of {week} was withdrawn and the previous one kept") from None
 
-        target = export_plan(plan, history, out_dir, commit=record)
+        target = export_plan(plan, history, out_dir, commit=record, accuracy=last_week_accuracy(store, history, week))
     except WfmError as exc:
         _record_failure(store, run_id, week, exc.exit_code, str(exc))
         raise
@@ -95,6 +97,17 @@ def _recorded(store: Store, week: str, config: Config, out_dir: Path, history: p
         _record_failure(store, run_id, week, 1, f"{type(exc).__name__}: {exc}")
         raise
     return BatchRun(run_id=run_id, plan=plan, export_dir=target, exit_code=exit_code, message=message)
+
+
+def last_week_accuracy(store: Store, history: pd.DataFrame, week: str) -> LastWeek | None:
+    """The week before ``week`` and the accuracy record of its issued forecast (no rows when none was issued);
+    None, with a logged warning, when it cannot be scored: the week's plan does not depend on it."""
+    previous = week_label(parse_week(week) - dt.timedelta(weeks=1))
+    try:
+        return LastWeek(previous, accuracy_record(store, history, [previous]))
+    except WfmError as exc:
+        log.warning("the accuracy of %s is left out of the report: %s", previous, exc)
+        return None
 
 
 def _record_failure(store: Store, run_id: int, week: str, exit_code: int, message: str) -> None:

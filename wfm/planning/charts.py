@@ -82,15 +82,17 @@ def service_curve(agents: np.ndarray, service_level: np.ndarray, occupancy: np.n
 
 
 def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, interval_minutes: int,
-                   holidays: Mapping[dt.date, str] | None = None, title: str = "Contacts per interval") -> go.Figure:
-    """One channel's recent history, the forecast and its 80% band; holidays shaded."""
+                   holidays: Mapping[dt.date, str] | None = None, title: str = "Contacts per interval",
+                   history_name: str = "history") -> go.Figure:
+    """One channel's recent history (or actuals: ``history_name``), the forecast and its 80% band; holidays
+    shaded."""
     figure = go.Figure()
     x = local(forecast["interval_start"], zone)
     figure.add_scatter(x=x, y=forecast["volume_hi"], line={"width": 0}, showlegend=False, hoverinfo="skip")
     figure.add_scatter(x=x, y=forecast["volume_lo"], line={"width": 0}, fill="tonexty", fillcolor=BAND,
                        name="80% interval")
     volume = on_grid(history, "volume", interval_minutes)
-    figure.add_scatter(x=volume.index.tz_convert(zone), y=volume.to_numpy(), name="history",
+    figure.add_scatter(x=volume.index.tz_convert(zone), y=volume.to_numpy(), name=history_name,
                        line={"color": "gray", "width": 1})
     figure.add_scatter(x=x, y=forecast["volume"], name="forecast", line={"color": "#1f77b4"})
     for day, name in (holidays or {}).items():
@@ -164,6 +166,22 @@ def daily_service_chart(daily: pd.DataFrame, targets: Mapping[str, float | None]
         figure.add_hline(y=target, line_dash="dot", annotation_text=f"target {target:.0%} ({plain(', '.join(names))})")
     figure.update_layout(**LAYOUT, title="Projected service level per day", barmode="group",
                          yaxis={"tickformat": ".0%"})
+    return figure
+
+
+def accuracy_trend_chart(record: pd.DataFrame, title: str = "Forecast accuracy by week") -> go.Figure:
+    """Interval and daily wMAPE of the issued forecasts by week (rows of
+    :func:`wfm.planning.accuracy.accuracy_record`), each with its Poisson noise floor; weeks without actuals
+    are left out."""
+    scored = record.dropna(subset=["wmape_interval"])
+    figure = go.Figure()
+    for column, name, style in (("wmape_interval", "interval wMAPE", {"color": "#1f77b4"}),
+                                ("floor_interval", "interval noise floor", {"color": "#1f77b4", "dash": "dot"}),
+                                ("wmape_daily", "daily wMAPE", {"color": "#ff7f0e"}),
+                                ("floor_daily", "daily noise floor", {"color": "#ff7f0e", "dash": "dot"})):
+        figure.add_scatter(x=scored["week"], y=scored[column], name=name, line=style, mode="lines+markers")
+    figure.update_layout(**LAYOUT, title=plain(title), yaxis={"title": "wMAPE", "tickformat": ".0%"},
+                         xaxis={"type": "category"})
     return figure
 
 

@@ -24,6 +24,7 @@ import json
 import os
 import shutil
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -33,6 +34,7 @@ from scheduling import write_schedule
 from wfm.errors import DataError
 from wfm.io import safe_cells, write_frame
 from wfm.planning import charts
+from wfm.planning.accuracy import accuracy_table
 from wfm.planning.plan import Plan
 
 _PARTIAL = ".partial-"
@@ -43,22 +45,33 @@ EXPORT_FILES = ("forecast.csv", "requirements.csv", "roster.csv", "breaks.csv", 
                 "unassigned.csv", "summary.json", "schedule.xlsx", "report.html")
 
 
+@dataclass(frozen=True)
+class LastWeek:
+    """The week before a plan's and the accuracy record of the forecast issued for it
+    (:func:`wfm.planning.accuracy.accuracy_record`; no rows when none was issued)."""
+
+    week: str
+    record: pd.DataFrame
+
+
 def export_plan(plan: Plan, history: pd.DataFrame, out_dir: str | Path, *,
-                commit: Callable[[Path], object] | None = None) -> Path:
+                commit: Callable[[Path], object] | None = None, accuracy: LastWeek | None = None) -> Path:
     """Write a plan's export folder ``out_dir/<week>/`` atomically and return its path.
 
     ``commit(target)``, when given, runs once the new export is in place; if it raises, the previous export is
-    put back (or the new one removed when there was none) and its error is raised again.
+    put back (or the new one removed when there was none) and its error is raised again. ``accuracy``, when
+    given, is shown in ``report.html`` as last week's accuracy.
     """
     out = Path(out_dir)
     try:
-        return _write_export(plan, history, out, commit)
+        return _write_export(plan, history, out, commit, accuracy)
     except OSError as exc:
         raise DataError(f"{out}: cannot write the export ({exc.strerror}: {exc.filename}); "
                         "pass a writable folder with free space") from None
 
 
-def _write_export(plan: Plan, history: pd.DataFrame, out: Path, commit: Callable[[Path], object] | None) -> Path:
+def _write_export(plan: Plan, history: pd.DataFrame, out: Path, commit: Callable[[Path], object] | None,
+                  accuracy: LastWeek | None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     target = out / plan.summary.week
     _remove_stale_partials(out, plan.summary.week)
@@ -72,7 +85,7 @@ def _write_export(plan: Plan, history: pd.DataFrame, out: Path, commit: Callable
         # The plan's summary holds the schedule's and more: it replaces the one write_schedule wrote.
         (staging / "summary.json").write_text(json.dumps(plan.summary.to_dict(), indent=2) + "\n", encoding="utf-8")
         write_workbook(plan, staging / "schedule.xlsx")
-        (staging / "report.html").write_text(report_html(plan, history), encoding="utf-8")
+        (staging / "report.html").write_text(report_html(plan, history, accuracy), encoding="utf-8")
         _publish(staging, target)
         if commit is not None:
             try:
@@ -200,8 +213,9 @@ def write_workbook(plan: Plan, path: Path) -> None:
 REPORT_HISTORY_DAYS = 21
 
 
-def report_html(plan: Plan, history: pd.DataFrame) -> str:
-    """``report.html``: forecast against recent history, requirement against coverage, service and cost."""
+def report_html(plan: Plan, history: pd.DataFrame, accuracy: LastWeek | None = None) -> str:
+    """``report.html``: forecast against recent history, requirement against coverage, service and cost, and
+    (given ``accuracy``) last week's accuracy."""
     config = plan.config
     zone = config.timezone
     frame = plan.forecast.frame
@@ -226,4 +240,18 @@ def report_html(plan: Plan, history: pd.DataFrame) -> str:
             f"<title>wfm plan {s.week}</title><style>body{{font-family:sans-serif;margin:2em}}"
             "table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd}</style></head>"
             f"<body><h1>Plan for {s.week}</h1><p><b>{html.escape(s.status.headline())}</b></p>"
-            f"{facts}{table}{''.join(parts)}</body></html>")
+            f"{facts}{table}{_accuracy_html(accuracy)}{''.join(parts)}</body></html>")
+
+
+def _accuracy_html(accuracy: LastWeek | None) -> str:
+    """The "last week's accuracy" section of ``report.html`` (empty without ``accuracy``)."""
+    if accuracy is None:
+        return ""
+    heading = f"<h2>Last week's accuracy ({accuracy.week})</h2>"
+    if accuracy.record.empty:
+        return (f"{heading}<p>No forecast was recorded for {accuracy.week}: forecasts are recorded by each "
+                "<code>wfm plan</code> run and each plan published from the dashboard.</p>")
+    note = ("<p>Forecast against the actuals in the history. The noise floor is the wMAPE a perfect forecast "
+            "would score at this volume (Poisson arrivals); days absent from the history are not scored.</p>")
+    table = accuracy_table(accuracy.record).drop(columns="Week")
+    return heading + note + table.to_html(index=False, escape=True)

@@ -120,12 +120,16 @@ def forecast_week(history: pd.DataFrame, config: Config, week_start: dt.date,
                   progress: Callable[[int, int], None] | None = None) -> ForecastResult:
     """Forecast the seven days from ``week_start`` with the config's model choice.
 
-    Configured channels without history are reported first (:func:`check_channels`); the week must be one
-    of the :data:`MAX_WEEKS_AHEAD` weeks after the history (:func:`check_week`).
+    Channels and backtest folds run where the config's ``[forecast] backend`` says: local processes, or the
+    Dask scheduler at ``[forecast] scheduler``. Configured channels without history are reported first
+    (:func:`check_channels`); the week must be one of the :data:`MAX_WEEKS_AHEAD` weeks after the history
+    (:func:`check_week`).
     """
     check_channels(history, config)
     check_week(history, week_start)
-    return forecast(history, config, horizon_days=7, start=week_start, progress=progress)
+    settings = config.forecast
+    return forecast(history, config, horizon_days=7, start=week_start, backend=settings.backend,
+                    scheduler=settings.scheduler, progress=progress)
 
 
 def staff_week(forecast_frame: pd.DataFrame, config: Config, modifiers: Modifiers | None = None, *,

@@ -18,6 +18,10 @@ its write lock at the start of each write transaction, and saving a scenario is 
 ``INSERT ... ON CONFLICT DO UPDATE`` on both databases. (WAL needs the SQLite file on a local disk, not
 a network share; use PostgreSQL to share a store across machines.)
 
+A run that ends ``ok`` stores the forecast it issued (:meth:`Store.finish_run` with ``forecast``): every
+interval's expected volume with its 80% band, per channel, in the same transaction as the run's end, so that
+:mod:`wfm.planning.accuracy` can score it against the actuals that arrive later (:meth:`Store.issued_forecasts`).
+
 A run records the process that runs it (pid and host). A run left ``running`` by a process that no longer
 exists (killed by SIGKILL, or the machine restarted) is shown as failed ("abandoned: ...") by every read on
 that host, and marked so in the database by the next :meth:`Store.start_run` there. Runs of other hosts, and
@@ -56,6 +60,7 @@ from types import TracebackType
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection, Dialect, Engine
@@ -125,6 +130,32 @@ class RunRecord:
     files: tuple[str, ...]
     pid: int | None = None
     host: str | None = None
+
+
+@dataclass(frozen=True)
+class IssuedForecast:
+    """The forecast a run issued, as stored with it.
+
+    Attributes
+    ----------
+    run_id : int
+        The run that issued it.
+    week : str
+        ISO planning week the forecast is for.
+    issued_at : datetime.datetime
+        When the run finished (UTC).
+    config : Mapping
+        The run's config, as plain JSON data (its ``timezone`` and ``interval_minutes`` frame the forecast).
+    frame : pandas.DataFrame
+        ``channel, interval_start, volume, volume_lo, volume_hi, model``, sorted by channel and interval, the
+        interval starts in the config's timezone.
+    """
+
+    run_id: int
+    week: str
+    issued_at: dt.datetime
+    config: Mapping[str, Any]
+    frame: pd.DataFrame
 
 
 @dataclass(frozen=True)
@@ -228,6 +259,24 @@ _schema_version = sa.Table(
 _runs, _scenarios = _define_tables_v1(_metadata)
 _runs.append_column(sa.Column("pid", sa.Integer))  # version 2
 _runs.append_column(sa.Column("host", sa.String(255)))  # version 2
+_FORECAST_COLUMNS = ("channel", "interval_start", "volume", "volume_lo", "volume_hi", "model")
+
+
+def _define_issued_forecasts(metadata: sa.MetaData) -> sa.Table:
+    """The ``issued_forecasts`` table as schema version 3 creates it: one row per run, channel and interval."""
+    return sa.Table(
+        "issued_forecasts", metadata,
+        sa.Column("run_id", sa.Integer, sa.ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True),
+        sa.Column("channel", sa.String(_NAME_MAX), primary_key=True),
+        sa.Column("interval_start", _UtcDateTime, primary_key=True),
+        sa.Column("volume", sa.Float, nullable=False),
+        sa.Column("volume_lo", sa.Float),
+        sa.Column("volume_hi", sa.Float),
+        sa.Column("model", sa.String(_NAME_MAX)),
+    )
+
+
+_issued = _define_issued_forecasts(_metadata)
 
 
 def _create_runs_and_scenarios(conn: Connection) -> None:
@@ -243,11 +292,18 @@ def _add_run_process(conn: Connection) -> None:
     conn.execute(sa.text("ALTER TABLE runs ADD COLUMN host VARCHAR(255)"))
 
 
+def _add_issued_forecasts(conn: Connection) -> None:
+    """Version 3: the forecast each run issued (``issued_forecasts``), for the accuracy record."""
+    metadata = sa.MetaData()
+    sa.Table("runs", metadata, sa.Column("id", sa.Integer, primary_key=True))  # the foreign key's target
+    _define_issued_forecasts(metadata).create(conn)
+
+
 Migration = Callable[[Connection], None]
 
 #: Schema migrations in order; step ``i`` (from 0) brings the database to version ``i + 1``.
 #: Append new steps, never edit or reorder released ones.
-MIGRATIONS: tuple[Migration, ...] = (_create_runs_and_scenarios, _add_run_process)
+MIGRATIONS: tuple[Migration, ...] = (_create_runs_and_scenarios, _add_run_process, _add_issued_forecasts)
 
 
 def resolve_url(url: str | None = None, config: Config | None = None) -> str:
@@ -411,6 +467,19 @@ def _document(value: Mapping[str, Any], path: str) -> dict[str, Any]:
     if not isinstance(value, Mapping):
         raise StoreError(f"{path}: must be a mapping (dict), got {type(value).__name__}")
     return dict(_plain(value, path))
+
+
+def _forecast_rows(run_id: int, forecast: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of ``issued_forecasts`` for a forecast frame (NaN bounds stored as null)."""
+    missing = [name for name in _FORECAST_COLUMNS if name not in forecast.columns]
+    if missing:
+        raise StoreError(f"forecast: missing column(s) {', '.join(missing)}; pass the forecast contract "
+                         "(ForecastResult.frame)")
+    rows = forecast.loc[:, list(_FORECAST_COLUMNS)].astype(object)
+    rows = rows.where(rows.notna(), None)
+    rows["interval_start"] = [stamp.to_pydatetime() for stamp in forecast["interval_start"]]
+    rows["run_id"] = run_id
+    return [{**row, "volume": float(row["volume"])} for row in rows.to_dict(orient="records")]
 
 
 def check_scenario_name(name: str) -> str:
@@ -583,8 +652,9 @@ class Store:
 
     def finish_run(self, run_id: int, status: Literal["ok", "failed"], summary: Mapping[str, Any] | None,
                    exit_code: int, message: str | None = None,
-                   files: Sequence[str | os.PathLike[str]] = ()) -> RunRecord:
-        """Record how a running run ended; return the finished run.
+                   files: Sequence[str | os.PathLike[str]] = (), forecast: pd.DataFrame | None = None,
+                   ) -> RunRecord:
+        """Record how a running run ended, with the forecast it issued; return the finished run.
 
         Parameters
         ----------
@@ -600,6 +670,9 @@ class Store:
             Why the run failed.
         files : sequence of paths
             The files written.
+        forecast : pandas.DataFrame, optional
+            The forecast the run issued (the forecast contract; ``channel, interval_start, volume, volume_lo,
+            volume_hi, model`` are stored), recorded in the same transaction; only with status ``"ok"``.
 
         Raises
         ------
@@ -608,6 +681,9 @@ class Store:
         """
         if status not in ("ok", "failed"):
             raise ValueError(f"status must be 'ok' or 'failed', got {status!r}")
+        if forecast is not None and status != "ok":
+            raise ValueError("only a run that ends 'ok' issued a forecast; pass forecast=None")
+        rows = [] if forecast is None else _forecast_rows(run_id, forecast)
         values = {
             "status": status, "finished_at": _now(), "exit_code": int(exit_code), "message": message,
             "summary": None if summary is None else _document(summary, "summary"),
@@ -623,7 +699,46 @@ class Store:
                 if previous is None:
                     raise StoreError(self._run_not_found(conn, run_id))
                 raise StoreError(f"run {run_id} has already finished ({previous}); start a new run instead")
+            if rows:
+                conn.execute(sa.insert(_issued), rows)
             return _run_record(row)
+
+    def issued_forecasts(self, weeks: Sequence[str] | None = None) -> tuple[IssuedForecast, ...]:
+        """The forecast in force for each week: that of the week's latest ``ok`` run that stored one.
+
+        Parameters
+        ----------
+        weeks : sequence of str, optional
+            ISO weeks to read (default every week with an issued forecast).
+
+        Returns
+        -------
+        tuple of IssuedForecast
+            Oldest week first.
+        """
+        query = (sa.select(_runs.c.id, _runs.c.week, _runs.c.finished_at, _runs.c.config)
+                 .where(_runs.c.status == "ok", sa.exists().where(_issued.c.run_id == _runs.c.id))
+                 .order_by(_runs.c.id.desc()))
+        if weeks is not None:
+            query = query.where(_runs.c.week.in_(list(weeks)))
+        with self._transaction("read the issued forecasts") as conn:
+            latest: dict[str, Any] = {}
+            for row in conn.execute(query):
+                latest.setdefault(row.week, row)
+            issued = []
+            for week in sorted(latest):
+                row = latest[week]
+                stored = conn.execute(sa.select(*(_issued.c[name] for name in _FORECAST_COLUMNS))
+                                      .where(_issued.c.run_id == row.id)
+                                      .order_by(_issued.c.channel, _issued.c.interval_start)).all()
+                frame = pd.DataFrame(stored, columns=list(_FORECAST_COLUMNS))
+                frame["interval_start"] = (pd.to_datetime(frame["interval_start"], utc=True)
+                                           .dt.tz_convert(row.config["timezone"]))
+                for column in ("volume", "volume_lo", "volume_hi"):
+                    frame[column] = frame[column].astype(float)
+                issued.append(IssuedForecast(run_id=row.id, week=row.week, issued_at=row.finished_at,
+                                             config=row.config, frame=frame))
+        return tuple(issued)
 
     def list_runs(self, limit: int = 50, week: str | None = None) -> tuple[RunRecord, ...]:
         """The latest ``limit`` runs, newest first, optionally only those of one ``week``."""

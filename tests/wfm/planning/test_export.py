@@ -7,11 +7,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Literal
 
+import pandas as pd
 import pytest
 from tiny_center import tiny_config, tiny_history
 
 from wfm.errors import DataError, StoreError
 from wfm.planning import batch, export
+from wfm.planning.accuracy import accuracy_record
 from wfm.planning.plan import Plan, plan_week
 from wfm.planning.store import RunRecord, Store
 
@@ -159,6 +161,28 @@ def test_each_day_sheet_lists_each_shifts_own_breaks(plan: Plan, tmp_path: Path)
             kind, times = lunch.split(" ")
             begins, ends = times.split("-")
             assert kind == "lunch" and start <= begins < ends <= end
+
+
+def test_a_published_plan_records_its_forecast_and_reports_last_weeks_accuracy(plan: Plan, tmp_path: Path) -> None:
+    history = tiny_history()
+    # A forecast of week 46 that was exactly right (the history itself, band included).
+    last_week = history[history["interval_start"] >= pd.Timestamp("2026-11-09", tz="Europe/London")]
+    perfect = last_week.assign(volume_lo=last_week["volume"], volume_hi=last_week["volume"], model="exact")
+    with Store.open(f"sqlite:///{tmp_path / 'wfm.db'}") as store:
+        run = store.start_run("2026-W46", {"timezone": "Europe/London"}, tmp_path / "old")
+        store.finish_run(run, "ok", {}, 0, forecast=perfect)
+        published = batch.publish_plan(plan, history, tmp_path / "out", store)
+        issued = store.issued_forecasts(["2026-W47"])
+    assert [(one.week, one.run_id) for one in issued] == [("2026-W47", published.run_id)]
+    columns = ["channel", "interval_start", "volume", "volume_lo", "volume_hi", "model"]
+    pd.testing.assert_frame_equal(issued[0].frame, plan.forecast.frame[columns].reset_index(drop=True))
+    report = (published.export_dir / "report.html").read_text()
+    section = report[report.index("Last week's accuracy (2026-W46)"):]
+    for cell in ("<td>voice</td>", f"<td>{run}</td>", "<td>5 of 5</td>", f"<td>{last_week['volume'].sum():,.0f}</td>",
+                 "<td>0.0%</td>", "<td>+0.0%</td>", "<td>100.0%</td>", "<td>complete</td>"):
+        assert cell in section
+    nothing = export.LastWeek("2026-W46", accuracy_record(Store.open("sqlite:///:memory:"), history))
+    assert "No forecast was recorded for 2026-W46" in export._accuracy_html(nothing)
 
 
 def test_day_sheets_read_back_match_breaks_csv_and_the_week_sheet_matches_roster_csv(plan: Plan,

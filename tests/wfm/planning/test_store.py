@@ -20,6 +20,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 import sqlalchemy as sa
 
@@ -524,3 +525,26 @@ class TestOpening:
         path.write_bytes(b"this is not SQLite" * 100)
         with pytest.raises(StoreError, match=rf"^sqlite:///{path}: cannot open the store: file is not a database"):
             Store.open(f"sqlite:///{path}")
+
+
+def test_issued_forecast_round_trips_and_the_latest_ok_run_is_in_force(store: Store) -> None:
+    frame = pd.DataFrame({
+        "channel": ["chat", "chat", "voice", "voice"],
+        "interval_start": pd.DatetimeIndex(["2026-11-16 08:00", "2026-11-16 08:15"] * 2).tz_localize("Europe/London"),
+        "volume": [1.25, 0.0, 40.5, 38.0], "volume_lo": [0.5, 0.0, float("nan"), 30.0],
+        "volume_hi": [2.0, 0.0, 52.0, 46.0], "aht_seconds": 300.0, "model": ["ets", "ets", "mstl", "mstl"]})
+    first = store.start_run("2026-W47", CONFIG, "/exports/2026-W47")
+    store.finish_run(first, "ok", {}, 0, forecast=frame)
+    [issued] = store.issued_forecasts()
+    assert (issued.run_id, issued.week, issued.config["timezone"]) == (first, "2026-W47", "Europe/London")
+    pd.testing.assert_frame_equal(issued.frame, frame.drop(columns="aht_seconds"))
+    # A later run of the week replaces it; a failed run issues nothing and may not store one.
+    later = store.start_run("2026-W47", CONFIG, "/exports/2026-W47")
+    store.finish_run(later, "ok", {}, 0, forecast=frame.assign(volume=frame["volume"] + 1))
+    failed = store.start_run("2026-W47", CONFIG, "/exports/2026-W47")
+    with pytest.raises(ValueError, match="only a run that ends 'ok' issued a forecast"):
+        store.finish_run(failed, "failed", None, 1, forecast=frame)
+    store.finish_run(failed, "failed", None, 1, message="solver failed")
+    [issued] = store.issued_forecasts(["2026-W47"])
+    assert issued.run_id == later and issued.frame["volume"].tolist() == [2.25, 1.0, 41.5, 39.0]
+    assert store.issued_forecasts(["2026-W48"]) == ()
