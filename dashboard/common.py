@@ -29,12 +29,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from wfm import formats
 from wfm.config import Config, parse_config
 from wfm.errors import ConfigError, DataError, WfmError, WfmWarning
 from wfm.io import read_agents, read_history
 from wfm.planning.batch import BatchRun, publish_plan
 from wfm.planning.plan import ForecastResult, Plan, check_channels, forecast_week, plan_week, staff_week
 from wfm.planning.store import Store, resolve_url
+from wfm.planning.summary import PlanSummary
 from wfm.planning.whatif import Modifiers
 from wfm.weeks import week_after, week_label
 
@@ -411,3 +413,83 @@ def store(config: Config) -> Store:
     """The run and scenario store ``wfm plan`` uses with this config (``WFM_DATABASE_URL``, else the config's
     ``[storage] url``, else ``./wfm.db``), opened once per URL."""
     return _store(resolve_url(None, config))
+
+
+# -- figures for people ---------------------------------------------------------------------------------------
+
+def status_banner(summary: PlanSummary) -> str:
+    """Show a plan's status as one banner above its figures, and return its text.
+
+    Every page that shows a schedule calls this, so the wording lives here only. A plan is "covered" only
+    when no interval is short, every shift has an agent and every queue channel's projected service level
+    meets its target; otherwise the banner says what is short, by how much, and the smallest fix. The
+    solver's own word ("optimal") describes the cost search, never the coverage, and is shown only then.
+    """
+    short = summary.under_agent_hours > 1e-9 or summary.unmet_intervals > 0
+    below = [(c.channel, c.projected_service_level, c.service_level_target) for c in summary.channels
+             if c.service_level_target is not None and not formats.missing(c.projected_service_level)
+             and c.projected_service_level < c.service_level_target]
+    problems = []
+    if short:
+        intervals = summary.unmet_intervals
+        problems.append(f"short by {formats.hours(summary.under_agent_hours)} of agents in "
+                        f"{formats.count(intervals)} interval{'s' if intervals != 1 else ''}")
+    if summary.unassigned_shifts:
+        problems.append(f"{formats.count(summary.unassigned_shifts)} shift"
+                        f"{'s' if summary.unassigned_shifts != 1 else ''} found no agent")
+    problems += [f"{literal(name)} projected service level {formats.percent(level)} against a target of "
+                 f"{formats.percent(target)}" for name, level, target in below]
+    search = summary.solver
+    cost_search = (f"the cheapest within {formats.percent(search.gap_limit)} (solver proved it)"
+                   if search.status == "optimal" else
+                   f"the solver stopped at its time limit {formats.percent(search.gap)} above the best possible cost")
+    if not problems:
+        text = (f"Covered: every interval has the agents it needs and every service level target is met. "
+                f"Cost is {cost_search}.")
+        st.success(text, icon=":material/check_circle:")
+        return text
+    fixes = []
+    if short or summary.unassigned_shifts:
+        fixes.append("allow more agents (raise or clear the headcount cap on the Staffing page, or add agents) "
+                     "or wider shift start times in the config's [[shifts]]")
+    if below and not short:
+        fixes.append("the schedule meets the agent requirement, so the requirement itself is too low for the "
+                     "target: check the occupancy cap and shrinkage on the Staffing page")
+    text = (f"Not covered: {'; '.join(problems)}. To fix: {'; '.join(fixes) or 'solve again'}. "
+            f"(The solver searched the cost only: {cost_search}.)")
+    st.error(text, icon=":material/warning:")
+    return text
+
+
+def shown(frame: pd.DataFrame, formatters: dict[str, Callable[[Any], str]]) -> pd.DataFrame:
+    """A table for people: the given columns formatted as text (``wfm.formats``), names in words."""
+    out = frame.copy()
+    for column, format_value in formatters.items():
+        if column in out:
+            out[column] = out[column].map(format_value).astype(str)
+    return formats.labelled(out)
+
+
+def channel_figures(summary: PlanSummary) -> pd.DataFrame:
+    """A plan's per-channel figures, formatted (one table for the Schedule and Exports pages)."""
+    table = summary.channel_table.drop(columns=["kind"])
+    return shown(table, {"volume": formats.count, "productive_agent_hours": formats.hours,
+                         "required_agent_hours": formats.hours, "projected_service_level": formats.percent,
+                         "projected_occupancy": formats.percent, "aht_seconds": formats.seconds,
+                         "model": lambda m: formats.NOT_APPLICABLE if formats.missing(m) else formats.label(str(m)),
+                         "wmape": formats.percent, "service_level_target": formats.percent})
+
+
+def headline(summary: PlanSummary, currency: str, *, stale: bool = False) -> None:
+    """A plan's headline tiles (the Schedule and Exports pages show the same tiles, from the same summary)."""
+    mark = " (stale)" if stale else ""
+    cols = st.columns(5)
+    cols[0].metric(f"Paid hours{mark}", formats.hours(summary.paid_hours, 0))
+    cols[1].metric(f"Cost{mark}", formats.money(summary.cost, currency),
+                   help="Paid hours times each shift's hourly cost, from the solved schedule")
+    cols[2].metric(f"Required agent-hours{mark}", formats.hours(summary.required_agent_hours, 0),
+                   help="Agents the forecast needs, after shrinkage, summed over the week")
+    cols[3].metric(f"Scheduled agent-hours{mark}", formats.hours(summary.scheduled_agent_hours, 0),
+                   help="Agents on shift, net of breaks, summed over the week")
+    cols[4].metric(f"Coverage{mark}", formats.percent(summary.coverage),
+                   help="1 − short agent-hours ÷ required agent-hours")
