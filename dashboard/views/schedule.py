@@ -98,7 +98,7 @@ def agent_week(roster: pd.DataFrame, zone: str, days: list[dt.date]) -> pd.DataF
     text = start.dt.strftime("%H:%M") + "–" + end.dt.strftime("%H:%M")
     grid = (roster.assign(text=text).pivot_table(index=["agent_id", "group"], columns="date", values="text",
                                                  aggfunc=" · ".join)
-            .reindex(columns=days).fillna(formats.NOT_APPLICABLE))
+            .reindex(columns=days).astype(object).fillna(formats.NOT_APPLICABLE))
     grid.columns = [f"{day:%a %d}" for day in days]
     paid = roster.groupby(["agent_id", "group"])["paid_hours"].sum()
     grid["Paid hours"] = paid.reindex(grid.index).map(formats.hours)
