@@ -87,13 +87,16 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, int
     """One channel's recent history, the forecast and its 80% band; holidays shaded."""
     figure = go.Figure()
     x = local(forecast["interval_start"], zone)
-    figure.add_scatter(x=x, y=forecast["volume_hi"], line={"width": 0}, showlegend=False, hoverinfo="skip")
-    figure.add_scatter(x=x, y=forecast["volume_lo"], line={"width": 0}, fill="tonexty", fillcolor=BAND,
+    # Where nothing can arrive (closed hours: the band's top is zero) the lines break, as the history's do.
+    closed = forecast["volume_hi"] <= 0
+    figure.add_scatter(x=x, y=forecast["volume_hi"].mask(closed), line={"width": 0}, showlegend=False,
+                       hoverinfo="skip")
+    figure.add_scatter(x=x, y=forecast["volume_lo"].mask(closed), line={"width": 0}, fill="tonexty", fillcolor=BAND,
                        name="80% interval")
     volume = on_grid(history, "volume", interval_minutes)
     figure.add_scatter(x=volume.index.tz_convert(zone), y=volume.to_numpy(), name="history",
                        line={"color": "gray", "width": 1})
-    figure.add_scatter(x=x, y=forecast["volume"], name="forecast", line={"color": "#1f77b4"})
+    figure.add_scatter(x=x, y=forecast["volume"].mask(closed), name="forecast", line={"color": "#1f77b4"})
     for day, name in (holidays or {}).items():
         start = pd.Timestamp(day).tz_localize(zone)
         figure.add_vrect(x0=start, x1=start + pd.Timedelta(days=1), fillcolor=HOLIDAY, line_width=0,
