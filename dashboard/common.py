@@ -29,12 +29,21 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from dashboard.widgets import kept
 from wfm import formats
 from wfm.config import Config, parse_config
 from wfm.errors import ConfigError, DataError, WfmError, WfmWarning
 from wfm.io import read_agents, read_history
 from wfm.planning.batch import BatchRun, publish_plan
-from wfm.planning.plan import ForecastResult, Plan, check_channels, forecast_week, plan_week, staff_week
+from wfm.planning.plan import (
+    MAX_WEEKS_AHEAD,
+    ForecastResult,
+    Plan,
+    check_channels,
+    forecast_week,
+    plan_week,
+    staff_week,
+)
 from wfm.planning.store import Store, resolve_url
 from wfm.planning.summary import PlanSummary
 from wfm.planning.whatif import Modifiers
@@ -260,6 +269,10 @@ def context(*, caption: bool = True) -> Context:
         ctx = _build_context()
     if not caption:
         return ctx
+    weeks = plannable_weeks(ctx.history)
+    kept(st.sidebar.selectbox, "Week to plan", "week_choice", weeks[0], options=weeks,
+         format_func=lambda monday: f"{week_label(monday)} (from {monday:%a %d %b %Y})",
+         help="Any of the weeks after the history; the forecast, staffing and schedule follow the choice.")
     what_if = "what-if active" if not modifiers().is_empty else "no what-if"
     st.sidebar.caption(f"Planning **{ctx.week}** from {literal(ctx.history_name)} · config: "
                        f"{literal(Path(st.session_state.config_source).name)} · {what_if}")
@@ -279,8 +292,16 @@ def _build_context() -> Context:
     if not path.exists():
         raise WfmError(f"{path}: history file not found; choose the sample or upload one on the Data page")
     history = read_history_cached(str(path), path.stat().st_mtime, text)
+    weeks = plannable_weeks(history)
+    chosen = st.session_state.get("week_choice", st.session_state.get("kept:week_choice"))  # the widget's, if drawn
     return Context(history=history, history_key=file_key(path), history_name=st.session_state.history_name,
-                   config=config, config_text=text, week_start=week_after(history))
+                   config=config, config_text=text, week_start=chosen if chosen in weeks else weeks[0])
+
+
+def plannable_weeks(history: pd.DataFrame) -> list[dt.date]:
+    """The Mondays of the weeks that can be planned from this history (the library's limit)."""
+    first = week_after(history)
+    return [first + dt.timedelta(weeks=ahead) for ahead in range(MAX_WEEKS_AHEAD)]
 
 
 def modifiers() -> Modifiers:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
@@ -113,3 +114,17 @@ def test_a_configured_channel_without_history_is_warned_about(page: Callable[...
     assert [w.value for w in app.warning] == [
         "history: no rows for configured channel 'chat': no forecast and no staff for it this week; add the "
         "history, or remove it from the config"]
+
+
+def test_any_week_after_the_history_can_be_planned(page: Callable[..., AppTest]) -> None:
+    app = page("data")
+    picker = app.selectbox(key="week_choice")
+    assert len(picker.options) == 8 and picker.value == dt.date(2026, 11, 16)  # the history ends Sun 15 Nov
+    picker.set_value(dt.date(2026, 11, 30)).run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric}["Week to plan"] == "2026-W49"
+    app.switch_page("views/exports.py")
+    app.run()
+    app.switch_page("views/data.py")
+    app.run()
+    assert {m.label: m.value for m in app.metric}["Week to plan"] == "2026-W49"  # kept across pages
