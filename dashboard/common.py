@@ -370,15 +370,22 @@ def forecast(ctx: Context) -> ForecastResult:
     made = cached_forecast(ctx)
     if made is not None:
         return made
-    with st.status(f"Forecasting {ctx.week} ({ctx.config.forecast.model} model)...", expanded=True) as status:
+    # guard() outside the status: a failure first ends the status (no spinner left running), then shows its message.
+    with guard(), st.status(f"Forecasting {ctx.week} ({ctx.config.forecast.model} model)...",
+                            expanded=True) as status:
         bar = st.progress(0.0, text="backtesting models")
 
         def report(done: int, total: int) -> None:
             bar.progress(min(done / max(total, 1), 1.0), text=f"backtest fold {done} of {total}")
 
-        with guard(), warnings.catch_warnings():
-            warnings.simplefilter("ignore", WfmWarning)  # every page shows them already (context)
-            made = forecast_week(ctx.history, ctx.config, ctx.week_start, progress=report)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", WfmWarning)  # every page shows them already (context)
+                made = forecast_week(ctx.history, ctx.config, ctx.week_start, progress=report)
+        except Exception:
+            status.update(label=f"Forecast of {ctx.week} failed: see the message below", state="error",
+                          expanded=False)
+            raise
         status.update(label=f"Forecast of {ctx.week} ready", state="complete", expanded=False)
     _keep(f"forecast:{ctx.key}", made)
     return made

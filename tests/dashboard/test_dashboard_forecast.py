@@ -49,6 +49,7 @@ def test_library_errors_show_as_messages(page: Callable[..., AppTest], tmp_path:
     app = page("forecast", history_path=str(short), history_name=short.name)
     assert not app.exception
     assert "channel 'chat': only 2 days of history" in app.error[0].value
+    assert [status.state for status in app.status] == ["error"]  # the forecast's status ends; no spinner left
 
 
 def test_backtest_leaderboard_when_the_model_is_chosen(page: Callable[..., AppTest], fast_config: Config) -> None:
