@@ -271,7 +271,7 @@ def context(*, caption: bool = True) -> Context:
         return ctx
     weeks = plannable_weeks(ctx.history)
     kept(st.sidebar.selectbox, "Week to plan", "week_choice", weeks[0], options=weeks,
-         format_func=lambda monday: f"{week_label(monday)} (from {monday:%a %d %b %Y})",
+         format_func=lambda monday: f"{week_label(monday)} · {monday:%d %b}",
          help="Any of the weeks after the history; the forecast, staffing and schedule follow the choice.")
     what_if = "what-if active" if not modifiers().is_empty else "no what-if"
     st.sidebar.caption(f"Planning **{ctx.week}** from {literal(ctx.history_name)} · config: "

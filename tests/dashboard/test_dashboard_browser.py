@@ -86,9 +86,13 @@ def test_a_planners_week_in_chromium(server: str, tmp_path: Path) -> None:
         page.set_default_timeout(PAGE_TIMEOUT_MS)
 
         def settled(text: str, timeout: float = PAGE_TIMEOUT_MS) -> None:
-            page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
-            page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",
-                                   timeout=timeout)
+            try:
+                page.get_by_text(text, exact=False).first.wait_for(timeout=timeout)
+                page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')",
+                                       timeout=timeout)
+            except sync_api.TimeoutError:
+                page.screenshot(path=str(tmp_path / "timed-out.png"), full_page=True)
+                raise AssertionError(f"{text!r} did not show; see {tmp_path / 'timed-out.png'}") from None
 
         def check(name: str) -> None:
             assert page.locator('[data-testid="stException"]').count() == 0, f"{name}: an exception is shown"

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 from dashboard.common import AGENTS_FILE
 from wfm import formats
 from wfm.config import Config
 from wfm.io import read_agents, read_history
+from wfm.planning import charts
 from wfm.planning import plan as pipeline
 from wfm.planning.whatif import Modifiers
 
@@ -87,3 +89,31 @@ def test_a_short_plan_is_never_called_optimal_and_a_stale_one_is_marked(page: Ca
     assert all(m.label.endswith("(stale)") for m in app.metric)
     assert not any("volume" in c.value for c in app.caption)  # no caption names the new what-if
     assert app.button(key="sched_solve") and not [b for b in app.button if b.key == "sched_publish"]
+
+
+def test_intraday_and_net_staffing_charts_draw_over_and_under() -> None:
+    stamps = pd.date_range("2026-11-16 08:00", periods=3, freq="15min", tz="UTC")
+    required = pd.DataFrame({"interval_start": stamps, "agents": [5, 7, 4]})
+    planned = pd.DataFrame({"interval_start": stamps, "agents": [7, 6, 4], "service_level": [0.95, 0.7, 0.85],
+                            "occupancy": [0.6, 0.9, 0.7]})
+    figure = charts.intraday_chart(required, planned, "Europe/London", 0.8, "voice, Monday")
+    bars = next(t for t in figure.data if t.type == "bar")
+    assert list(bars.y) == [2, -1, 0]  # planned minus required, by hand
+    assert list(bars.marker.color) == ["#2ca02c", "#d62728", "#2ca02c"]
+    levels = next(t for t in figure.data if t.name == "service level")
+    assert list(levels.y) == [0.95, 0.7, 0.85]
+    coverage = pd.DataFrame({"interval_start": stamps, "required": [5, 7, 4], "scheduled": [5, 9, 1]})
+    assert list(charts.net_staffing_chart(coverage, "UTC").data[0].y) == [0, 2, -3]
+
+
+def test_gantt_hover_names_one_bar_and_breaks_show_inside_shifts() -> None:
+    day = pd.Timestamp("2026-11-16", tz="UTC")
+    roster = pd.DataFrame({"agent_id": ["A1", "A2"], "shift_start": [day + pd.Timedelta(hours=8)] * 2,
+                           "shift_end": [day + pd.Timedelta(hours=16)] * 2})
+    breaks = pd.DataFrame({"agent_id": ["A1"], "break_start": [day + pd.Timedelta(hours=12)],
+                           "break_end": [day + pd.Timedelta(hours=12, minutes=30)], "kind": ["lunch"]})
+    figure = charts.gantt(roster, breaks, "UTC")
+    assert figure.layout.hovermode == "closest"
+    shift, lunch = figure.data
+    assert lunch.name == "lunch break" and lunch.width < shift.width  # drawn inside the shift bar, not over it
+    assert figure.layout.xaxis.side == "top"
