@@ -519,5 +519,6 @@ def headline(summary: PlanSummary, currency: str, *, stale: bool = False) -> Non
                    help="Agents the forecast needs, after shrinkage, summed over the week")
     cols[3].metric(f"Scheduled agent-hours{mark}", formats.hours(summary.scheduled_agent_hours, 0),
                    help="Agents on shift, net of breaks, summed over the week")
-    cols[4].metric(f"Coverage{mark}", formats.percent(summary.coverage),
+    # Two decimals just under 100%: a short week never reads "100.0%".
+    cols[4].metric(f"Coverage{mark}", formats.percent(summary.coverage, 2 if 0.9995 <= summary.coverage < 1 else 1),
                    help="1 − short agent-hours ÷ required agent-hours")

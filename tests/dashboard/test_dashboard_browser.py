@@ -124,7 +124,7 @@ def test_a_planners_week_in_chromium(server: str, tmp_path: Path) -> None:
         settled("Solve schedule")
         page.get_by_role("button", name="Solve schedule").click()
         settled("Paid hours", SOLVE_TIMEOUT_MS)
-        banner = page.locator('[data-testid="stAlert"]').first.inner_text()
+        banner = page.locator('[data-testid="stAlert"] [data-testid="stMarkdownContainer"]').first.inner_text()
         assert banner.startswith(("Covered:", "Not covered:")), banner
         assert "optimal" not in banner.lower() or banner.startswith("Covered:")
         settled("Agents: required and planned")

@@ -22,6 +22,8 @@ def test_a_published_plan_is_a_recorded_run_with_its_export(page: Callable[..., 
     app = page("schedule", modifiers=Modifiers(volume_pct=5))
     app.button(key="sched_solve").click().run()
     shown = {m.label: m.value for m in app.metric}
+    assert not app.exception, app.exception
+    assert [t.key for t in app.text_input if t.key == "sched_export_folder"], [m.value for m in app.warning]
     app.text_input(key="sched_export_folder").set_value(str(tmp_path / "exports")).run()
     app.button(key="sched_publish").click().run()
     assert not app.exception
