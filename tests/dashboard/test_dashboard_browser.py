@@ -139,8 +139,8 @@ def test_a_planners_week_in_chromium(server: str, tmp_path: Path) -> None:
         roster = tmp_path / "roster.csv"
         download.value.save_as(roster)
         assert roster.read_text().splitlines()[0] == "agent_id,group,date,shift_start,shift_end,paid_hours"
-        page.get_by_label("Export folder").fill(str(tmp_path / "exports"))
-        page.get_by_label("Export folder").press("Enter")
+        page.get_by_role("textbox", name="Export folder").fill(str(tmp_path / "exports"))
+        page.get_by_role("textbox", name="Export folder").press("Enter")
         page.get_by_role("button", name="Publish 2026-W47 as the week's export").click()
         settled("recorded", SOLVE_TIMEOUT_MS)
         assert (tmp_path / "exports" / "2026-W47" / "roster.csv").read_text() == roster.read_text()

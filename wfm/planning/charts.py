@@ -87,11 +87,11 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, int
     """One channel's recent history, the forecast and its 80% band; holidays shaded."""
     figure = go.Figure()
     x = local(forecast["interval_start"], zone)
-    # Where nothing can arrive (closed hours: the band's top is zero) the lines break, as the history's do.
+    # Where nothing can arrive (closed hours: the band's top is zero) the forecast line breaks, as the history's
+    # does; the band stays whole (a filled area bridges gaps with slanted edges).
     closed = forecast["volume_hi"] <= 0
-    figure.add_scatter(x=x, y=forecast["volume_hi"].mask(closed), line={"width": 0}, showlegend=False,
-                       hoverinfo="skip")
-    figure.add_scatter(x=x, y=forecast["volume_lo"].mask(closed), line={"width": 0}, fill="tonexty", fillcolor=BAND,
+    figure.add_scatter(x=x, y=forecast["volume_hi"], line={"width": 0}, showlegend=False, hoverinfo="skip")
+    figure.add_scatter(x=x, y=forecast["volume_lo"], line={"width": 0}, fill="tonexty", fillcolor=BAND,
                        name="80% interval")
     volume = on_grid(history, "volume", interval_minutes)
     figure.add_scatter(x=volume.index.tz_convert(zone), y=volume.to_numpy(), name="history",
