@@ -29,15 +29,25 @@ from typing import Any, Literal
 import pandas as pd
 import streamlit as st
 
+from dashboard.widgets import kept
 from wfm import formats
 from wfm.config import Config, parse_config
 from wfm.errors import ConfigError, DataError, WfmError, WfmWarning
 from wfm.io import read_agents, read_history
 from wfm.planning.batch import BatchRun, publish_plan
 from wfm.planning.comparison import ScenarioFigures
-from wfm.planning.plan import ForecastResult, Plan, check_channels, forecast_week, plan_week, staff_week
+from wfm.planning.plan import (
+    MAX_WEEKS_AHEAD,
+    ForecastResult,
+    Plan,
+    check_channels,
+    forecast_week,
+    plan_week,
+    staff_week,
+)
 from wfm.planning.scenarios import staffing_figures
 from wfm.planning.store import Store, resolve_url
+from wfm.planning.summary import PlanSummary
 from wfm.planning.whatif import Modifiers, configured_values
 from wfm.staffing.binding import ChannelBinding, binding_constraints
 from wfm.weeks import week_after, week_label
@@ -262,6 +272,10 @@ def context(*, caption: bool = True) -> Context:
         ctx = _build_context()
     if not caption:
         return ctx
+    weeks = plannable_weeks(ctx.history)
+    kept(st.sidebar.selectbox, "Week to plan", "week_choice", weeks[0], options=weeks,
+         format_func=lambda monday: f"{week_label(monday)} · {monday:%d %b}",
+         help="Any of the weeks after the history; the forecast, staffing and schedule follow the choice.")
     what_if = "what-if active" if not modifiers().is_empty else "no what-if"
     st.sidebar.caption(f"Planning **{ctx.week}** from {literal(ctx.history_name)} · config: "
                        f"{literal(Path(st.session_state.config_source).name)} · {what_if}")
@@ -281,8 +295,16 @@ def _build_context() -> Context:
     if not path.exists():
         raise WfmError(f"{path}: history file not found; choose the sample or upload one on the Data page")
     history = read_history_cached(str(path), path.stat().st_mtime, text)
+    weeks = plannable_weeks(history)
+    chosen = st.session_state.get("week_choice", st.session_state.get("kept:week_choice"))  # the widget's, if drawn
     return Context(history=history, history_key=file_key(path), history_name=st.session_state.history_name,
-                   config=config, config_text=text, week_start=week_after(history))
+                   config=config, config_text=text, week_start=chosen if chosen in weeks else weeks[0])
+
+
+def plannable_weeks(history: pd.DataFrame) -> list[dt.date]:
+    """The Mondays of the weeks that can be planned from this history (the library's limit)."""
+    first = week_after(history)
+    return [first + dt.timedelta(weeks=ahead) for ahead in range(MAX_WEEKS_AHEAD)]
 
 
 def modifiers() -> Modifiers:
@@ -343,15 +365,22 @@ def forecast(ctx: Context) -> ForecastResult:
     made = cached_forecast(ctx)
     if made is not None:
         return made
-    with st.status(f"Forecasting {ctx.week} ({ctx.config.forecast.model} model)...", expanded=True) as status:
+    # guard() outside the status: a failure first ends the status (no spinner left running), then shows its message.
+    with guard(), st.status(f"Forecasting {ctx.week} ({ctx.config.forecast.model} model)...",
+                            expanded=True) as status:
         bar = st.progress(0.0, text="backtesting models")
 
         def report(done: int, total: int) -> None:
             bar.progress(min(done / max(total, 1), 1.0), text=f"backtest fold {done} of {total}")
 
-        with guard(), warnings.catch_warnings():
-            warnings.simplefilter("ignore", WfmWarning)  # every page shows them already (context)
-            made = forecast_week(ctx.history, ctx.config, ctx.week_start, progress=report)
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", WfmWarning)  # every page shows them already (context)
+                made = forecast_week(ctx.history, ctx.config, ctx.week_start, progress=report)
+        except Exception:
+            status.update(label=f"Forecast of {ctx.week} failed: see the message below", state="error",
+                          expanded=False)
+            raise
         status.update(label=f"Forecast of {ctx.week} ready", state="complete", expanded=False)
     _keep(f"forecast:{ctx.key}", made)
     return made
@@ -586,3 +615,71 @@ def kpi_tiles(base: ScenarioFigures, now: ScenarioFigures, currency: str, *, cha
         tiles.append(Tile(label, value(getattr(now, name)), delta, "off" if same else color,  # type: ignore[arg-type]
                           help_text))
     return tiles
+
+
+# -- figures for people ---------------------------------------------------------------------------------------
+
+def status_banner(summary: PlanSummary) -> str:
+    """Show a plan's status as one banner above its figures, and return its text.
+
+    Every page that shows a schedule calls this. The coverage part is the library's status
+    (:meth:`scheduling.CoverageStatus.headline`: covered, or short by how much, why and the smallest fix), the
+    same line ``wfm plan`` logs and ``summary.json`` holds; the banner adds shifts no agent could take and the
+    queue channels whose projected service level misses its target. "Covered" only when none of these applies.
+    """
+    status = summary.status
+    below = [(c.channel, c.projected_service_level, c.service_level_target) for c in summary.channels
+             if c.service_level_target is not None and not formats.missing(c.projected_service_level)
+             and c.projected_service_level < c.service_level_target]
+    problems = [] if status.covered else [status.headline()[0].lower() + status.headline()[1:]]
+    if summary.unassigned_shifts and status.covered:
+        problems.append(f"{formats.count(summary.unassigned_shifts)} shift"
+                        f"{'s' if summary.unassigned_shifts != 1 else ''} found no agent")
+    problems += [f"{literal(name)} projected service level {formats.percent(level)} against a target of "
+                 f"{formats.percent(target)}" for name, level, target in below]
+    if not problems:
+        text = (f"Covered: {status.headline().removeprefix('Covered, ')}; every interval has the agents it needs "
+                "and every service level target is met.")
+        st.success(text, icon=":material/check_circle:")
+        return text
+    text = f"Not covered: {'; '.join(problems)}."
+    if below and status.covered:
+        text += (" The schedule meets the agent requirement, so the requirement itself is too low for the target: "
+                 "check the occupancy cap and shrinkage on the Staffing page.")
+    st.error(text, icon=":material/warning:")
+    return text
+
+
+def shown(frame: pd.DataFrame, formatters: dict[str, Callable[[Any], str]]) -> pd.DataFrame:
+    """A table for people: the given columns formatted as text (``wfm.formats``), names in words."""
+    out = frame.copy()
+    for column, format_value in formatters.items():
+        if column in out:
+            out[column] = out[column].map(format_value).astype(str)
+    return formats.labelled(out)
+
+
+def channel_figures(summary: PlanSummary) -> pd.DataFrame:
+    """A plan's per-channel figures, formatted (one table for the Schedule and Exports pages)."""
+    table = summary.channel_table.drop(columns=["kind"])
+    return shown(table, {"volume": formats.count, "productive_agent_hours": formats.hours,
+                         "required_agent_hours": formats.hours, "projected_service_level": formats.percent,
+                         "projected_occupancy": formats.percent, "aht_seconds": formats.seconds,
+                         "model": lambda m: formats.NOT_APPLICABLE if formats.missing(m) else formats.label(str(m)),
+                         "wmape": formats.percent, "service_level_target": formats.percent})
+
+
+def headline(summary: PlanSummary, currency: str, *, stale: bool = False) -> None:
+    """A plan's headline tiles (the Schedule and Exports pages show the same tiles, from the same summary)."""
+    mark = " (stale)" if stale else ""
+    cols = st.columns(5)
+    cols[0].metric(f"Paid hours{mark}", formats.hours(summary.paid_hours, 0))
+    cols[1].metric(f"Cost{mark}", formats.money(summary.cost, currency),
+                   help="Paid hours times each shift's hourly cost, from the solved schedule")
+    cols[2].metric(f"Required agent-hours{mark}", formats.hours(summary.required_agent_hours, 0),
+                   help="Agents the forecast needs, after shrinkage, summed over the week")
+    cols[3].metric(f"Scheduled agent-hours{mark}", formats.hours(summary.scheduled_agent_hours, 0),
+                   help="Agents on shift, net of breaks, summed over the week")
+    # Two decimals just under 100%: a short week never reads "100.0%".
+    cols[4].metric(f"Coverage{mark}", formats.percent(summary.coverage, 2 if 0.9995 <= summary.coverage < 1 else 1),
+                   help="1 − short agent-hours ÷ required agent-hours")

@@ -66,7 +66,12 @@ LATEST_CLOCK = 48 * 60
 #: Names a row of a frame for messages: CSV line numbers, or row numbers of other sources.
 RowNamer = Callable[[int], str]
 
-_OFFSET = re.compile(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$")
+#: A UTC offset at the end of a timestamp ("Z", "+01:00", "-0500", "+01").
+_ZONE = r"(?:Z|[+-]\d{2}(?::?\d{2})?)"
+#: A time of day followed by its offset: only a time carries one (the "-45" ending "2026-13-45" is a day).
+_OFFSET = re.compile(rf"\d{{2}}:\d{{2}}(?::\d{{2}}(?:[.,]\d+)?)?\s*{_ZONE}$")
+#: Text shaped like an ISO date (whatever follows), so that a value that fails to parse is a bad date or time.
+_DATE_SHAPE = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}(?!\d)")
 
 
 def csv_lines(position: int) -> str:
@@ -238,7 +243,11 @@ def _parse_timestamps(raw: pd.Series, problems: _Problems, timezone: str | None,
     valid = ~missing
 
     def not_a_timestamp(pos: int) -> str:
-        return f"not a timestamp ({raw.iloc[pos]!r}); {_ISO_EXAMPLE}"
+        value = raw.iloc[pos]
+        if _DATE_SHAPE.match(str(value)):
+            return (f"not a valid date or time ({value!r}): the month must be 1-12, the day exist in that month "
+                    f"and the time be 00:00-23:59; {_ISO_EXAMPLE}")
+        return f"not a timestamp ({value!r}); {_ISO_EXAMPLE}"
 
     if text is not None and has_offset.any() and (valid & ~has_offset).any():
         # Values without an offset that are no timestamp at all are bad values, not a mix of offsets.
@@ -262,7 +271,7 @@ def _parse_timestamps(raw: pd.Series, problems: _Problems, timezone: str | None,
         if timezone:
             return parsed.dt.tz_convert(timezone)
         assert text is not None  # offsets were found in text
-        offsets = text.where(valid).str.extract(f"({_OFFSET.pattern})", expand=False)
+        offsets = text.where(valid).str.extract(f"({_ZONE})$", expand=False)
         if offsets.nunique() == 1 and parsed.notna().any():
             return parsed.dt.tz_convert(pd.Timestamp(str(text.iloc[_first(valid)])).tz)
         return parsed

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import common
 from forecasting import history_check
-from wfm.config import config_to_toml_dict
+from wfm import formats
 from wfm.errors import DataError
 
 SAMPLE, UPLOAD = "Sample data", "Upload a file"
@@ -80,13 +80,27 @@ def summary(ctx: common.Context) -> None:
     days = history["interval_start"].dt.tz_convert(ctx.config.timezone).dt.date
     cols = st.columns(4)
     cols[0].metric("History", common.literal(ctx.history_name))
-    cols[1].metric("Rows", f"{len(history):,}")
-    cols[2].metric("Days", f"{days.nunique():,}", help=f"{days.min()} to {days.max()}")
-    cols[3].metric("Week to plan", ctx.week, help=f"starting Monday {ctx.week_start}")
-    totals = history.groupby("channel")["volume"].agg(["sum", "mean"]).rename(
-        columns={"sum": "contacts", "mean": "per interval"})
-    channels = pd.DataFrame(config_to_toml_dict(ctx.config)["channels"]).T.drop(columns="name")
-    st.dataframe(channels.join(totals), key="data_channels")
+    cols[1].metric("Rows", formats.count(len(history)))
+    cols[2].metric("Days", formats.count(days.nunique()), help=f"{days.min():%d %b %Y} to {days.max():%d %b %Y}")
+    cols[3].metric("Week to plan", ctx.week, help=f"starting Monday {ctx.week_start:%d %B %Y}")
+    st.dataframe(channel_rules(ctx), hide_index=True, key="data_channels", width="stretch")
+
+
+def channel_rules(ctx: common.Context) -> pd.DataFrame:
+    """Each configured channel's rules and its history's contacts, in words (a reshaping for display)."""
+    totals = ctx.history.groupby("channel")["volume"].agg(["sum", "mean"])
+    rows = []
+    for name, rules in ctx.config.channels.items():
+        queue = rules.is_queue
+        rows.append({"channel": name, "kind": rules.kind,
+                     "service_level_target": formats.percent(rules.service_level if queue else None),
+                     "Answer within": (formats.seconds(rules.answer_seconds) if queue
+                                       else formats.hours(rules.response_hours, 0) + " (working hours)"),
+                     "max_occupancy": formats.percent(rules.max_occupancy),
+                     "concurrency": formats.count(rules.concurrency),
+                     "Contacts in the history": formats.count(totals["sum"].get(name)),
+                     "Contacts per interval": formats.number(totals["mean"].get(name), 1)})
+    return formats.labelled(pd.DataFrame(rows))
 
 
 st.title("Data")

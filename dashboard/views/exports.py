@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import common
+from wfm import formats
 from wfm.errors import StoreError
 from wfm.planning.store import RunRecord
 from wfm.planning.summary import PlanSummary
@@ -24,18 +25,53 @@ def typed_summary(run: RunRecord) -> PlanSummary | None:
         return None
 
 
-def runs_table(runs: tuple[RunRecord, ...]) -> pd.DataFrame:
-    """One row per run (a reshaping for display)."""
+def currency_of(run: RunRecord, fallback: str) -> str:
+    """The currency of the config the run used (runs recorded before configs had one: ``fallback``)."""
+    return str(run.config.get("currency") or fallback)
+
+
+def runs_table(runs: tuple[RunRecord, ...], currency: str) -> pd.DataFrame:
+    """One row per run, formatted for people (a reshaping for display)."""
     rows = []
     for run in runs:
         summary = typed_summary(run)
-        rows.append({"run": run.id, "week": run.week, "status": run.status,
-                     "started": run.started_at.strftime("%Y-%m-%d %H:%M UTC"),
-                     "seconds": (run.finished_at - run.started_at).total_seconds() if run.finished_at else None,
-                     "paid hours": summary.paid_hours if summary else None,
-                     "cost": summary.cost if summary else None,
-                     "coverage": summary.coverage if summary else None, "message": run.message or ""})
+        took = (run.finished_at - run.started_at).total_seconds() if run.finished_at else None
+        rows.append({"Run": str(run.id), "Week": run.week, "Status": run.status,
+                     "Started": run.started_at.strftime("%Y-%m-%d %H:%M UTC"),
+                     "Took": formats.seconds(None if took is None else round(took)),
+                     "Paid hours": formats.hours(summary.paid_hours if summary else None, 0),
+                     "Cost": formats.money(summary.cost if summary else None, currency_of(run, currency)),
+                     "Coverage": formats.percent(summary.coverage if summary else None),
+                     "Message": run.message or formats.NOT_APPLICABLE})
     return pd.DataFrame(rows)
+
+
+def summary_sections(summary: PlanSummary, currency: str) -> None:
+    """The whole plan summary in words: week, solver, figures, and the per-day table (not raw JSON)."""
+    solver = summary.solver
+    figures = {"Week": f"{summary.week} (from Monday {summary.week_start:%d %B %Y})",
+               "Required agent-hours (after shrinkage)": formats.hours(summary.required_agent_hours),
+               "Scheduled agent-hours": formats.hours(summary.scheduled_agent_hours),
+               "Paid hours": formats.hours(summary.paid_hours), "Cost": formats.money(summary.cost, currency),
+               "Short agent-hours": formats.hours(summary.under_agent_hours),
+               "Over agent-hours": formats.hours(summary.over_agent_hours),
+               "Coverage": formats.percent(summary.coverage), "Efficiency": formats.percent(summary.efficiency),
+               "Short intervals": formats.count(summary.unmet_intervals),
+               "Unassigned shifts": formats.count(summary.unassigned_shifts),
+               "Solver": f"{solver.backend}, {solver.model} model, {formats.seconds(round(solver.seconds))}, "
+                         f"{formats.count(solver.integer_variables)} integer variables",
+               "Cost search": f"{solver.status}; within {formats.percent(solver.gap, 2)} of the best possible "
+                              f"(limit {formats.percent(solver.gap_limit, 2)})"}
+    figures |= {f"Time: {stage}": formats.seconds(round(took, 1)) for stage, took in summary.timings_seconds.items()}
+    st.dataframe(pd.DataFrame({"Figure": list(figures), "Value": list(figures.values())}), hide_index=True,
+                 key="exp_whole", width="stretch")
+    daily = summary.daily_table
+    daily["date"] = daily["date"].map(lambda d: f"{d:%a %d %b}")
+    st.dataframe(common.shown(daily, {"volume": formats.count, "productive_agent_hours": formats.hours,
+                                      "required_agent_hours": formats.hours,
+                                      "projected_service_level": formats.percent,
+                                      "projected_occupancy": formats.percent}),
+                 hide_index=True, key="exp_daily", width="stretch")
 
 
 def located(name: str) -> Path:
@@ -44,7 +80,7 @@ def located(name: str) -> Path:
     return path if path.is_absolute() or path.exists() else common.PROJECT / path
 
 
-def show(run: RunRecord) -> None:
+def show(run: RunRecord, currency: str) -> None:
     """A run's headline figures, per-channel summary and files."""
     summary = typed_summary(run)
     if run.status == "failed":
@@ -52,16 +88,11 @@ def show(run: RunRecord) -> None:
     elif run.message:
         st.warning(f"Run {run.id} (exit code {run.exit_code}): {common.literal(run.message)}")
     if summary is not None:
-        cols = st.columns(5)
-        cols[0].metric("Paid hours", f"{summary.paid_hours:,.0f}")
-        cols[1].metric("Cost", f"{summary.cost:,.0f}")
-        cols[2].metric("Coverage", f"{summary.coverage:.1%}")
-        cols[3].metric("Solver", summary.solver.status)
-        cols[4].metric("Gap", f"{summary.solver.gap:.2%}")
-        st.dataframe(summary.channel_table, hide_index=True, key="exp_channels")
-    if run.summary:
+        common.status_banner(summary)
+        common.headline(summary, currency)
+        st.dataframe(common.channel_figures(summary), hide_index=True, key="exp_channels", width="stretch")
         with st.expander("Whole summary"):
-            st.json(dict(run.summary), expanded=False)
+            summary_sections(summary, currency)
     st.caption(f"Export folder: {common.literal(run.export_dir)}")
     columns = st.columns(4)
     for index, name in enumerate(run.files):
@@ -77,7 +108,8 @@ def show(run: RunRecord) -> None:
 
 st.title("Exports")
 with common.guard():
-    store = common.store(common.context(caption=False).config)
+    config = common.context(caption=False).config
+    store = common.store(config)
     runs = store.list_runs(limit=100)
 if not runs:
     st.info("No batch runs recorded yet. `wfm plan --history ... --config ... --out out` (or `make run`) "
@@ -85,11 +117,7 @@ if not runs:
             "Schedule page.")
     st.stop()
 st.caption(f"The latest {len(runs)} run{'s' if len(runs) > 1 else ''} recorded in {common.literal(store.url)}.")
-st.dataframe(runs_table(runs), hide_index=True, key="exp_runs",
-             column_config={"coverage": st.column_config.NumberColumn(format="percent"),
-                            "cost": st.column_config.NumberColumn(format="%.0f"),
-                            "paid hours": st.column_config.NumberColumn(format="%.0f"),
-                            "seconds": st.column_config.NumberColumn(format="%.0f")})
+st.dataframe(runs_table(runs, config.currency), hide_index=True, key="exp_runs", width="stretch")
 labels = {f"run {r.id} · {r.week} · {r.status}": r for r in runs}
 chosen = st.selectbox("Run", list(labels), key="exp_run")
-show(labels[chosen])
+show(labels[chosen], currency_of(labels[chosen], config.currency))

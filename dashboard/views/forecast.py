@@ -9,6 +9,7 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.widgets import kept
+from wfm import formats
 from wfm.planning import charts
 from wfm.planning.accuracy import accuracy_record, accuracy_table
 from wfm.planning.plan import holidays_between
@@ -56,11 +57,42 @@ def leaderboard(summary: pd.DataFrame, channel: str, chosen: str) -> pd.DataFram
                                  "mase": "MASE", "coverage": "80% band coverage"})
 
 
+def ordered_channels(configured: list[str], forecast: list[str]) -> list[str]:
+    """The forecast's channels in the config's order (the first configured channel first), then any others."""
+    return [c for c in configured if c in forecast] + [c for c in forecast if c not in configured]
+
+
+def daily_totals(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
+    """One channel's forecast per day: contacts, the 80% band and the volume-weighted handle time (for display)."""
+    day = frame["interval_start"].dt.tz_convert(zone).dt.date
+    work = frame.assign(day=day, busy=frame["volume"] * frame["aht_seconds"])
+    totals = work.groupby("day").agg(volume=("volume", "sum"), low=("volume_lo", "sum"), high=("volume_hi", "sum"),
+                                     busy=("busy", "sum"))
+    totals["aht_seconds"] = totals["busy"] / totals["volume"].where(totals["volume"] > 0)
+    table = totals.reset_index()
+    table["day"] = table["day"].map(lambda d: f"{d:%a %d %b}")
+    table["band"] = [f"{formats.count(lo)} to {formats.count(hi)}" for lo, hi in zip(table["low"], table["high"],
+                                                                                         strict=True)]
+    table = table[["day", "volume", "band", "aht_seconds"]].rename(columns={"band": "80% band (contacts)"})
+    return common.shown(table, {"volume": formats.count, "aht_seconds": formats.seconds})
+
+
+def model_choices(choices: pd.DataFrame) -> pd.DataFrame:
+    """How each channel's model was chosen, with headers in words (a reshaping for display)."""
+    table = choices.drop(columns=[c for c in ("member_models",) if c in choices])
+    shown = {c: formats.percent for c in ("wmape", "wmape_daily", "bias", "seasonal_naive_wmape") if c in table}
+    shown |= {"model": lambda name: formats.label(str(name)), "mase": lambda value: formats.number(value, 2)}
+    table = common.shown(table, shown)
+    return table.rename(columns={"Wmape daily": "Forecast error, daily (wMAPE)", "Mase": "MASE",
+                                 "Seasonal naive wmape": "Seasonal naive's error (wMAPE)",
+                                 "Selection": "How it was chosen"})
+
+
 st.title("Forecast")
 ctx = common.context()
 made = common.forecast(ctx)
 zone = ctx.config.timezone
-channels = list(made.choices["channel"])
+channels = ordered_channels(list(ctx.config.channels), list(made.choices["channel"]))
 channel = kept(st.selectbox, "Channel", "fc_channel", channels[0], options=channels)
 choice = made.choices.set_index("channel").loc[channel]
 frame = made.frame[made.frame["channel"] == channel]
@@ -70,11 +102,11 @@ recent = ctx.history[(ctx.history["channel"] == channel)
 
 cols = st.columns(4)
 cols[0].metric("Week", ctx.week)
-cols[1].metric("Forecast contacts", f"{frame['volume'].sum():,.0f}")
+cols[1].metric("Forecast contacts", formats.count(frame["volume"].sum()))
 weighted_aht = (frame["aht_seconds"] * frame["volume"]).sum() / max(frame["volume"].sum(), 1e-9)
-cols[2].metric("Forecast AHT", f"{weighted_aht:,.0f} s")
+cols[2].metric("Forecast handle time", formats.seconds(round(weighted_aht)), help="Volume-weighted average")
 members = f"members {' + '.join(choice['member_models'])}; " if choice["member_models"] else ""
-cols[3].metric("Model", str(choice["model"]), help=f"{members}selection: {choice['selection']}")
+cols[3].metric("Model", formats.label(str(choice["model"])), help=f"{members}selection: {choice['selection']}")
 
 with common.guard():
     marked = holidays_between(ctx.config, start, ctx.week_start + dt.timedelta(days=6))
@@ -82,6 +114,9 @@ st.plotly_chart(charts.forecast_chart(recent, frame, zone, ctx.config.interval_m
 if marked:
     st.caption("Shaded: public holidays ("
                + "; ".join(f"{d:%a %d %b} {common.literal(n)}" for d, n in marked.items()) + ")")
+st.caption("Gaps in the lines are hours with no history and nothing forecast (closed), not zero contacts.")
+st.subheader("Daily totals")
+st.dataframe(daily_totals(frame, zone), hide_index=True, key="fc_daily", width="stretch")
 
 left, right = st.columns(2)
 with left:
@@ -93,9 +128,8 @@ with left:
         st.dataframe(leaderboard(made.backtest_summary, channel, str(choice["model"])), hide_index=True,
                      column_config={c: st.column_config.NumberColumn(format="percent")
                                     for c in ("wMAPE (interval)", "wMAPE (daily)", "bias", "80% band coverage")})
-    st.dataframe(made.choices, hide_index=True, key="fc_choices",
-                 column_config={c: st.column_config.NumberColumn(format="percent")
-                                for c in ("wmape", "wmape_daily", "bias", "seasonal_naive_wmape")})
+    st.subheader("How each channel's model was chosen")
+    st.dataframe(model_choices(made.choices), hide_index=True, key="fc_choices", width="stretch")
 with right:
     st.plotly_chart(charts.aht_chart(recent, frame, zone, ctx.config.interval_minutes), key="fc_aht")
 

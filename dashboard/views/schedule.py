@@ -1,7 +1,9 @@
-"""Schedule: solve the week's shifts (with the current what-if), then coverage, the roster as a Gantt, downloads."""
+"""Schedule: solve the week's shifts (with the current what-if), read the plan's status, then the intraday view,
+the agents' week, the day Gantt, coverage, the roster downloads and publishing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import tempfile
 from pathlib import Path
 
@@ -10,13 +12,18 @@ import streamlit as st
 
 from dashboard import common
 from dashboard.widgets import kept
-from wfm.io import safe_cells
+from wfm import formats
+from wfm.io import write_frame
 from wfm.planning import charts
 from wfm.planning.export import write_workbook
 from wfm.planning.plan import Plan
 from wfm.planning.whatif import Modifiers
 
 STAGES = ("forecast", "staffing", "schedule", "projection")
+#: Agents drawn at once in the day Gantt (a page of them; search and paging reach the others).
+GANTT_PAGE = 50
+#: The choice "every day" in the agents' week filter.
+EVERY_DAY = "Every day"
 
 
 def solve(ctx: common.Context, changes: Modifiers) -> None:
@@ -33,13 +40,18 @@ def solve(ctx: common.Context, changes: Modifiers) -> None:
         try:
             plan = common.solve(ctx, changes, on_stage)
         except Exception:
-            status.update(label=f"Planning {ctx.week} failed", state="error")
+            status.update(label=f"Planning {ctx.week} failed: see the message below", state="error",
+                          expanded=False)
             raise
         bar.progress(1.0, text="done")
         s = plan.schedule.summary
-        status.update(label=f"Schedule {s.solver.status}: {s.shifts} shifts, gap {s.solver.gap:.2%}, "
-                            f"{s.solver.seconds:.0f} s",
-                      state="complete", expanded=False)
+        status.update(label=f"Schedule of {ctx.week} solved: {formats.count(s.shifts)} shifts in "
+                            f"{formats.seconds(round(s.solver.seconds))}", state="complete", expanded=False)
+
+
+def what_if_text(changes: Modifiers) -> str:
+    """A what-if in words ("none" when empty)."""
+    return ", ".join(f"{formats.label(k).lower()} {v}" for k, v in changes.to_dict().items()) or "none"
 
 
 def local_times(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
@@ -51,6 +63,14 @@ def local_times(frame: pd.DataFrame, zone: str) -> pd.DataFrame:
     return out
 
 
+def roster_csv(plan: Plan) -> bytes:
+    """The roster exactly as the week's export writes ``roster.csv``."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "roster.csv"
+        write_frame(plan.schedule.roster, path)
+        return path.read_bytes()
+
+
 def roster_xlsx(plan: Plan) -> bytes:
     """The batch export's workbook (a summary sheet, then a sheet per day with shifts and breaks)."""
     with tempfile.TemporaryDirectory() as folder:
@@ -60,58 +80,141 @@ def roster_xlsx(plan: Plan) -> bytes:
 
 
 def under_over(coverage: pd.DataFrame, zone: str, hours: float) -> pd.DataFrame:
-    """Agent-hours short and over the requirement per group and day (a reshaping for display)."""
+    """Agent-hours required, scheduled, short and over per group and day, formatted (a reshaping for display)."""
     day = coverage["interval_start"].dt.tz_convert(zone).dt.strftime("%a %d %b")
-    table = coverage.assign(day=day).groupby(["group", "day"], sort=False)[["required", "scheduled", "under",
-                                                                             "over"]].sum() * hours
-    return table.rename(columns=lambda c: f"{c} (agent-hours)").reset_index()
+    table = (coverage.assign(day=day).groupby(["group", "day"], sort=False)[["required", "scheduled", "under", "over"]]
+             .sum() * hours).reset_index()
+    table = table.rename(columns={"required": "required_agent_hours", "scheduled": "scheduled_agent_hours",
+                                  "under": "under_agent_hours", "over": "over_agent_hours"})
+    return common.shown(table, dict.fromkeys(["required_agent_hours", "scheduled_agent_hours", "under_agent_hours",
+                                              "over_agent_hours"], formats.hours))
 
 
-def show(plan: Plan, zone: str) -> None:
-    """The solved week: headline figures, coverage, Gantt, under/over, downloads."""
-    s = plan.schedule.summary
-    cols = st.columns(6)
-    report = s.solver
-    cols[0].metric("Solver status", report.status,
-                   help=f"{report.backend}, {report.model} model, {report.seconds:.1f} s")
-    cols[1].metric("Gap", f"{report.gap:.2%}", help=f"objective {report.objective:,.0f}, bound {report.bound:,.0f}")
-    cols[2].metric("Paid hours", f"{s.paid_hours:,.0f}")
-    cols[3].metric("Cost", f"{s.cost:,.0f}")
-    cols[4].metric("Coverage", f"{s.coverage:.1%}", help="1 - under / required agent-hours")
-    cols[5].metric("Agents", f"{s.agents:,}", help=f"{s.shifts:,} shifts, {s.unassigned_shifts} unassigned")
-    st.dataframe(plan.summary.channel_table, hide_index=True, key="sched_channels",
-                 column_config={c: st.column_config.NumberColumn(format="percent")
-                                for c in ("wmape", "service_level_target", "projected_service_level",
-                                          "projected_occupancy")})
-    groups = list(plan.schedule.coverage["group"].unique())
-    group = kept(st.selectbox, "Staff group", "sched_group", groups[0], options=groups)
-    coverage = plan.schedule.coverage[plan.schedule.coverage["group"] == group]
-    st.plotly_chart(charts.coverage_chart(coverage, zone), key="sched_coverage")
+def agent_week(roster: pd.DataFrame, zone: str, days: list[dt.date]) -> pd.DataFrame:
+    """The weekly grid: one row per agent, one column per day with the shift's local times ("—" for a day off),
+    and the week's paid hours (a reshaping for display)."""
+    start = roster["shift_start"].dt.tz_convert(zone)
+    end = roster["shift_end"].dt.tz_convert(zone)
+    text = start.dt.strftime("%H:%M") + "–" + end.dt.strftime("%H:%M")
+    grid = (roster.assign(text=text).pivot_table(index=["agent_id", "group"], columns="date", values="text",
+                                                 aggfunc=" · ".join)
+            .reindex(columns=days).astype(object).fillna(formats.NOT_APPLICABLE))
+    grid.columns = [f"{day:%a %d}" for day in days]
+    paid = roster.groupby(["agent_id", "group"])["paid_hours"].sum()
+    grid["Paid hours"] = paid.reindex(grid.index).map(formats.hours)
+    return grid.reset_index().rename(columns={"agent_id": "Agent", "group": "Staff group"})
 
-    roster = plan.schedule.roster[plan.schedule.roster["group"] == group]
+
+def week_grid(plan: Plan, zone: str) -> None:
+    """The agents' week with filters: staff group, working on a day, agent search."""
+    roster = plan.schedule.roster
     days = sorted(roster["date"].unique())
-    if days:
-        day = kept(st.selectbox, "Day", "sched_day", days[0], options=days, format_func=lambda d: f"{d:%a %d %b}")
-        shown = roster[roster["date"] == day]
-        st.plotly_chart(charts.gantt(shown, plan.schedule.breaks, zone), key="sched_gantt")
-    else:
-        st.info(f"No shifts for {common.literal(group)}.")
+    groups = list(dict.fromkeys(roster["group"]))
+    left, mid, right = st.columns(3)
+    chosen = kept(left.multiselect, "Staff groups (empty = all)", "sched_grid_groups", [], options=groups)
+    day_names = [EVERY_DAY, *(f"{d:%a %d %b}" for d in days)]
+    on_day = kept(mid.selectbox, "Working on", "sched_grid_day", EVERY_DAY, options=day_names)
+    search = right.text_input("Agent search", key="sched_grid_search", placeholder="part of an agent id")
+    rows = roster
+    if chosen:
+        rows = rows[rows["group"].isin(chosen)]
+    if on_day != EVERY_DAY:
+        working = rows.loc[rows["date"] == days[day_names.index(on_day) - 1], "agent_id"]
+        rows = rows[rows["agent_id"].isin(working)]
+    if search:
+        rows = rows[rows["agent_id"].astype(str).str.contains(search, case=False, regex=False)]
+    grid = agent_week(rows, zone, days)
+    st.caption(f"{formats.count(len(grid))} of {formats.count(roster['agent_id'].nunique())} agents")
+    st.dataframe(grid, hide_index=True, key="sched_grid", height=420, width="stretch")
 
+
+def day_gantt(plan: Plan, zone: str) -> None:
+    """One staff group's day as a Gantt, a page of agents at a time (search narrows it)."""
+    roster = plan.schedule.roster
+    groups = list(dict.fromkeys(roster["group"]))
+    left, mid, right = st.columns(3)
+    group = kept(left.selectbox, "Staff group", "sched_group", groups[0], options=groups)
+    shifts = roster[roster["group"] == group]
+    days = sorted(shifts["date"].unique())
+    day = kept(mid.selectbox, "Day", "sched_day", days[0], options=days, format_func=lambda d: f"{d:%a %d %b}")
+    search = right.text_input("Agent search", key="sched_gantt_search", placeholder="part of an agent id")
+    shown = shifts[shifts["date"] == day].sort_values(["shift_start", "agent_id"])
+    if search:
+        shown = shown[shown["agent_id"].astype(str).str.contains(search, case=False, regex=False)]
+    if shown.empty:
+        st.info("No shifts match.")
+        return
+    pages = (len(shown) + GANTT_PAGE - 1) // GANTT_PAGE
+    page = 1
+    if pages > 1:
+        page = st.number_input(f"Page (of {pages}, {GANTT_PAGE} agents each, by shift start)", 1, pages, 1,
+                               key="sched_gantt_page")
+    part = shown.iloc[(int(page) - 1) * GANTT_PAGE:int(page) * GANTT_PAGE]
+    st.caption(f"{formats.count(len(part))} of {formats.count(len(shown))} shifts · hover a bar for its times, "
+               "drag to zoom, double-click to reset")
+    st.plotly_chart(charts.gantt(part, plan.schedule.breaks, zone), key="sched_gantt")
+
+
+def intraday(plan: Plan, zone: str) -> None:
+    """Plan vs target per channel and day: agents required and planned with over/under, service level, occupancy."""
+    channels = list(plan.config.channels)
+    days = sorted(plan.requirements["interval_start"].dt.tz_convert(zone).dt.date.unique())
+    left, right = st.columns(2)
+    channel = kept(left.selectbox, "Channel", "sched_intraday_channel", channels[0], options=channels)
+    day = kept(right.selectbox, "Day", "sched_intraday_day", days[0], options=days,
+               format_func=lambda d: f"{d:%a %d %b}")
+    on_day = plan.requirements["interval_start"].dt.tz_convert(zone).dt.date == day
+    rows = on_day & (plan.requirements["channel"] == channel)
+    target = plan.config.channels[channel].service_level if plan.config.channels[channel].is_queue else None
+    st.plotly_chart(charts.intraday_chart(plan.requirements[rows], plan.projection[rows], zone, target,
+                                          f"{channel}, {day:%A %d %B}"), key="sched_intraday")
+    targets = {name: rules.service_level if rules.is_queue else None for name, rules in plan.config.channels.items()}
+    st.plotly_chart(charts.daily_service_chart(plan.summary.daily_table, targets), key="sched_daily_service")
+
+
+def coverage(plan: Plan, zone: str) -> None:
+    """Per staff group: agents on shift against the requirement, over/under per interval, short intervals."""
+    groups = list(plan.schedule.coverage["group"].unique())
+    group = kept(st.selectbox, "Staff group", "sched_cov_group", groups[0], options=groups)
+    part = plan.schedule.coverage[plan.schedule.coverage["group"] == group]
+    st.plotly_chart(charts.coverage_chart(part, zone), key="sched_coverage")
+    st.plotly_chart(charts.net_staffing_chart(part, zone), key="sched_net")
     left, right = st.columns(2)
     with left:
-        st.subheader("Under and over coverage")
+        st.subheader("Agent-hours per day")
         st.dataframe(under_over(plan.schedule.coverage, zone, plan.config.interval_minutes / 60), hide_index=True,
                      key="sched_under_over")
     with right:
-        st.subheader(f"Intervals short ({len(plan.schedule.unmet)})")
-        st.dataframe(local_times(plan.schedule.unmet, zone), hide_index=True, key="sched_unmet")
-    week = plan.summary.week
+        st.subheader(f"Intervals short ({formats.count(len(plan.schedule.unmet))})")
+        st.dataframe(formats.labelled(local_times(plan.schedule.unmet, zone)), hide_index=True, key="sched_unmet")
+
+
+def show(plan: Plan, zone: str, *, stale: bool) -> None:
+    """The solved week: status, headline figures, per-channel figures, then the views and downloads."""
+    s = plan.summary
+    common.status_banner(s)
+    common.headline(s, plan.config.currency, stale=stale)
+    solver = s.solver
+    st.caption(f"{formats.count(plan.schedule.summary.agents)} agents, {formats.count(plan.schedule.summary.shifts)} "
+               f"shifts · solver {solver.backend} ({solver.model} model), {formats.seconds(round(solver.seconds))}, "
+               f"cost within {formats.percent(solver.gap, 2)} of the best possible")
+    st.dataframe(common.channel_figures(s), hide_index=True, key="sched_channels", width="stretch")
+    views = st.tabs(["Intraday plan vs target", "Agents' week", "Day Gantt", "Coverage"])
+    with views[0]:
+        intraday(plan, zone)
+    with views[1]:
+        week_grid(plan, zone)
+    with views[2]:
+        day_gantt(plan, zone)
+    with views[3]:
+        coverage(plan, zone)
+    week = s.week
     left, right = st.columns(2)
-    left.download_button("Download roster (CSV)",
-                         safe_cells(local_times(plan.schedule.roster, zone)).to_csv(index=False),
-                         file_name=f"roster-{week}.csv", mime="text/csv", key="sched_csv")
+    left.download_button("Download roster (CSV)", roster_csv(plan), file_name=f"roster-{week}.csv", mime="text/csv",
+                         key="sched_csv", help="The same file as roster.csv in the week's export")
     right.download_button("Download roster (XLSX)", roster_xlsx(plan), file_name=f"roster-{week}.xlsx",
-                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="sched_xlsx")
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="sched_xlsx",
+                          help="The same workbook as schedule.xlsx in the week's export")
 
 
 def publish(ctx: common.Context, plan: Plan) -> None:
@@ -136,25 +239,34 @@ st.title("Schedule")
 ctx = common.context()
 changes = common.modifiers()
 key = common.plan_key(ctx, changes)
-what_if = ", ".join(f"{k} {v}" for k, v in changes.to_dict().items()) or "none"
 agents_note = "named agents from data/agents.csv" if common.AGENTS_FILE.exists() else "generated agent ids"
-st.caption(f"Week {ctx.week} · what-if changes: {common.literal(what_if)} (set on the Staffing page) · {agents_note} · "
-           f"solver {ctx.config.solver.backend}, limit {ctx.config.solver.time_limit_seconds:g} s")
-if st.button("Solve schedule", type="primary", key="sched_solve"):
+st.caption(f"Week {ctx.week} · {agents_note} · solver {ctx.config.solver.backend}, limit "
+           f"{formats.seconds(ctx.config.solver.time_limit_seconds)}")
+if st.button("Solve schedule", type="primary", key="sched_solve",
+             help=f"Solves with the current what-if ({common.literal(what_if_text(changes))}; "
+                  "set on the Staffing page)"):
     with common.guard():
         solve(ctx, changes)
     st.session_state.plan_key = key
 plan = common.cached_plan(key)
+stale = False
 if plan is None:
     previous = st.session_state.get("plan_key")
-    if previous and common.cached_plan(previous) is not None:
-        st.warning("The inputs changed since the last solve (data, config or what-if); solve again to update. "
-                   "Showing the last schedule.")
-        plan = common.cached_plan(previous)
-    else:
-        st.info("Press **Solve schedule** to plan the week's shifts.")
+    plan = common.cached_plan(previous) if previous else None
+    stale = plan is not None
+    if plan is None:
+        st.info(f"Press **Solve schedule** to plan the week's shifts (what-if: "
+                f"{common.literal(what_if_text(changes))}).")
 if plan is not None:
+    if stale:
+        then = common.literal(what_if_text(plan.modifiers))
+        st.warning(f"Stale: this schedule was solved before the inputs changed (data, config or what-if). Its "
+                   f"figures are the old solve's, for the what-if then: {then}; "
+                   f"the what-if now is {common.literal(what_if_text(changes))}. Press **Solve schedule** to update.",
+                   icon=":material/history:")
+    else:
+        st.caption(f"Solved with the what-if: {common.literal(what_if_text(plan.modifiers))}")
     with common.guard():
-        show(plan, ctx.config.timezone)
-    if plan is common.cached_plan(key):  # only the plan of the inputs in use is published
+        show(plan, ctx.config.timezone, stale=stale)
+    if not stale:  # only the plan of the inputs in use is published
         publish(ctx, plan)

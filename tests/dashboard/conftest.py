@@ -87,7 +87,7 @@ def page() -> Callable[..., AppTest]:
     """
 
     def run(name: str, **state: object) -> AppTest:
-        app = AppTest.from_file(str(APP), default_timeout=120)
+        app = AppTest.from_file(str(APP), default_timeout=300)  # a shared 2-core machine can be slow
         for key, value in state.items():
             app.session_state[key] = value
         app.switch_page(f"views/{name}.py")

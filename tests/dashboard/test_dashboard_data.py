@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
 from streamlit.testing.v1 import AppTest
 
 GOOD_ROWS = [f"voice,2026-11-0{day}T09:{minute:02d}:00+00:00,{10 + minute},300"
@@ -22,6 +24,14 @@ def test_sample_is_used_by_default(page: Callable[..., AppTest], short_history: 
     assert shown["Week to plan"] == "2026-W47"
     assert shown["Days"] == "42"
     assert shown["Rows"] == f"{short_history.read_text().count(chr(10)) - 1:,}"
+    # The channels' rules in words and units (the fast config: voice 80% in 20 s, email within 8 working hours).
+    rules = app.dataframe[0].value.set_index("Channel")
+    assert rules.loc["voice", "Service level target"] == "80.0%" and rules.loc["voice", "Answer within"] == "20 s"
+    assert rules.loc["email", "Answer within"] == "8 h (working hours)"
+    assert rules.loc["email", "Service level target"] == "—" and "None" not in rules.to_string()
+    history = pd.read_csv(short_history)
+    voice = history.loc[history["channel"] == "voice", "volume"].sum()
+    assert rules.loc["voice", "Contacts in the history"] == f"{voice:,}"
 
 
 def test_upload_lists_every_problem_with_row_and_field(page: Callable[..., AppTest]) -> None:
@@ -104,3 +114,17 @@ def test_a_configured_channel_without_history_is_warned_about(page: Callable[...
     assert [w.value for w in app.warning] == [
         "history: no rows for configured channel 'chat': no forecast and no staff for it this week; add the "
         "history, or remove it from the config"]
+
+
+def test_any_week_after_the_history_can_be_planned(page: Callable[..., AppTest]) -> None:
+    app = page("data")
+    picker = app.selectbox(key="week_choice")
+    assert len(picker.options) == 8 and picker.value == dt.date(2026, 11, 16)  # the history ends Sun 15 Nov
+    picker.set_value(dt.date(2026, 11, 30)).run()
+    assert not app.exception
+    assert {m.label: m.value for m in app.metric}["Week to plan"] == "2026-W49"
+    app.switch_page("views/exports.py")
+    app.run()
+    app.switch_page("views/data.py")
+    app.run()
+    assert {m.label: m.value for m in app.metric}["Week to plan"] == "2026-W49"  # kept across pages

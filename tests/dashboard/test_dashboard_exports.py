@@ -45,20 +45,26 @@ def test_runs_summaries_and_files(page: Callable[..., AppTest], database: str, t
     app.run()
     assert not app.exception
     runs = app.dataframe[0].value
-    assert runs["week"].tolist() == ["2026-W47", "2026-W46"]
-    assert runs["status"].tolist() == ["ok", "failed"]
-    assert runs["paid hours"].iloc[0] == pytest.approx(paid) and runs["cost"].iloc[0] == pytest.approx(20 * paid)
-    assert runs["coverage"].iloc[0] == pytest.approx(covered)
-    assert runs[["paid hours", "cost", "coverage"]].iloc[1].isna().all()  # a failed run has no summary
+    assert runs["Week"].tolist() == ["2026-W47", "2026-W46"]
+    assert runs["Status"].tolist() == ["ok", "failed"]
+    # Figures for people: separators, units, the config's currency (USD unless set), one percent format.
+    assert runs["Paid hours"].iloc[0] == f"{paid:,.0f} h" and runs["Cost"].iloc[0] == f"${20 * paid:,.0f}"
+    assert runs["Coverage"].iloc[0] == f"{covered:.1%}"
+    assert (runs[["Paid hours", "Cost", "Coverage"]].iloc[1] == "—").all()  # a failed run has no summary
     shown = {m.label: m.value for m in app.metric}
-    assert shown == {"Paid hours": f"{paid:,.0f}", "Cost": f"{20 * paid:,.0f}", "Coverage": f"{covered:.1%}",
-                     "Solver": "optimal", "Gap": "0.00%"}  # the tiny week is solved to a zero gap
+    assert shown["Paid hours"] == f"{paid:,.0f} h" and shown["Cost"] == f"${20 * paid:,.0f}"
+    assert shown["Coverage"] == f"{covered:.1%}"
+    assert app.success[0].value.startswith("Covered: ")  # the tiny week is fully covered
+    # The whole summary reads as figures in words, not JSON.
+    whole = next(d.value for d in app.dataframe if list(d.value.columns) == ["Figure", "Value"])
+    assert whole.set_index("Figure").loc["Cost", "Value"] == f"${20 * paid:,.0f}"
+    assert not app.get("json")
     # The channel table: the seasonal naive forecast repeats the history's last week of calls.
     history = tiny_history()
     last_week = history.loc[history["interval_start"] >= pd.Timestamp("2026-11-09", tz="Europe/London"), "volume"]
-    channels = app.dataframe[1].value.set_index("channel")
-    assert channels.loc["voice", "volume"] == pytest.approx(last_week.sum())
-    assert channels.loc["voice", "model"] == "seasonal_naive"
+    channels = app.dataframe[1].value.set_index("Channel")
+    assert channels.loc["voice", "Contacts"] == f"{last_week.sum():,.0f}"
+    assert channels.loc["voice", "Forecast model"] == "Seasonal naive"
     kept = [folder / name for name in EXPORT_FILES if name != "report.html"]
     assert sorted(b.proto.label for b in app.get("download_button")) == sorted(
         f"{p.name} ({p.stat().st_size / 1024:,.0f} kB)" for p in kept)  # laid out in columns

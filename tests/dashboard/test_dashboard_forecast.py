@@ -25,13 +25,20 @@ def test_forecast_figures_match_the_library(page: Callable[..., AppTest], short_
     expected = pipeline.forecast_week(history, config, week_after(history)).frame
     app = page("forecast")
     assert not app.exception and not app.error
+    assert app.selectbox(key="fc_channel").value == "voice"  # the first configured channel, not alphabetical
     for channel in ("voice", "chat"):
         app.selectbox(key="fc_channel").set_value(channel).run()
         shown = {m.label: m.value for m in app.metric}
         assert shown["Week"] == "2026-W47"
-        assert shown["Model"] == "seasonal_naive"
-        volume = expected.loc[expected["channel"] == channel, "volume"].sum()
-        assert shown["Forecast contacts"] == f"{volume:,.0f}"
+        assert shown["Model"] == "Seasonal naive"
+        part = expected[expected["channel"] == channel]
+        assert shown["Forecast contacts"] == f"{part['volume'].sum():,.0f}"
+        # Daily totals: seven days, each the sum of its intervals, with separators.
+        daily = next(d.value for d in app.dataframe if "80% band (contacts)" in d.value.columns)
+        by_day = part.groupby(part["interval_start"].dt.tz_convert("Europe/London").dt.date)["volume"].sum()
+        assert daily["Contacts"].tolist() == [f"{v:,.0f}" for v in by_day]
+    choices = next(d.value for d in app.dataframe if "How it was chosen" in d.value.columns)
+    assert "Channel" in choices.columns and "None" not in choices.to_string()
     assert "no backtest was run" in app.info[0].value
     assert len(app.get("plotly_chart")) == 2
 
@@ -44,6 +51,7 @@ def test_library_errors_show_as_messages(page: Callable[..., AppTest], tmp_path:
     app = page("forecast", history_path=str(short), history_name=short.name)
     assert not app.exception
     assert "channel 'chat': only 2 days of history" in app.error[0].value
+    assert [status.state for status in app.status] == ["error"]  # the forecast's status ends; no spinner left
 
 
 def test_backtest_leaderboard_when_the_model_is_chosen(page: Callable[..., AppTest], fast_config: Config) -> None:
@@ -51,7 +59,7 @@ def test_backtest_leaderboard_when_the_model_is_chosen(page: Callable[..., AppTe
                                            'model = "auto"\nbacktest_folds = 1\nbacktest_horizon_days = 7')
     app = page("forecast", config_text=text, config_source="edited")
     assert not app.exception and not app.error
-    board = app.dataframe[0].value
+    board = next(d.value for d in app.dataframe if "chosen" in d.value.columns)
     assert board["chosen"].sum() == 1
     assert {"seasonal_naive", "ets"} <= set(board["model"])
     # The pooled scores the model was chosen on: the chosen model has the lowest interval wMAPE.

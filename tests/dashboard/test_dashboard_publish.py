@@ -22,20 +22,33 @@ def test_a_published_plan_is_a_recorded_run_with_its_export(page: Callable[..., 
     app = page("schedule", modifiers=Modifiers(volume_pct=5))
     app.button(key="sched_solve").click().run()
     shown = {m.label: m.value for m in app.metric}
+    assert not app.exception, app.exception
+    assert [t.key for t in app.text_input if t.key == "sched_export_folder"], [m.value for m in app.warning]
     app.text_input(key="sched_export_folder").set_value(str(tmp_path / "exports")).run()
     app.button(key="sched_publish").click().run()
-    assert not app.exception and not app.error
+    assert not app.exception
+    assert all(e.value.startswith("Not covered: ") for e in app.error)  # at most the plan's status banner
     with Store.open(database) as store:
         (run,) = store.list_runs()
     assert run.week == "2026-W47" and run.status == "ok"
     summary = PlanSummary.from_dict(run.summary or {})
-    assert f"{summary.cost:,.0f}" == shown["Cost"] and summary.solver.status == shown["Solver status"]
+    assert f"${summary.cost:,.0f}" == shown["Cost"] and f"{summary.paid_hours:,.0f} h" == shown["Paid hours"]
     week = tmp_path / "exports" / "2026-W47"
     assert sorted(p.name for p in week.iterdir()) == sorted(EXPORT_FILES)
     # The export's summary.json is the recorded one.
     assert json.loads((week / "summary.json").read_text()) == run.summary
     assert (run.exit_code == 3) == (summary.unmet_intervals > 0)
-    assert f"Run {run.id} recorded" in (app.success or app.warning)[0].value
+    assert any(f"Run {run.id} recorded" in m.value for m in [*app.success, *app.warning])
+    # One value per figure: the Exports page shows the published run with the Schedule page's very tiles, status
+    # and channel figures.
+    schedule_channels = next(d.value for d in app.dataframe if "Channel" in d.value.columns)
+    schedule_banner = (app.success or app.error)[0].value
+    exports = page("exports")
+    assert not exports.exception
+    assert {m.label: m.value for m in exports.metric} == shown
+    assert (exports.success or exports.error)[0].value == schedule_banner
+    exports_channels = next(d.value for d in exports.dataframe if "Channel" in d.value.columns)
+    assert exports_channels.equals(schedule_channels)
 
 
 def test_the_exports_page_reads_the_store_named_by_the_config(page: Callable[..., AppTest], tmp_path: Path,

@@ -75,6 +75,10 @@ BAD_ROWS = [
     ("voice,2026-10-25 01:30,12,200\n", r"line 2: interval_start: local time 2026-10-25 01:30:00 happens twice in "
                                         r"Europe/London \(clocks go back: DST overlap\)"),
     ("voice,yesterday,12,200\n", r"line 2: interval_start: not a timestamp \('yesterday'\)"),
+    # A date that does not exist is a bad date, not a "-45" UTC offset mixed with local times (issue 13).
+    ("voice,2026-07-06 08:00,12,200\nvoice,2026-13-45,1,200\n",
+     r"line 3: interval_start: not a valid date or time \('2026-13-45'\): the month must be 1-12"),
+    ("voice,2026-13-45T08:00:00+01:00,12,200\n", r"line 2: interval_start: not a valid date or time"),
     ("voice,2026-07-06T08:00:00+01:00,12,200\nvoice,2026-07-06 08:15,1,200\n",
      r"line 3: interval_start: mixes timestamps with and without a UTC offset"),
     ("sms,2026-07-06 08:00,12,200\n", r"line 2: channel: unknown channel 'sms'; the config defines voice, chat, email"),

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 BAND = "rgba(31, 119, 180, 0.18)"
 HOLIDAY = "rgba(214, 39, 40, 0.10)"
@@ -88,13 +89,16 @@ def forecast_chart(history: pd.DataFrame, forecast: pd.DataFrame, zone: str, int
     shaded."""
     figure = go.Figure()
     x = local(forecast["interval_start"], zone)
+    # Where nothing can arrive (closed hours: the band's top is zero) the forecast line breaks, as the history's
+    # does; the band stays whole (a filled area bridges gaps with slanted edges).
+    closed = forecast["volume_hi"] <= 0
     figure.add_scatter(x=x, y=forecast["volume_hi"], line={"width": 0}, showlegend=False, hoverinfo="skip")
     figure.add_scatter(x=x, y=forecast["volume_lo"], line={"width": 0}, fill="tonexty", fillcolor=BAND,
                        name="80% interval")
     volume = on_grid(history, "volume", interval_minutes)
     figure.add_scatter(x=volume.index.tz_convert(zone), y=volume.to_numpy(), name=history_name,
                        line={"color": "gray", "width": 1})
-    figure.add_scatter(x=x, y=forecast["volume"], name="forecast", line={"color": "#1f77b4"})
+    figure.add_scatter(x=x, y=forecast["volume"].mask(closed), name="forecast", line={"color": "#1f77b4"})
     for day, name in (holidays or {}).items():
         start = pd.Timestamp(day).tz_localize(zone)
         figure.add_vrect(x0=start, x1=start + pd.Timedelta(days=1), fillcolor=HOLIDAY, line_width=0,
@@ -127,19 +131,26 @@ def coverage_chart(coverage: pd.DataFrame, zone: str, title: str = "Coverage vs 
 
 
 def gantt(roster: pd.DataFrame, breaks: pd.DataFrame, zone: str) -> go.Figure:
-    """Shifts by agent as horizontal bars, breaks drawn over them."""
+    """Shifts by agent as horizontal bars, breaks drawn inside them; hover names one bar, the time axis is on top.
+
+    Drag to zoom, double-click to reset: the figure is meant for a page of agents (tens of rows), not a whole
+    center at once.
+    """
     agents = [plain(agent) for agent in dict.fromkeys(roster["agent_id"])]
     figure = go.Figure()
     _bars(figure, _plain_all(roster["agent_id"]), local(roster["shift_start"], zone), local(roster["shift_end"], zone),
-          "shift", "#1f77b4", 0.7)
+          "shift", "#1f77b4", 0.8)
     within = breaks.merge(roster[["agent_id", "shift_start", "shift_end"]], on="agent_id")
     if not within.empty:
         within = within[(within["break_start"] >= within["shift_start"]) & (within["break_end"] <= within["shift_end"])]
     for kind, part in within.groupby("kind"):
         _bars(figure, _plain_all(part["agent_id"]), local(part["break_start"], zone), local(part["break_end"], zone),
-              f"{plain(kind)} break", "#ff7f0e" if kind != "lunch" else "#d62728", 0.7)
-    figure.update_layout(**LAYOUT, title="Shifts by agent", barmode="overlay", height=max(300, 18 * len(agents) + 120),
-                         yaxis={"categoryorder": "array", "categoryarray": agents[::-1], "title": None})
+              f"{plain(kind)} break", "#ff7f0e" if kind != "lunch" else "#d62728", 0.45)
+    figure.update_layout(**(LAYOUT | {"hovermode": "closest", "legend": {"orientation": "h", "y": 1.0,
+                                                                          "yanchor": "bottom", "x": 0.5}}),
+                         title="Shifts by agent", barmode="overlay", height=max(300, 20 * len(agents) + 140),
+                         yaxis={"categoryorder": "array", "categoryarray": agents[::-1], "title": None},
+                         xaxis={"side": "top", "showgrid": True, "dtick": 3_600_000, "tickformat": "%H:%M"})
     return figure
 
 
@@ -148,8 +159,56 @@ def _bars(figure: go.Figure, who: pd.Series, start: pd.Series, end: pd.Series, n
     millis = (end - start).dt.total_seconds().to_numpy() * 1000
     figure.add_bar(y=who, x=millis, base=start, orientation="h", name=name, marker_color=color, width=width,
                    customdata=np.stack([start.dt.strftime("%a %H:%M"), end.dt.strftime("%H:%M")], axis=1),
-                   hovertemplate="%{y}: %{customdata[0]}-%{customdata[1]}<extra>" + name + "</extra>")
+                   hovertemplate="%{y}<br>" + name + " %{customdata[0]}–%{customdata[1]}<extra></extra>")
     figure.update_xaxes(type="date")
+
+
+def net_staffing_chart(coverage: pd.DataFrame, zone: str, title: str = "Over and under per interval") -> go.Figure:
+    """One staff group's agents on shift minus agents required, per interval: over in green, under in red."""
+    x = local(coverage["interval_start"], zone)
+    net = (coverage["scheduled"] - coverage["required"]).to_numpy()
+    figure = go.Figure(go.Bar(x=x, y=net, marker_color=np.where(net < 0, "#d62728", "#2ca02c"),
+                              name="on shift − required",
+                              hovertemplate="%{x|%a %H:%M}: %{y:+,d} agents<extra></extra>"))
+    figure.update_layout(**(LAYOUT | {"hovermode": "closest"}), title=plain(title), bargap=0,
+                         yaxis={"title": "agents over (+) or under (−)"})
+    return figure
+
+
+def intraday_chart(required: pd.DataFrame, projection: pd.DataFrame, zone: str, target: float | None,
+                   title: str) -> go.Figure:
+    """One channel's day, as an intraday screen: required vs planned agents with over/under bars, the projected
+    service level per interval against the target, and occupancy.
+
+    ``required`` holds a requirements frame's rows (``interval_start, agents``) and ``projection`` the plan's
+    projection of the same rows (``interval_start, agents, service_level, occupancy``).
+    """
+    rows = required[["interval_start", "agents"]].merge(
+        projection[["interval_start", "agents", "service_level", "occupancy"]], on="interval_start",
+        suffixes=("_required", "_planned"))
+    x = local(rows["interval_start"], zone)
+    net = (rows["agents_planned"] - rows["agents_required"]).to_numpy()
+    figure = make_subplots(rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.06, row_heights=[0.5, 0.25, 0.25],
+                           subplot_titles=("Agents: required and planned", "Projected service level",
+                                           "Projected occupancy"))
+    figure.add_bar(x=x, y=net, name="over / under", marker_color=np.where(net < 0, "#d62728", "#2ca02c"),
+                   opacity=0.5, row=1, col=1, hovertemplate="%{x|%H:%M}: %{y:+,d} agents<extra>over / under</extra>")
+    figure.add_scatter(x=x, y=rows["agents_required"], name="required", line_shape="hv", line={"color": "#d62728"},
+                       row=1, col=1)
+    figure.add_scatter(x=x, y=rows["agents_planned"], name="planned", line_shape="hv", line={"color": "#2ca02c"},
+                       row=1, col=1)
+    figure.add_scatter(x=x, y=rows["service_level"], name="service level", line_shape="hv",
+                       line={"color": "#1f77b4"}, row=2, col=1)
+    if target is not None:
+        figure.add_hline(y=target, line={"dash": "dot", "color": "gray"}, annotation_text=f"target {target:.0%}",
+                         row=2, col=1)
+    figure.add_scatter(x=x, y=rows["occupancy"], name="occupancy", line_shape="hv", line={"color": "#9467bd"},
+                       row=3, col=1)
+    figure.update_yaxes(title="agents", row=1, col=1)
+    figure.update_yaxes(tickformat=".0%", range=[0, 1.02], row=2, col=1)
+    figure.update_yaxes(tickformat=".0%", range=[0, 1.02], row=3, col=1)
+    figure.update_layout(**LAYOUT, title=plain(title), height=720, bargap=0)
+    return figure
 
 
 def daily_service_chart(daily: pd.DataFrame, targets: Mapping[str, float | None]) -> go.Figure:
