@@ -26,7 +26,14 @@ from scheduling.grid import Grid, group_requirements, make_grid
 from scheduling.lp import Backend
 from scheduling.model import CoverModel, build_model
 from scheduling.outputs import UNMET_COLUMNS, ScheduleResult, ScheduleSummary, coverage_frame, roster_frames
-from scheduling.roster import Availability, ShiftInstance, SolvedTour, assign_shifts, availability
+from scheduling.roster import (
+    Availability,
+    RosterRules,
+    ShiftInstance,
+    SolvedTour,
+    assign_shifts,
+    availability,
+)
 from scheduling.solve import SolveReport, pick_backend, solve_model
 from scheduling.status import CoverageStatus, coverage_status
 from wfm.config import Config
@@ -153,7 +160,8 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
     def rostering(done: int, total: int) -> None:
         say(f"rostering: {done:,} of {total:,} shifts assigned in {time.perf_counter() - started:.0f} s")
 
-    assigned, unassigned, below = assign_shifts(shifts, grid, agents=agents, tours=tours, progress=rostering)
+    assigned, unassigned, below = assign_shifts(shifts, grid, agents=agents, tours=tours, progress=rostering,
+                                               rules=RosterRules(time_limit_seconds=limit))
     roster, breaks, missing = roster_frames(assigned, unassigned, grid)
     coverage = coverage_frame(assigned, need, grid)
     roster_seconds = time.perf_counter() - started

@@ -117,9 +117,12 @@ class LinearModel:
         return 0.0 if value is None else float(value)
 
     def set_values(self, values: Mapping[Any, float]) -> None:
-        """Set variables' values: a start for the next warm-started solve, or a solution to keep."""
+        """Set variables' values: a start for the next warm-started solve, or a solution to keep.
+
+        Values outside a variable's bounds are kept (a rounded start may leave an interval short where coverage
+        is hard); :meth:`values_feasible` then says the start breaks a bound."""
         for variable, value in values.items():
-            variable.setInitialValue(value)
+            variable.setInitialValue(value, check=False)
 
     def current(self, variables: Iterable[Any]) -> dict[Any, float]:
         """The current values of some variables, integers rounded and tiny negatives (solver noise) cleared."""

@@ -292,7 +292,10 @@ class ForecastSettings(_Model):
 
 
 class SolverSettings(_Model):
-    """The LP/MIP solver, its time limit and the relative gap at which it may stop."""
+    """The LP/MIP solver, its time limit and the relative gap at which it may stop.
+
+    ``time_limit_seconds`` bounds the shift model's solve, and again the rostering of named agents.
+    """
 
     backend: SolverName = "auto"
     time_limit_seconds: PositiveFloat = 60.0

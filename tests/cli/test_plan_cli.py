@@ -63,7 +63,7 @@ def test_plans_exports_records_and_survives_a_kill(wfm: Wfm, wfm_argv: list[str]
         summary["required_agent_hours"])
     assert summary["paid_hours"] > summary["required_agent_hours"] * 0.9
     book = load_workbook(week / "schedule.xlsx", read_only=True)
-    assert book.sheetnames[0] == "Summary" and book.sheetnames[1] == "Mon 2026-11-16" and len(book.sheetnames) == 8
+    assert book.sheetnames[:3] == ["Summary", "Week", "Mon 2026-11-16"] and len(book.sheetnames) == 9
     assert "Plan for 2026-W47" in (week / "report.html").read_text()
     with Store.open(f"sqlite:///{env_db}") as store:
         run = store.list_runs()[0]

@@ -90,6 +90,6 @@ def test_past_weeks_show_the_issued_forecast_against_actuals(page: Callable[...,
     [table] = [frame.value for frame in app.dataframe if "Interval wMAPE" in frame.value.columns]
     row = table.iloc[0]
     assert (row["Week"], row["Channel"], row["Interval wMAPE"], row["Daily wMAPE"], row["Bias"]) == (
-        "2026-W46", "chat", "10.0%", "10.0%", "+10.0%")  # the first channel is shown first
-    assert row["Actual contacts"] == f"{week46.loc[week46['channel'] == 'chat', 'volume'].sum():,.0f}"
+        "2026-W46", "voice", "10.0%", "10.0%", "+10.0%")  # the first configured channel is shown first
+    assert row["Actual contacts"] == f"{week46.loc[week46['channel'] == 'voice', 'volume'].sum():,.0f}"
     assert len(app.get("plotly_chart")) == 4  # the week's forecast, AHT, the past week, the trend

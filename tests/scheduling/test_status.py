@@ -12,6 +12,7 @@ import pytest
 from scheduling import CoverageStatus, solve_schedule
 from scheduling.diagnose import weekdays_text
 from scheduling.grid import group_requirements, make_grid
+from scheduling.lp import LinearModel
 from scheduling.model import build_model
 from scheduling.solve import solve_model
 from scheduling.status import coverage_status
@@ -127,3 +128,18 @@ def test_no_solver_call_is_given_time_past_the_limit(backend: str, monkeypatch: 
     report = solve_model(model, backend, time_limit_seconds=limit, gap=0.0)
     assert calls and all(given <= max(limit - at, 1.0) + 0.1 for at, given in calls)
     assert not math.isnan(report.first_covered_seconds)
+
+
+def test_a_start_breaking_a_fixed_bound_is_judged_not_refused() -> None:
+    """With coverage hard (shortfall fixed at 0), a rounded start that leaves an interval short must be set and
+    found infeasible, so the search falls back to a penalty; pulp's own bound check raised instead (the sample
+    week crashed with 'initial value 1.0 is greater than upBound 0.0')."""
+    model = LinearModel("start")
+    shifts, under = model.integer("shifts"), model.continuous("under")
+    model.constrain("cover", {shifts: 1.0, under: 1.0}, ">=", 2.0)
+    model.minimise([(shifts, 1.0), (under, 10.0)])
+    model.fix({under: 0.0})
+    model.set_values({shifts: 1.0, under: 1.0})
+    assert not model.values_feasible()
+    model.set_values({shifts: 2.0, under: 0.0})
+    assert model.values_feasible()

@@ -104,9 +104,12 @@ class PlanSummary:
 
     def service_lines(self) -> list[str]:
         """Projected service level against its target, per channel and day: "voice Mon 05 Jan: 91.2% of
-        calls within target (target 80%)", "below target" marked; channels without a target show the level."""
+        calls within target (target 80%)", "below target" marked; channels without a target show the level,
+        deferred work (no service level) is left out."""
         lines = []
         for row in self.daily:
+            if row.service_level_target is None and math.isnan(row.projected_service_level):
+                continue
             text = f"{row.channel} {row.date:%a %d %b}: projected service level {_percent(row.projected_service_level)}"
             if row.service_level_target is not None:
                 below = row.projected_service_level < row.service_level_target - 1e-9

@@ -252,9 +252,10 @@ def all_meet_probability(risk: pd.DataFrame) -> float:
     days = risk["interval_start"].dt.date
     log_total = 0.0
     for rows in risk.groupby([risk["channel"], days]).indices.values():
-        log_total += np.log(_day_probability(risk.iloc[rows]))
-        if not np.isfinite(log_total):
+        day = _day_probability(risk.iloc[rows])
+        if day <= 0.0:  # a day that cannot meet its targets (e.g. a headcount cap far below the need)
             return 0.0
+        log_total += np.log(day)
     return float(np.exp(log_total))
 
 

@@ -111,3 +111,14 @@ def test_risk_needs_the_band_and_a_probability() -> None:
         risk_requirements(made.drop(columns=["volume_lo", "volume_hi"]), config, 0.9)
     with pytest.raises(InputError, match="risk must be a probability between 0.5 and 0.999"):
         risk_requirements(made, config, 1.2)
+
+
+def test_a_day_that_cannot_meet_its_target_makes_the_week_impossible() -> None:
+    """A channel-day with no chance at all (two busy intervals whose agents can take 1 contact of a forecast
+    100) gives 0 for the week, not a log(0) warning; the other day cannot raise it."""
+    start = pd.Timestamp("2026-11-16 09:00", tz="Europe/London")
+    starts = [start, start + pd.Timedelta(minutes=15), start + pd.Timedelta(days=1)]
+    risk = pd.DataFrame({"channel": "voice", "interval_start": starts, "volume": 100.0,
+                         "log_threshold": [0.0, 0.0, np.log(1_000.0)], "mu": np.log(100.0),
+                         "daily_loading": 0.1, "own_sigma": 0.1})
+    assert all_meet_probability(risk) == 0.0
