@@ -25,9 +25,9 @@ lint: install
 	$(VENV)/bin/mypy
 	$(VENV)/bin/lint-imports
 
-# Two workers (one per core of the reference machine), whole files per worker so each file's fixtures are built once.
+# Two workers (one per core of the reference machine); an idle worker takes tests queued for the busy one.
 test: lint
-	$(PY) -m pytest -n 2 --dist loadfile
+	$(PY) -m pytest -n 2 --dist worksteal
 
 SAMPLE := data/sample_history.csv
 AGENTS := $(wildcard data/agents.csv)
