@@ -628,15 +628,13 @@ def status_banner(summary: PlanSummary) -> str:
     queue channels whose projected service level misses its target. "Covered" only when none of these applies.
     """
     status = summary.status
-    below = [(c.channel, c.projected_service_level, c.service_level_target) for c in summary.channels
-             if c.service_level_target is not None and not formats.missing(c.projected_service_level)
-             and c.projected_service_level < c.service_level_target]
+    below = summary.channels_below_target
     problems = [] if status.covered else [status.headline()[0].lower() + status.headline()[1:]]
     if summary.unassigned_shifts and status.covered:
         problems.append(f"{formats.count(summary.unassigned_shifts)} shift"
                         f"{'s' if summary.unassigned_shifts != 1 else ''} found no agent")
-    problems += [f"{literal(name)} projected service level {formats.percent(level)} against a target of "
-                 f"{formats.percent(target)}" for name, level, target in below]
+    problems += [f"{literal(c.channel)} projected service level {formats.percent(c.projected_service_level)} "
+                 f"against a target of {formats.percent(c.service_level_target)}" for c in below]
     if not problems:
         text = (f"Covered: {status.headline().removeprefix('Covered, ')}; every interval has the agents it needs "
                 "and every service level target is met.")

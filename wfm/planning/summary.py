@@ -102,6 +102,11 @@ class PlanSummary:
     #: The probability every queue interval was staffed to meet its target with (``wfm plan --risk``), or None.
     risk: float | None = None
 
+    @property
+    def channels_below_target(self) -> tuple[ChannelFigures, ...]:
+        """The queue channels whose projected service level over the week misses its target."""
+        return tuple(c for c in self.channels if misses_target(c.projected_service_level, c.service_level_target))
+
     def service_lines(self) -> list[str]:
         """Projected service level against its target, per channel and day: "voice Mon 05 Jan: 91.2% of
         calls within target (target 80%)", "below target" marked; channels without a target show the level,
@@ -112,7 +117,7 @@ class PlanSummary:
                 continue
             text = f"{row.channel} {row.date:%a %d %b}: projected service level {_percent(row.projected_service_level)}"
             if row.service_level_target is not None:
-                below = row.projected_service_level < row.service_level_target - 1e-9
+                below = misses_target(row.projected_service_level, row.service_level_target)
                 text += f" against a target of {row.service_level_target:.0%}" + (" (below target)" if below else "")
             lines.append(text)
         return lines
@@ -159,6 +164,11 @@ _FIGURES = {"required_agent_hours", "scheduled_agent_hours", "paid_hours", "cost
             "over_agent_hours", "coverage", "efficiency", "unmet_intervals", "unassigned_shifts"}
 
 _Row = TypeVar("_Row")
+
+
+def misses_target(level: float, target: float | None) -> bool:
+    """Whether a projected service level is below its target (False without a target or a level)."""
+    return target is not None and not math.isnan(level) and level < target - 1e-9
 
 
 def _number(value: Any) -> Any:

@@ -238,3 +238,14 @@ def test_a_group_with_no_history_at_all_is_refused() -> None:
     made = forecast_week(history, tiny_config(), week_after(history))
     with pytest.raises(DataError, match=refused):
         plan_week(history, config, forecast_result=made)
+
+
+def test_channels_below_target_are_those_whose_projected_level_misses_it(plan: Plan) -> None:
+    """A target above the projected level is missed, one at or below it is met; channels without a target never
+    miss one."""
+    voice = plan.summary.channels[0]
+    missed = dataclasses.replace(voice, channel="missed", service_level_target=voice.projected_service_level + 0.01)
+    met = dataclasses.replace(voice, channel="met", service_level_target=voice.projected_service_level)
+    untargeted = dataclasses.replace(voice, channel="email", service_level_target=None)
+    summary = dataclasses.replace(plan.summary, channels=(missed, met, untargeted))
+    assert [c.channel for c in summary.channels_below_target] == ["missed"]
