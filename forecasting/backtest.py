@@ -27,6 +27,7 @@ from forecasting.metrics import bias, coverage, mase, naive_scale, wmape
 from forecasting.models import BASE_MODELS, Ensemble, Prediction
 from forecasting.training import MIN_HISTORY_DAYS, Training, prepare
 from wfm.config import ForecastSettings
+from wfm.contracts import BAND_COVERAGE
 from wfm.errors import DataError
 
 LOG = logging.getLogger("forecasting")
@@ -39,8 +40,6 @@ MIN_FOLD_DAYS = 7
 FALLBACK_MODEL = "daily"
 #: The baseline reported beside auto: the mean of the last 4 same weekdays.
 BASELINE_MODEL = "weekday_mean"
-#: Nominal coverage of the prediction band.
-BAND_COVERAGE = 0.8
 
 
 @dataclass(frozen=True)

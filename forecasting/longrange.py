@@ -27,9 +27,9 @@ from forecasting.aht import aht_forecast, aht_table
 from forecasting.backtest import training_for
 from forecasting.calendar import day_calendar
 from forecasting.grid import frame_from_grid, series_from_history
-from forecasting.training import MIN_TRAINING_DAYS, Z80, Training
+from forecasting.training import MIN_TRAINING_DAYS, Training
 from wfm.config import Config
-from wfm.contracts import FORECAST_COLUMNS
+from wfm.contracts import FORECAST_COLUMNS, Z80
 from wfm.errors import DataError
 
 #: Days of history from which the yearly season is fitted.

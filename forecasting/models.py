@@ -38,7 +38,8 @@ from statsmodels.tsa.exponential_smoothing.ets import ETSModel
 from statsmodels.tsa.seasonal import MSTL
 from statsmodels.tsa.statespace.sarimax import SARIMAX as StateSpaceSARIMAX
 
-from forecasting.training import MIN_TRAINING_DAYS, RECENT_WEEKS, Z80, Training, prediction_bounds
+from forecasting.training import MIN_TRAINING_DAYS, RECENT_WEEKS, Training, prediction_bounds
+from wfm.contracts import Z80
 from wfm.errors import InputError
 
 

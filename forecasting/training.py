@@ -22,13 +22,12 @@ import pandas as pd
 from forecasting.calendar import DayCalendar
 from forecasting.grid import ChannelSeries
 from forecasting.profile import IntradayProfile, fit_profile, pooled_shares
+from wfm.contracts import Z80
 
 #: Days of history any forecast needs (two of each weekday).
 MIN_HISTORY_DAYS = 14
 #: Days of training the statistical models need (each model says its own, ``ForecastModel.min_days``).
 MIN_TRAINING_DAYS = 28
-#: Two-sided 80% normal quantile, for the prediction interval.
-Z80 = 1.2815515655446004
 #: Weeks of recent ordinary days behind profiles, levels and dispersion.
 RECENT_WEEKS = 8
 #: A day is an outlier when its total is outside these multiples of the weekday's local median ...

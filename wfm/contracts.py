@@ -42,6 +42,10 @@ from wfm.weeks import MINUTES_PER_DAY, clock_minutes
 HISTORY_COLUMNS = ("channel", "interval_start", "volume")
 HISTORY_OPTIONAL = ("aht_seconds", "abandoned")
 FORECAST_COLUMNS = ("channel", "interval_start", "volume", "volume_lo", "volume_hi", "aht_seconds", "model")
+#: Share of outcomes a forecast's band (``volume_lo`` to ``volume_hi``) is meant to hold: its 10% and 90% quantiles.
+BAND_COVERAGE = 0.8
+#: The standard normal's 90% quantile: a band ``m -/+ Z80 sd`` holds 80% of a normal outcome.
+Z80 = 1.2815515655446004
 #: The forecast columns staffing reads (:func:`validate_demand`).
 DEMAND_COLUMNS = ("channel", "interval_start", "volume", "aht_seconds")
 REQUIREMENTS_COLUMNS = (

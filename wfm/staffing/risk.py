@@ -29,12 +29,11 @@ import pandas as pd
 from scipy import special, stats
 
 from wfm.config import ChannelConfig, Config
+from wfm.contracts import Z80
 from wfm.errors import DataError, InputError
 from wfm.staffing.erlang import QueueMetrics, queue_metrics
 from wfm.staffing.requirements import requirements
 
-#: The standard normal quantile of an 80% two-sided band (the forecast's ``volume_lo``, ``volume_hi``).
-Z80 = float(stats.norm.ppf(0.9))
 #: Risk levels wfm staffs to: below 0.5 a plan expects to miss its target more often than not.
 MIN_RISK, MAX_RISK = 0.5, 0.999
 

@@ -13,10 +13,10 @@ import pandas as pd
 import pytest
 
 from tests.wfm.tiny_center import tiny_config
+from wfm.contracts import Z80
 from wfm.errors import DataError, InputError
 from wfm.staffing import queue_metrics, requirements
 from wfm.staffing.risk import (
-    Z80,
     all_meet_probability,
     channel_risk,
     daily_risk,
