@@ -135,8 +135,10 @@ def solve_model(model: CoverModel, backend: Backend, *, time_limit_seconds: floa
     start_objective = lp.objective_value() if start_ok else math.inf
     if start_ok:
         times.note(model, start_objective, lp_bound)
+    why = ("the LP relaxation stopped unsolved" if math.isnan(forced) else
+           f"{forced:,.1f} agent-intervals short in the LP" if forced > 0 else "no rounded start covers every interval")
     say(f"LP bound {lp_bound:.2f}; rounded start {start_objective:.2f}"
-        + ("" if hard else f"; coverage is a penalty ({forced:,.1f} agent-intervals short in the LP)"))
+        + ("" if hard else f"; coverage is a penalty ({why})"))
     remaining = max(time_limit_seconds - (time.perf_counter() - started), 1.0)
 
     def finish(status: SolveStatus, objective: float, bound: float) -> SolveReport:
