@@ -58,10 +58,10 @@ def test_solve_shows_status_figures_and_downloads(page: Callable[..., AppTest], 
     gantt = next(c for c in app.get("plotly_chart") if '"Shifts by agent"' in c.proto.spec)
     assert '"hovermode":"closest"' in gantt.proto.spec
     # The weekly grid narrows to a searched agent.
-    agent = str(plan.schedule.roster["agent_id"].iloc[0])
+    agent = str(solved.schedule.roster["agent_id"].iloc[0])
     app.text_input(key="sched_grid_search").set_value(agent).run()
     grid = next(d.value for d in app.dataframe if "Agent" in d.value.columns)
-    assert agent in set(grid["Agent"]) and len(grid) < plan.schedule.roster["agent_id"].nunique()
+    assert agent in set(grid["Agent"]) and len(grid) < solved.schedule.roster["agent_id"].nunique()
 
 
 def test_a_short_plan_is_never_called_optimal_and_a_stale_one_is_marked(page: Callable[..., AppTest]) -> None:
