@@ -14,9 +14,9 @@ import numpy as np
 import pandas as pd
 
 from wfm.config import Config
-from wfm.planning.plan import staff_week
 from wfm.planning.scenarios import risk_figures, staffing_figures
 from wfm.planning.whatif import Modifiers
+from wfm.staffing.risk import risk_requirements, volume_distribution
 
 #: The probabilities of the default frontier: 8 points from 0.5 to 0.95.
 DEFAULT_PROBABILITIES = (0.5, 0.6, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95)
@@ -40,14 +40,16 @@ def risk_frontier(forecast_frame: pd.DataFrame, config: Config, modifiers: Modif
         and ``expected_service_level`` (queue channels, volume-weighted).
     """
     modifiers = modifiers or Modifiers()
+    effective = modifiers.apply_to_config(config)
     changed = modifiers.apply_to_forecast(forecast_frame)
+    distribution = volume_distribution(changed)  # the same for every point: made once
     rows = []
     for probability in sorted(float(p) for p in probabilities):
-        effective, required = staff_week(forecast_frame, config, modifiers, risk=probability)
+        required = risk_requirements(changed, effective, probability, distribution=distribution)
         figures = staffing_figures(required, effective)
         rows.append({"risk": probability, **{k: getattr(figures, k) for k in ("required_fte", "required_agent_hours",
                                                                       "cost", "cost_basis",
                                                                       "projected_service_level")},
-                     **risk_figures(changed, required, effective)})
+                     **risk_figures(changed, required, effective, distribution=distribution)})
     frame = pd.DataFrame(rows, columns=list(FRONTIER_COLUMNS))
     return frame.astype({c: float for c in FRONTIER_COLUMNS if c != "cost_basis"}).replace({np.inf: np.nan})

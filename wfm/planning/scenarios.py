@@ -39,7 +39,7 @@ def _cheapest_cost(config: Config) -> dict[str, float]:
 
 
 def _queue_rows(frame: pd.DataFrame, config: Config) -> pd.Series:
-    return frame["channel"].map(lambda c: config.channels[c].is_queue).astype(bool)
+    return frame["channel"].map({name: c.is_queue for name, c in config.channels.items()}).astype(bool)
 
 
 def _staffing_figures(required: pd.DataFrame, config: Config) -> dict[str, Any]:
@@ -53,18 +53,20 @@ def _staffing_figures(required: pd.DataFrame, config: Config) -> dict[str, Any]:
         **totals, "required_fte": totals["required_agent_hours"] / config.fte_hours_per_week,
         "projected_service_level": weighted_mean(required["service_level"][queue], required["volume"][queue]),
         "projected_occupancy": weighted_mean(required["occupancy"][queue], busy[queue]),
-        "cost": float((scheduled_hours * required["channel"].map(config.group_of).map(_cheapest_cost(config))
-                       .fillna(0.0)).sum()),
+        "cost": float((scheduled_hours * required["channel"].map({c: config.group_of(c) for c in config.channels})
+                       .map(_cheapest_cost(config)).fillna(0.0)).sum()),
         "cost_basis": "estimate",
         "week": week_label(required["interval_start"].min().date()) if len(required) else None,
     }
 
 
-def risk_figures(forecast_frame: pd.DataFrame, staffed: pd.DataFrame, config: Config) -> dict[str, float]:
+def risk_figures(forecast_frame: pd.DataFrame, staffed: pd.DataFrame, config: Config, *,
+                 distribution: pd.DataFrame | None = None) -> dict[str, float]:
     """Probabilities of meeting the queue targets with the ``agents`` of ``staffed`` (a requirements or projection
     frame), over all queue channels: ``target_probability`` (the lowest interval's), ``week_probability`` (every
-    interval of the week) and ``expected_service_level`` (volume-weighted)."""
-    risk = interval_risk(forecast_frame, staffed, config)
+    interval of the week) and ``expected_service_level`` (volume-weighted). ``distribution``: as for
+    :func:`~wfm.staffing.risk.interval_risk`."""
+    risk = interval_risk(forecast_frame, staffed, config, distribution=distribution)
     busy = risk[risk["volume"] > 0]
     if busy.empty:
         return {"target_probability": math.nan, "week_probability": math.nan, "expected_service_level": math.nan}

@@ -105,18 +105,25 @@ def volume_quantile(distribution: pd.DataFrame, probability: float) -> np.ndarra
     return np.where(mean > 0, np.exp(distribution["mu"].to_numpy() + z * distribution["sigma"].to_numpy()), 0.0)
 
 
-def risk_requirements(forecast: pd.DataFrame, config: Config, probability: float) -> pd.DataFrame:
+def _queue_rows(frame: pd.DataFrame, config: Config) -> np.ndarray:
+    """Whether each row's channel is a queue (voice or chat)."""
+    return frame["channel"].map({name: c.is_queue for name, c in config.channels.items()}).to_numpy(bool)
+
+
+def risk_requirements(forecast: pd.DataFrame, config: Config, probability: float, *,
+                      distribution: pd.DataFrame | None = None) -> pd.DataFrame:
     """Requirements that meet each queue interval's target with probability at least ``probability``.
 
     Queue channels are sized (service level and occupancy cap) at their volume's ``probability``-quantile, never
     below the expected volume (the plan's own rule: a quantile under the mean would staff below it); deferred
     channels keep their expected-volume requirement. ``volume`` and the service level, ASA and
     occupancy stay those at the expected volume, so the frame reads like :func:`requirements`' (the same
-    columns) with more agents.
+    columns) with more agents. ``distribution`` is :func:`volume_distribution` of ``forecast``, when already made
+    (a frontier staffs one forecast to many probabilities).
     """
     probability = check_probability(probability)
-    distribution = volume_distribution(forecast)
-    queue = distribution["channel"].map(lambda c: config.channels[c].is_queue).to_numpy(bool)
+    distribution = volume_distribution(forecast) if distribution is None else distribution
+    queue = _queue_rows(distribution, config)
     sized = forecast.reset_index(drop=True).drop(columns=["volume_lo", "volume_hi"])
     sized["volume"] = np.where(queue, np.maximum(volume_quantile(distribution, probability),
                                                  distribution["volume"].to_numpy()), distribution["volume"])
@@ -180,7 +187,8 @@ def _log_threshold(distribution: pd.DataFrame, agents: np.ndarray, config: Confi
     return out
 
 
-def interval_risk(forecast: pd.DataFrame, agents: pd.DataFrame, config: Config) -> pd.DataFrame:
+def interval_risk(forecast: pd.DataFrame, agents: pd.DataFrame, config: Config, *,
+                  distribution: pd.DataFrame | None = None) -> pd.DataFrame:
     """The probability that each queue interval meets its target with the given agents, and the expected level.
 
     Parameters
@@ -191,6 +199,8 @@ def interval_risk(forecast: pd.DataFrame, agents: pd.DataFrame, config: Config) 
         ``channel, interval_start, agents``: productive agents per interval (a projection or requirements frame).
     config
         The channels' targets and the interval length.
+    distribution
+        :func:`volume_distribution` of ``forecast`` (all its rows), when already made.
 
     Returns
     -------
@@ -200,8 +210,9 @@ def interval_risk(forecast: pd.DataFrame, agents: pd.DataFrame, config: Config) 
         weighted by volume), and the distribution's ``mu, sigma, daily_loading, own_sigma, log_threshold``;
         queue channels only.
     """
-    queue = forecast["channel"].map(lambda c: config.channels[c].is_queue).to_numpy(bool)
-    distribution = volume_distribution(forecast[queue])
+    queue = _queue_rows(forecast, config)
+    distribution = (volume_distribution(forecast[queue]) if distribution is None
+                    else distribution[queue].reset_index(drop=True))
     distribution["aht_seconds"] = forecast["aht_seconds"].to_numpy(float)[queue]
     staffed = agents.set_index(["channel", "interval_start"])["agents"]
     key = pd.MultiIndex.from_frame(distribution[["channel", "interval_start"]])
@@ -246,29 +257,26 @@ def all_meet_probability(risk: pd.DataFrame) -> float:
     Intervals of one channel and day share the daily factor (integrated by Gauss-Hermite quadrature); days and
     channels are independent.
     """
+    days = _day_probabilities(risk)
+    if (days <= 0.0).any():  # a day that cannot meet its targets (e.g. a headcount cap far below the need)
+        return 0.0
+    return float(np.exp(np.log(days).sum()))
+
+
+def _day_probabilities(risk: pd.DataFrame) -> np.ndarray:
+    """Per channel and day (in ``groupby`` order), the probability that all of its intervals meet the target."""
     if risk.empty:
-        return 1.0
-    days = risk["interval_start"].dt.date
-    log_total = 0.0
-    for rows in risk.groupby([risk["channel"], days]).indices.values():
-        day = _day_probability(risk.iloc[rows])
-        if day <= 0.0:  # a day that cannot meet its targets (e.g. a headcount cap far below the need)
-            return 0.0
-        log_total += np.log(day)
-    return float(np.exp(log_total))
-
-
-def _day_probability(day: pd.DataFrame) -> float:
-    mean, log_v = day["volume"].to_numpy(), day["log_threshold"].to_numpy()
-    busy = mean > 0
-    mu, a, e = (day[c].to_numpy()[busy] for c in ("mu", "daily_loading", "own_sigma"))
-    log_v = log_v[busy]
-    if not busy.any():
-        return 1.0
+        return np.ones(0)
+    group = risk.groupby([risk["channel"], risk["interval_start"].dt.date], sort=True).ngroup().to_numpy()
+    count = group.max() + 1
+    busy = risk["volume"].to_numpy() > 0
+    mu, a, e, log_v = (risk[c].to_numpy(float)[busy] for c in ("mu", "daily_loading", "own_sigma", "log_threshold"))
     gap = log_v[:, None] - mu[:, None] - a[:, None] * _NODES[None, :]
     with np.errstate(divide="ignore", invalid="ignore"):
         p = np.where(e[:, None] > 0, special.ndtr(gap / np.where(e > 0, e, 1.0)[:, None]), (gap >= 0).astype(float))
-    return float(np.exp(np.log(np.maximum(p, 1e-300)).sum(axis=0)) @ _WEIGHTS)
+    log_p = np.zeros((count, len(_NODES)))
+    np.add.at(log_p, group[busy], np.log(np.maximum(p, 1e-300)))
+    return np.exp(log_p) @ _WEIGHTS
 
 
 def channel_risk(risk: pd.DataFrame) -> pd.DataFrame:
@@ -296,6 +304,6 @@ def channel_risk(risk: pd.DataFrame) -> pd.DataFrame:
 def daily_risk(risk: pd.DataFrame) -> pd.DataFrame:
     """Per channel and day: ``day_probability``, the probability that every interval of the day meets its target."""
     days = risk["interval_start"].dt.date
-    rows = [{"channel": str(channel), "date": date, "day_probability": _day_probability(part)}
-            for (channel, date), part in risk.groupby([risk["channel"], days])]
-    return pd.DataFrame(rows, columns=["channel", "date", "day_probability"])
+    keys = risk.groupby([risk["channel"], days], sort=True).size().index
+    return pd.DataFrame({"channel": [str(c) for c, _ in keys], "date": [d for _, d in keys],
+                         "day_probability": _day_probabilities(risk)}, columns=["channel", "date", "day_probability"])
