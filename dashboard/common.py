@@ -664,7 +664,9 @@ def channel_figures(summary: PlanSummary) -> pd.DataFrame:
                          "required_agent_hours": formats.hours, "projected_service_level": formats.percent,
                          "projected_occupancy": formats.percent, "aht_seconds": formats.seconds,
                          "model": lambda m: formats.NOT_APPLICABLE if formats.missing(m) else formats.label(str(m)),
-                         "wmape": formats.percent, "service_level_target": formats.percent})
+                         "wmape": formats.percent, "service_level_target": formats.percent,
+                         "expected_service_level": formats.percent, "target_probability": formats.chance,
+                         "intervals_meeting_target": formats.percent, "week_probability": formats.chance})
 
 
 def headline(summary: PlanSummary, currency: str, *, stale: bool = False) -> None:

@@ -62,6 +62,10 @@ LABELS: Mapping[str, str] = {
     "unassigned_shifts": "Unassigned shifts",
     "service_level": "Service level",
     "projected_service_level": "Projected service level",
+    "expected_service_level": "Service level to expect (averaged over the forecast's uncertainty)",
+    "target_probability": "Lowest chance of an interval meeting its target",
+    "intervals_meeting_target": "Intervals expected to meet their target",
+    "week_probability": "Chance every interval of the week meets its target",
     "service_level_target": "Service level target",
     "answer_seconds": "Answer within (s)",
     "projected_occupancy": "Projected occupancy",
@@ -117,6 +121,18 @@ def percent(value: float | None, decimals: int = 1) -> str:
         return NOT_APPLICABLE
     assert value is not None
     return f"{number(100.0 * value, decimals)}%"
+
+
+def chance(value: float | None) -> str:
+    """A probability as a percentage, never rounded to a certainty: 4e-19 -> 'under 0.1%', 0.9996 -> 'over 99.9%'."""
+    if missing(value):
+        return NOT_APPLICABLE
+    assert value is not None
+    if value < 0.0005 and value > 0:
+        return "under 0.1%"
+    if 0.9995 <= value < 1:
+        return "over 99.9%"
+    return percent(value)
 
 
 def money(value: float | None, currency: str) -> str:

@@ -138,7 +138,7 @@ def test_comparison_figures_equal_the_stored_scenarios(database: str, fast_confi
     assert space.differences.loc["cost", "b"] == pytest.approx(6200 - 5123.4)
     table = comparison.workspace_table(space)
     assert table.loc["Weekly cost", "b"] == "£6,200 (+£1,077)"
-    assert table.loc["Chance each interval meets its target (lowest interval)", "b"] == "90.0% (+29.0 pts)"
+    assert table.loc["Lowest chance of an interval meeting its target", "b"] == "90.0% (+29.0 pts)"
     assert table.loc["Changes from the config", "b"].startswith("staffed so each interval meets its target "
                                                                 "with probability 90%")
 

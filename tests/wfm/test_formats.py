@@ -7,7 +7,7 @@ import pytest
 
 from wfm.config import config_to_toml_dict, parse_config
 from wfm.errors import ConfigError
-from wfm.formats import NOT_APPLICABLE, count, hours, label, labelled, money, number, percent, seconds
+from wfm.formats import NOT_APPLICABLE, chance, count, hours, label, labelled, money, number, percent, seconds
 
 
 @pytest.mark.parametrize(("value", "decimals", "text"), [
@@ -63,3 +63,10 @@ def test_config_currency_defaults_to_usd_and_must_be_an_iso_code() -> None:
     assert parse_config(config_to_toml_dict(pounds)) == pounds
     with pytest.raises(ConfigError, match="currency.*ISO 4217"):
         parse_config({**base, "currency": "pounds"})
+
+
+@pytest.mark.parametrize(("value", "written"), [(4e-19, "under 0.1%"), (0.0, "0.0%"), (0.0004, "under 0.1%"),
+                                                (0.0005, "0.1%"), (0.9, "90.0%"), (0.9996, "over 99.9%"),
+                                                (1.0, "100.0%"), (None, "—")])
+def test_a_chance_is_never_rounded_to_a_certainty(value: float | None, written: str) -> None:
+    assert chance(value) == written

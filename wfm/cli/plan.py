@@ -17,7 +17,6 @@ from wfm.cli import cli
 from wfm.cli.checks import writable_folder
 from wfm.config import load_config, with_overrides
 from wfm.errors import WfmError
-from wfm.formats import missing, percent
 
 log = logging.getLogger("wfm")
 
@@ -83,11 +82,8 @@ def plan_command(history_path: Path, config_path: Path, agents_path: Path | None
         run = run_batch(history, config, out_dir, store, week_start=week_start, agents=agents,
                         progress=lambda stage, message: log.info("%s: %s", stage, message), risk=risk)
     s = run.plan.summary
-    for channel in s.channels:
-        if not missing(channel.target_probability):  # queue channels only
-            log.info("%s: each interval meets its target with probability >= %s, the whole week %s; expected "
-                     "service level %s", channel.channel, percent(channel.target_probability),
-                     percent(channel.week_probability), percent(channel.expected_service_level))
+    for line in s.risk_lines():
+        log.info("%s", line)
     log.info("exported %s in %.1f s: paid hours %s, cost %s, coverage %.2f%%", run.export_dir,
              time.perf_counter() - started, f"{s.paid_hours:,.1f}", f"{s.cost:,.0f}", 100 * s.coverage)
     log.info("status: %s", s.status.headline())

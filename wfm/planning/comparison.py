@@ -102,7 +102,7 @@ def compare(records: Sequence[ScenarioRecord]) -> pd.DataFrame:
 WORKSPACE_FIGURES: tuple[tuple[str, str], ...] = (
     ("required_fte", "fte"), ("scheduled_fte", "fte"), ("paid_hours", "hours"), ("cost", "money"),
     ("projected_service_level", "percent"), ("expected_service_level", "percent"),
-    ("target_probability", "percent"), ("week_probability", "percent"), ("projected_occupancy", "percent"),
+    ("target_probability", "chance"), ("week_probability", "chance"), ("projected_occupancy", "percent"),
     ("under_agent_hours", "hours"))
 
 #: Row labels of the workspace, in words with their units.
@@ -111,9 +111,7 @@ WORKSPACE_LABELS: dict[str, str] = {
     "required_fte": "Required staff (FTE, after shrinkage)", "scheduled_fte": "Scheduled staff (FTE, paid hours)",
     "paid_hours": "Paid hours per week", "cost": "Weekly cost",
     "projected_service_level": "Service level at the forecast volume",
-    "expected_service_level": "Expected service level (over the forecast's uncertainty)",
-    "target_probability": "Chance each interval meets its target (lowest interval)",
-    "week_probability": "Chance every interval of the week meets its target",
+    **{name: formats.label(name) for name in ("expected_service_level", "target_probability", "week_probability")},
     "projected_occupancy": "Agent occupancy", "under_agent_hours": "Short agent-hours",
 }
 
@@ -212,12 +210,13 @@ def describe_settings(modifiers: Mapping[str, Any], currency: str) -> str:
 
 def _written(value: float, kind: str, currency: str) -> str:
     return {"fte": lambda v: formats.number(v, 1), "hours": lambda v: formats.hours(v, 0),
-            "money": lambda v: formats.money(v, currency), "percent": formats.percent}[kind](value)
+            "money": lambda v: formats.money(v, currency), "percent": formats.percent,
+            "chance": formats.chance}[kind](value)
 
 
 def _difference(value: float, kind: str, currency: str) -> str:
     """A difference from the base with its sign and unit: '+4.5', '+£1,234', '+2.1 pts'."""
-    if kind == "percent":
+    if kind in ("percent", "chance"):
         return f"{100 * value:+,.1f} pts"
     text = _written(abs(value), kind, currency)
     return ("+" if value >= 0 else "-") + text if text != "0" else "±0"
@@ -270,9 +269,10 @@ def frontier_table(frontier: pd.DataFrame, currency: str) -> pd.DataFrame:
         "Staffed so each interval meets its target with probability": frontier["risk"].map(formats.percent),
         "Required staff (FTE, after shrinkage)": frontier["required_fte"].map(lambda v: formats.number(v, 1)),
         "Weekly cost (estimate)": frontier["cost"].map(lambda v: formats.money(v, currency)),
-        "Service level at the forecast volume": frontier["projected_service_level"].map(formats.percent),
-        "Expected service level": frontier["expected_service_level"].map(formats.percent),
-        "Chance every interval of the week meets its target": frontier["week_probability"].map(formats.percent),
+        WORKSPACE_LABELS["projected_service_level"]: frontier["projected_service_level"].map(formats.percent),
+        formats.label("expected_service_level"): frontier["expected_service_level"].map(formats.percent),
+        formats.label("target_probability"): frontier["target_probability"].map(formats.chance),
+        formats.label("week_probability"): frontier["week_probability"].map(formats.chance),
     })
 
 

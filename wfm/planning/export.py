@@ -36,6 +36,7 @@ from wfm.io import safe_cells, write_frame
 from wfm.planning import charts
 from wfm.planning.accuracy import accuracy_table
 from wfm.planning.plan import Plan
+from wfm.planning.summary import PlanSummary
 
 _PARTIAL = ".partial-"
 _RENAME_EXCHANGE = 2
@@ -240,7 +241,17 @@ def report_html(plan: Plan, history: pd.DataFrame, accuracy: LastWeek | None = N
             f"<title>wfm plan {s.week}</title><style>body{{font-family:sans-serif;margin:2em}}"
             "table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd}</style></head>"
             f"<body><h1>Plan for {s.week}</h1><p><b>{html.escape(s.status.headline())}</b></p>"
-            f"{facts}{table}{_accuracy_html(accuracy)}{''.join(parts)}</body></html>")
+            f"{facts}{table}{_risk_html(s)}{_accuracy_html(accuracy)}{''.join(parts)}</body></html>")
+
+
+def _risk_html(summary: PlanSummary) -> str:
+    """The "chance of meeting the targets" section of ``report.html`` (:meth:`PlanSummary.risk_lines`)."""
+    lines = summary.risk_lines()
+    if not lines:
+        return ""
+    items = "".join(f"<li>{html.escape(line)}</li>" for line in lines)
+    return ("<h2>Chance of meeting the service-level targets</h2><p>Given the forecast's uncertainty (its 80% band), "
+            f"with the agents scheduled.</p><ul>{items}</ul>")
 
 
 def _accuracy_html(accuracy: LastWeek | None) -> str:

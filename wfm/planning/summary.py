@@ -18,6 +18,7 @@ import pandas as pd
 
 from forecasting import ForecastResult
 from scheduling import CoverageStatus, ScheduleResult, SolveReport
+from wfm import formats
 from wfm.config import Config
 from wfm.errors import StoreError
 from wfm.plain import to_plain
@@ -47,9 +48,12 @@ class ChannelFigures:
     wmape: float
     service_level_target: float | None
     #: Queue channels, given the forecast's band (:mod:`wfm.staffing.risk`; NaN otherwise): every interval meets
-    #: the target with at least ``target_probability``; all of the week's with ``week_probability``;
+    #: the target with at least ``target_probability``; ``intervals_meeting_target`` is the share of the busy
+    #: intervals expected to meet it; all of the week's meet it with ``week_probability``;
     #: ``expected_service_level`` is the projected level averaged over the volume's distribution.
+    #: Their words: :meth:`PlanSummary.risk_lines`.
     target_probability: float = math.nan
+    intervals_meeting_target: float = math.nan
     week_probability: float = math.nan
     expected_service_level: float = math.nan
 
@@ -120,6 +124,28 @@ class PlanSummary:
                 below = misses_target(row.projected_service_level, row.service_level_target)
                 text += f" against a target of {row.service_level_target:.0%}" + (" (below target)" if below else "")
             lines.append(text)
+        return lines
+
+    def risk_lines(self) -> list[str]:
+        """The chances of meeting the service-level targets, per queue channel, in words (the CLI, the report and
+        the dashboard show these lines): what the plan was staffed to, then, with the agents scheduled, the
+        lowest chance of an interval, the share of intervals expected to meet the target, the service level to
+        expect over the forecast's uncertainty beside the one at the forecast volume, and the chance that every
+        interval of the week meets it."""
+        lines = []
+        for c in self.channels:
+            if math.isnan(c.target_probability):
+                continue  # deferred work, or a plan without the forecast's band
+            target = f"its {c.service_level_target:.0%} target" if c.service_level_target is not None else "its target"
+            staffed = (f"staffed for a {self.risk:.0%} chance that each interval meets {target}; "
+                       if self.risk is not None else "staffed for the expected volume; ")
+            lines.append(
+                f"{c.channel}: {staffed}as scheduled, the least likely interval meets it with a "
+                f"{formats.chance(c.target_probability)} chance, {formats.percent(c.intervals_meeting_target)} of "
+                f"the week's intervals are expected to meet it, and the service level to expect over the forecast's "
+                f"uncertainty is {formats.percent(c.expected_service_level)} "
+                f"({formats.percent(c.projected_service_level)} at the forecast volume); the chance that every "
+                f"interval of the week meets it is {formats.chance(c.week_probability)}")
         return lines
 
     @property
@@ -241,6 +267,7 @@ def _risk_figures(risk: pd.DataFrame | None) -> tuple[dict[str, dict[str, float]
     if risk is None:
         return {}, {}
     channels = {str(row.pop("channel")): {"target_probability": row["interval_probability"],
+                                          "intervals_meeting_target": row["intervals_meeting_target"],
                                           "week_probability": row["week_probability"],
                                           "expected_service_level": row["expected_service_level"]}
                 for row in channel_risk(risk).to_dict("records")}

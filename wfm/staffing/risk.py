@@ -286,19 +286,21 @@ def channel_risk(risk: pd.DataFrame) -> pd.DataFrame:
     -------
     pandas.DataFrame
         ``channel``, ``interval_probability`` (the lowest ``p_meet`` of its busy intervals: every interval
-        meets its target with at least this probability), ``week_probability`` (every interval of the week
-        meets it), ``expected_service_level`` (volume-weighted).
+        meets its target with at least this probability), ``intervals_meeting_target`` (the mean ``p_meet`` of
+        its busy intervals: the share of them expected to meet the target), ``week_probability`` (every interval
+        of the week meets it), ``expected_service_level`` (volume-weighted).
     """
     rows = []
     for name, part in risk.groupby("channel"):
         busy = part[part["volume"] > 0]
         rows.append({"channel": str(name),
                      "interval_probability": float(busy["p_meet"].min()) if len(busy) else 1.0,
+                     "intervals_meeting_target": float(busy["p_meet"].mean()) if len(busy) else 1.0,
                      "week_probability": all_meet_probability(part),
                      "expected_service_level": float(np.average(busy["expected_service_level"],
                                                                 weights=busy["volume"])) if len(busy) else 1.0})
-    return pd.DataFrame(rows, columns=["channel", "interval_probability", "week_probability",
-                                       "expected_service_level"])
+    return pd.DataFrame(rows, columns=["channel", "interval_probability", "intervals_meeting_target",
+                                       "week_probability", "expected_service_level"])
 
 
 def daily_risk(risk: pd.DataFrame) -> pd.DataFrame:

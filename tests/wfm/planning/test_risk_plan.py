@@ -4,6 +4,8 @@ simulation in tests/wfm/staffing/test_risk.py)."""
 from __future__ import annotations
 
 import dataclasses
+import html
+import json
 from pathlib import Path
 
 import numpy as np
@@ -11,9 +13,11 @@ import pandas as pd
 import pytest
 from tiny_center import tiny_config, tiny_history
 
+from wfm import formats
 from wfm.planning import scenarios
+from wfm.planning.export import report_html
 from wfm.planning.frontier import risk_frontier
-from wfm.planning.plan import forecast_week, plan_week, staff_week
+from wfm.planning.plan import Plan, forecast_week, plan_week, staff_week
 from wfm.planning.store import Store
 from wfm.planning.summary import PlanSummary
 from wfm.planning.whatif import Modifiers
@@ -26,14 +30,21 @@ def week_forecast() -> pd.DataFrame:
     return forecast_week(history, tiny_config(), week_after(history)).frame
 
 
-def test_a_plan_staffed_to_a_risk_level_reports_its_probabilities() -> None:
-    plan = plan_week(tiny_history(), tiny_config(), risk=0.9)
+@pytest.fixture(scope="module")
+def risk_plan() -> Plan:
+    """The tiny center's week staffed to 0.9 (planned once for the tests that read it)."""
+    return plan_week(tiny_history(), tiny_config(), risk=0.9)
+
+
+def test_a_plan_staffed_to_a_risk_level_reports_its_probabilities(risk_plan: Plan) -> None:
+    plan = risk_plan
     summary = plan.summary
     assert summary.risk == 0.9
     (voice,) = summary.channels
     assert summary.unmet_intervals == 0  # every interval scheduled as required, so each meets 80/20 with >= 0.9
     assert voice.target_probability >= 0.9
     assert 0 < voice.week_probability <= voice.target_probability
+    assert voice.target_probability <= voice.intervals_meeting_target <= 1
     assert 0.8 < voice.expected_service_level <= 1
     assert all(0 < day.day_probability <= 1 for day in summary.daily)
     assert PlanSummary.from_dict(summary.to_dict()).to_dict() == summary.to_dict()
@@ -43,6 +54,21 @@ def test_a_plan_staffed_to_a_risk_level_reports_its_probabilities() -> None:
             row.pop(key)
     del older["risk"]
     assert np.isnan(PlanSummary.from_dict(older).channels[0].target_probability)
+
+
+def test_the_chances_read_the_same_in_words_everywhere(risk_plan: Plan) -> None:
+    """The CLI, report.html and summary.json show one set of figures: the summary's, in :meth:`risk_lines`."""
+    plan = risk_plan
+    (line,) = plan.summary.risk_lines()
+    (voice,) = plan.summary.channels
+    assert line.startswith("voice: staffed for a 90% chance that each interval meets its 80% target; as scheduled")
+    for figure in (formats.chance(voice.target_probability), formats.percent(voice.intervals_meeting_target),
+                   formats.percent(voice.expected_service_level), formats.percent(voice.projected_service_level),
+                   formats.chance(voice.week_probability)):
+        assert figure in line
+    assert html.escape(line) in report_html(plan, tiny_history())
+    stored = PlanSummary.from_dict(json.loads(json.dumps(plan.summary.to_dict())))
+    assert stored.risk_lines() == plan.summary.risk_lines()
 
 
 def test_frontier_costs_rise_with_the_probability(week_forecast: pd.DataFrame) -> None:

@@ -72,6 +72,8 @@ def test_interval_day_and_week_probabilities_match_simulation() -> None:
     np.testing.assert_allclose(daily_risk(risk)["day_probability"], simulated_days, atol=TOLERANCE)
     assert all_meet_probability(risk) == pytest.approx(meets.all(axis=1).mean(), abs=TOLERANCE)
     assert 0.05 < meets.all(axis=1).mean() < 0.95  # a case where the answer is not trivially 0 or 1
+    share = channel_risk(risk)["intervals_meeting_target"].iloc[0]  # of busy intervals, expected to meet it
+    assert share == pytest.approx(meets[:, busy].mean(), abs=TOLERANCE)
     level = queue_metrics(np.broadcast_to(staffed["agents"].to_numpy(), volume.shape), volume, 240.0, 15, 20)
     expected = (volume * level.service_level).mean(axis=0)[busy] / volume.mean(axis=0)[busy]
     np.testing.assert_allclose(risk["expected_service_level"].to_numpy()[busy], expected, atol=0.005)
