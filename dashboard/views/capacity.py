@@ -1,4 +1,5 @@
-"""Capacity: required FTE against supply per staff group and week, the hiring plan, and what-ifs on it.
+"""Capacity: required FTE against supply per staff group and week, the hiring plan, what-ifs on it, and the
+what-ifs saved as capacity scenarios and compared with a base (:mod:`wfm.planning.capacity_scenarios`).
 
 Every figure comes from :func:`wfm.planning.capacity.plan_capacity` and the capacity export's :func:`headline` and
 :func:`display_table`, as ``wfm capacity`` writes them.
@@ -17,20 +18,68 @@ from wfm import formats
 from wfm.config import MAX_CAPACITY_WEEKS
 from wfm.io import read_agents
 from wfm.planning import charts
-from wfm.planning.capacity import CapacityPlan, plan_capacity, with_capacity
+from wfm.planning.capacity import CapacityPlan, plan_capacity
 from wfm.planning.capacity_export import display_table, headline
+from wfm.planning.capacity_scenarios import (
+    CapacityWhatIf,
+    compare_capacity,
+    comparison_table,
+    is_capacity,
+    save_capacity,
+)
+from wfm.planning.comparison import MAX_COMPARED
 from wfm.planning.whatif import Modifiers
 
 
 @st.cache_data(show_spinner="Planning capacity (long-range forecast, staffing, hiring program)...", max_entries=16)
 def planned(history_key: str, config_text: str, what_if: str, _history: pd.DataFrame) -> CapacityPlan:
     """The capacity plan for the session's history and config under a what-if (cached by their keys)."""
-    changes = json.loads(what_if)
-    config = common.parse_config_text(config_text, "config")
-    config = with_capacity(config, changes["capacity"]) if changes["capacity"] else config
+    changes = CapacityWhatIf.from_dict(json.loads(what_if))
+    config = changes.apply(common.parse_config_text(config_text, "config"))
     agents = read_agents(common.AGENTS_FILE, config)
-    return plan_capacity(_history, config, agents, weeks=changes["weeks"],
-                         modifiers=Modifiers.from_dict(changes["modifiers"]))
+    return plan_capacity(_history, config, agents, weeks=changes.weeks, modifiers=changes.modifiers)
+
+
+def save_form(ctx: common.Context, what_if: CapacityWhatIf, plan: CapacityPlan) -> None:
+    """Save the what-if shown as a named capacity scenario."""
+    with st.form("cap_save", border=True):
+        st.caption(f"Save this what-if ({common.literal(what_if.describe(ctx.config.currency))}) to compare it.")
+        name = st.text_input("Scenario name", key="cap_scenario_name", placeholder="e.g. volume +10%, 6-week lead")
+        submitted = st.form_submit_button("Save as a capacity scenario")
+    if not submitted:
+        return
+    if not name.strip():
+        st.error("Scenario name: give the capacity scenario a name.")
+        return
+    with common.guard():
+        record = save_capacity(common.store(ctx.config), name.strip(), ctx.config, what_if, plan)
+        st.session_state.cap_saved = record.name
+        st.success(f"Saved capacity scenario {common.literal(repr(record.name))} (version {record.version}).")
+
+
+def compare_form(ctx: common.Context) -> None:
+    """Stored capacity scenarios side by side against a base chosen here."""
+    with common.guard():
+        records = {r.name: r for r in common.store(ctx.config).list_scenarios() if is_capacity(r)}
+    if not records:
+        st.info("No capacity scenarios yet: set a what-if above and save it.")
+        return
+    names = list(records)
+    kept = [n for n in st.session_state.get("cap_compare", names[:MAX_COMPARED]) if n in records]
+    saved = st.session_state.pop("cap_saved", None)
+    if saved is not None and saved not in kept and len(kept) < MAX_COMPARED:
+        kept.append(saved)  # one just saved joins the comparison
+    st.session_state.cap_compare = kept
+    chosen = st.multiselect(f"Capacity scenarios (up to {MAX_COMPARED})", names, max_selections=MAX_COMPARED,
+                            key="cap_compare")
+    if not chosen:
+        return
+    base = st.selectbox("Base (the column the others are compared with)", chosen, key="cap_base")
+    with common.guard():
+        compared = compare_capacity([records[n] for n in chosen], base, ctx.config.currency)
+    st.table(comparison_table(compared))
+    st.caption("Each scenario's figure, then its difference from the base in brackets; money in "
+               f"{ctx.config.currency}, over each scenario's own horizon.")
 
 
 st.title("Capacity plan")
@@ -72,10 +121,9 @@ if largest != (rules.max_class_size or 0):
 if attrition is not None:
     capacity_changes["monthly_attrition"] = attrition / 100
 modifiers = Modifiers(volume_pct=volume, aht_pct=aht, service_level=target / 100 if target else None)
-what_if = json.dumps({"weeks": int(weeks), "modifiers": modifiers.to_dict(), "capacity": capacity_changes},
-                     sort_keys=True)
+what_if = CapacityWhatIf(weeks=int(weeks), modifiers=modifiers, capacity=capacity_changes)
 with common.guard():
-    plan = planned(ctx.history_key, ctx.config_text, what_if, ctx.history)
+    plan = planned(ctx.history_key, ctx.config_text, json.dumps(what_if.to_dict(), sort_keys=True), ctx.history)
 summary = plan.summary
 cols = st.columns(4)
 cols[0].metric("Weeks planned", formats.count(summary.weeks), help=f"{summary.first_week} to {summary.last_week}")
@@ -99,3 +147,7 @@ st.subheader("Week by week")
 st.dataframe(display_table(plan.weekly, summary.currency), hide_index=True, key="cap_table")
 st.subheader("The plan's figures")
 st.table(pd.DataFrame(headline(summary), columns=["Figure", "Value"]).set_index("Figure"))
+
+st.subheader("Capacity scenarios")
+save_form(ctx, what_if, plan)
+compare_form(ctx)

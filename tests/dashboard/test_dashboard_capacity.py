@@ -17,7 +17,7 @@ AGENTS = Path(__file__).resolve().parents[2] / "data" / "agents.csv"
 
 
 def test_capacity_page_shows_the_library_plan_and_its_what_ifs(page: Callable[..., AppTest], short_history: Path,
-                                                               fast_config: Config) -> None:
+                                                               fast_config: Config, database: str) -> None:
     history = read_history(short_history, fast_config)
     agents = read_agents(AGENTS, fast_config)
     base = plan_capacity(history, fast_config, agents, weeks=8)
@@ -37,3 +37,21 @@ def test_capacity_page_shows_the_library_plan_and_its_what_ifs(page: Callable[..
     assert busier.summary.short_fte_weeks > base.summary.short_fte_weeks  # the what-if matters on these agents
     assert shown["Short (FTE-weeks)"] == formats.number(busier.summary.short_fte_weeks, 1)
     assert shown["Total cost"] == formats.money(busier.summary.total_cost, "USD")
+    # Saved as capacity scenarios, then compared with the base: the figures are the library plans'.
+    app.text_input(key="cap_scenario_name").input("busier")
+    app.button(key="FormSubmitter:cap_save-Save as a capacity scenario").click().run()
+    app.number_input(key="cap_volume").set_value(0.0)
+    app.button[0].click().run()
+    app.text_input(key="cap_scenario_name").input("as planned")
+    app.button(key="FormSubmitter:cap_save-Save as a capacity scenario").click().run()
+    assert not app.exception and not app.error
+    app.selectbox(key="cap_base").set_value("as planned").run()
+    table = app.table[-1].value
+    assert list(table.columns) == ["as planned (base)", "busier"]
+    cost = "Total cost over the horizon"
+    assert table.loc[cost, "as planned (base)"] == formats.money(base.summary.total_cost, "USD")
+    assert table.loc[cost, "busier"].startswith(formats.money(busier.summary.total_cost, "USD") + " (")
+    more_short = busier.summary.short_fte_weeks - base.summary.short_fte_weeks
+    assert table.loc["Short (FTE-weeks)", "busier"] == (f"{formats.number(busier.summary.short_fte_weeks, 1)} "
+                                                        f"(+{formats.number(more_short, 1)})")
+    assert table.loc["Settings", "busier"] == "8 weeks; volume +200%"
