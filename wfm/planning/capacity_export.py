@@ -44,7 +44,8 @@ def headline(summary: CapacitySummary) -> list[tuple[str, str]]:
                               f"({formats.number(summary.short_fte_weeks_lead_time, 1)} within the lead time)"),
         ("First week a new class can work", summary.first_productive_week or "after the horizon"),
         ("Hiring program", summary.solver_status),
-        ("Forecast", ", ".join(f"{m['channel']} {m['model']} (trend {formats.percent(m['growth_per_year'])} a year)"
+        ("Forecast", ", ".join(f"{m['channel']} {m['model']} (trend {'+' if m['growth_per_year'] >= 0 else ''}"
+                               f"{formats.percent(m['growth_per_year'])} a year)"
                                for m in summary.forecast_methods)),
     ]
 

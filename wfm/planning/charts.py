@@ -7,6 +7,7 @@ agent, break, holiday and scenario names, titles made from them) goes through :f
 
 from __future__ import annotations
 
+import math
 import datetime as dt
 import html
 from collections.abc import Mapping
@@ -257,9 +258,11 @@ def capacity_chart(weekly: pd.DataFrame, title: str = "Required and available FT
     figure.add_scatter(x=x, y=weekly["available_fte"] + weekly["overtime_fte"], name="available FTE (with overtime)",
                        line={"color": "#2ca02c"}, line_shape="hv", fill="tozeroy", fillcolor="rgba(44, 160, 44, 0.12)",
                        hovertemplate="available %{y:,.1f} FTE<extra></extra>")
+    most_hires = max(1, int(weekly["hires_starting"].max()))
     figure.update_layout(**LAYOUT, title=plain(title), yaxis={"title": "FTE", "rangemode": "tozero"},
                          yaxis2={"title": "hires (people)", "overlaying": "y", "side": "right", "showgrid": False,
-                                 "tickformat": "d", "range": [0, max(1, int(weekly["hires_starting"].max())) * 1.2]},
+                                 "tickformat": "d", "range": [0, most_hires * 1.2], "tick0": 0,
+                                 "dtick": max(1, math.ceil(most_hires / 5))},  # whole people: no "0 0 1 1" ticks
                          xaxis={"title": "week starting"})
     return figure
 
