@@ -7,9 +7,9 @@ agent, break, holiday and scenario names, titles made from them) goes through :f
 
 from __future__ import annotations
 
-import math
 import datetime as dt
 import html
+import math
 from collections.abc import Mapping
 
 import numpy as np
