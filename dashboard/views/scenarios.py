@@ -135,7 +135,9 @@ def workspace(ctx: common.Context, records: tuple[ScenarioRecord, ...], chosen: 
         made = common.forecast(ctx)
         with common.guard(), st.spinner("Staffing the week to 8 risk levels..."):
             shown_frontier = frontier(ctx.key, ctx.config_text, common.modifiers_key(common.modifiers()), made.frame)
-        st.dataframe(comparison.frontier_table(shown_frontier, currency), hide_index=True, key="scn_frontier_table")
+        # a static table: every column shows (a data frame hid the chances past its right edge)
+        st.table(comparison.frontier_table(shown_frontier, currency).set_index(
+            "Staffed so each interval meets its target with probability"))
     points = pd.DataFrame({"name": list(space.figures.columns), "cost": space.figures.loc["cost"].to_numpy(),
                            "service_level": space.figures.loc["projected_service_level"].to_numpy(),
                            "solved": [space.solved[n] for n in space.figures.columns]})

@@ -154,8 +154,8 @@ def test_one_click_solves_an_estimate_and_the_frontier_is_drawn(page: Callable[.
     assert app.table[0].value.loc["Figures from", "risky (base)"] == "solved schedule"
     app.toggle(key="scn_frontier").set_value(True).run()
     assert not app.exception and not app.error, [e.value for e in app.error]
-    frontier = app.dataframe[1].value  # the list, then the frontier
-    assert len(frontier) == 8
+    frontier = app.table[1].value  # the workspace, then the frontier
+    assert list(frontier.index) == [f"{100 * p:.1f}%" for p in DEFAULT_PROBABILITIES]
     traces = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
     assert [t["name"] for t in traces][0] == "Scenario (solved schedule)"
     assert "Risk frontier" in traces[1]["name"] and traces[1]["text"] == [f"{p:.0%}" for p in DEFAULT_PROBABILITIES]
