@@ -5,8 +5,10 @@ model: :mod:`forecasting.training`), fitted by least squares on the log of the p
 
 - a year of history or more (:data:`YEARLY_MIN_DAYS`): ``log(total) = level + trend x years + yearly season
   (:data:`HARMONICS` Fourier pairs of the day of the year) + weekday effects`` (``"trend+yearly"``);
-- less than a year: the same without the yearly season, which a shorter history cannot separate from trend
-  (``"trend+weekday"``; the season is then simply absent from the forecast).
+- less than a year: ``log(total) = level + weekday effects`` on the last :data:`RECENT_DAYS` days
+  (``"level+weekday"``): a flat forecast at the recent level. A shorter history cannot tell a trend from a part of
+  the yearly season (a few rising weeks extrapolated exponentially gave +120% a year), so no growth is assumed;
+  the planner states the expected growth with the volume what-if.
 
 The trend is exponential (linear in the log), fitted on the whole history. Totals are spread over the day with
 the channel's intraday profile (:mod:`forecasting.profile`), holidays and events applied as in every forecast
@@ -36,6 +38,8 @@ from wfm.errors import DataError
 YEARLY_MIN_DAYS = 365
 #: Fourier pairs of the yearly season.
 HARMONICS = 3
+#: Days of recent history that set the level when the history is shorter than a year.
+RECENT_DAYS = 56
 DAYS_PER_YEAR = 365.25
 
 
@@ -58,10 +62,12 @@ class LongRangeForecast:
 
 
 def _design(days: np.ndarray, weekday: np.ndarray, yearly: bool) -> np.ndarray:
-    """Columns: level, trend (years), yearly Fourier pairs when asked, weekday dummies (Monday is the base)."""
+    """Columns: level, then trend (years) and yearly Fourier pairs when ``yearly``, then weekday dummies (Monday is
+    the base)."""
     years = days / DAYS_PER_YEAR
-    columns = [np.ones(len(days)), years]
+    columns = [np.ones(len(days))]
     if yearly:
+        columns.append(years)
         for k in range(1, HARMONICS + 1):
             columns += [np.sin(2 * np.pi * k * years), np.cos(2 * np.pi * k * years)]
     columns += [(weekday == day).astype(float) for day in range(1, 7)]
@@ -75,8 +81,8 @@ def _fit_daily(training: Training, dates: pd.DatetimeIndex) -> tuple[np.ndarray,
     days = np.asarray((history - origin).days, dtype=float)
     weekday = np.asarray(history.day_of_week)
     daily = training.daily.to_numpy(dtype=float)
-    used = (daily > 0) & ~training.excluded
     yearly = len(history) >= YEARLY_MIN_DAYS
+    used = (daily > 0) & ~training.excluded & (yearly | (days > days[-1] - RECENT_DAYS))
     open_days = np.isin(np.arange(7), weekday[used])
     x = _design(days[used], weekday[used], yearly)
     keep = np.ones(x.shape[1], dtype=bool)
@@ -89,7 +95,9 @@ def _fit_daily(training: Training, dates: pd.DatetimeIndex) -> tuple[np.ndarray,
     ahead_weekday = np.asarray(dates.day_of_week)
     expected = np.exp(_design(ahead, ahead_weekday, yearly)[:, keep] @ coef) * smear
     expected = np.where(open_days[ahead_weekday], expected, 0.0)
-    return expected, sd, "trend+yearly" if yearly else "trend+weekday", float(np.expm1(coef[1]))
+    if yearly:
+        return expected, sd, "trend+yearly", float(np.expm1(coef[1]))
+    return expected, sd, "level+weekday", 0.0
 
 
 def long_range_forecast(history: pd.DataFrame, config: Config, *, weeks: int,

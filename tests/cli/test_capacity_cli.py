@@ -32,4 +32,4 @@ def test_capacity_writes_the_plan_and_exits_0(wfm: Wfm, project: Path, tmp_path:
     assert len(plan) == 8 * 2  # frontline and backoffice
     summary = json.loads((out / "capacity_summary.json").read_text())
     assert summary["weeks"] == 8 and summary["currency"] == "GBP"
-    assert {m["model"] for m in summary["forecast_methods"]} == {"trend+weekday"}  # 8 weeks: no yearly season
+    assert {m["model"] for m in summary["forecast_methods"]} == {"level+weekday"}  # 8 weeks: no trend or yearly season

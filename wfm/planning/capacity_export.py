@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import plotly.io as pio
@@ -43,11 +44,25 @@ def headline(summary: CapacitySummary) -> list[tuple[str, str]]:
         ("Short (FTE-weeks)", f"{formats.number(summary.short_fte_weeks, 1)} "
                               f"({formats.number(summary.short_fte_weeks_lead_time, 1)} within the lead time)"),
         ("First week a new class can work", summary.first_productive_week or "after the horizon"),
-        ("Hiring program", summary.solver_status),
-        ("Forecast", ", ".join(f"{m['channel']} {m['model']} (trend {'+' if m['growth_per_year'] >= 0 else ''}"
-                               f"{formats.percent(m['growth_per_year'])} a year)"
-                               for m in summary.forecast_methods)),
+        ("Hiring program", _program_status(summary)),
+        ("Forecast", ", ".join(_forecast_method(m) for m in summary.forecast_methods)),
     ]
+
+
+def _program_status(summary: CapacitySummary) -> str:
+    """The solver's word for the hiring program, saying what "optimal" means when weeks stay short."""
+    if summary.solver_status == "optimal" and summary.status != "covered":
+        return "least-cost plan found; the weeks it leaves short cannot be covered under the hiring rules"
+    return summary.solver_status
+
+
+def _forecast_method(method: dict[str, Any]) -> str:
+    """One channel's long-range method and the growth it assumes."""
+    if method["model"] == "level+weekday":
+        return (f"{method['channel']} at its recent level (under a year of history: no trend or yearly season "
+                "fitted; set growth with the volume what-if)")
+    sign = "+" if method["growth_per_year"] >= 0 else ""
+    return f"{method['channel']} trend and yearly season ({sign}{formats.percent(method['growth_per_year'])} a year)"
 
 
 def display_table(weekly: pd.DataFrame, currency: str) -> pd.DataFrame:

@@ -48,6 +48,22 @@ def test_trend_and_yearly_season_are_recovered_six_months_ahead() -> None:
     assert np.abs(daily / expected - 1).max() < 0.01
 
 
+
+def test_under_a_year_the_forecast_stays_at_the_recent_level() -> None:
+    # Four weeks at 500 calls a day, then eight weeks at 1,000: a fitted trend would extrapolate the step into
+    # steep growth; under a year of history the forecast is the last eight weeks' level, flat, and says so.
+    days = pd.date_range("2026-08-24", periods=84, freq="D")
+    totals = np.where(np.arange(84) < 28, 500.0, 1000.0)
+    stamps = [day + pd.Timedelta(hours=h) for day in days for h in range(8, 18)]
+    history = pd.DataFrame({"channel": "voice", "interval_start": pd.DatetimeIndex(stamps).tz_localize("UTC"),
+                            "volume": np.repeat(totals / 10, 10), "aht_seconds": 240.0})
+    config = parse_config({"timezone": "UTC", "interval_minutes": 60, "channels": {
+        "voice": {"kind": "voice", "service_level": 0.8, "answer_seconds": 20}}})
+    made = long_range_forecast(history, config, weeks=26)
+    daily = made.frame.groupby(made.frame["interval_start"].dt.date)["volume"].sum().to_numpy()
+    assert (made.methods.loc[0, "model"], made.methods.loc[0, "growth_per_year"]) == ("level+weekday", 0.0)
+    assert daily == pytest.approx(np.full(26 * 7, 1000.0), rel=1e-9)
+
 def test_required_fte_is_the_erlang_requirement_of_a_steady_week(tmp_path: Path) -> None:
     # A steady history: every future weekday repeats it, so a week needs, per slot, the Erlang C agents of its calls
     # (an independent textbook computation), after 20% shrinkage, x 5 weekdays x 0.25 h, over 37.5 h per FTE.
@@ -57,7 +73,7 @@ def test_required_fte_is_the_erlang_requirement_of_a_steady_week(tmp_path: Path)
                  for calls in weekday["volume"]]
     expected = 5 * sum(scheduled) * 0.25 / 37.5
     plan = plan_capacity(history, tiny_config(), _agents(tmp_path, 30), weeks=4)
-    assert plan.forecast.methods.loc[0, "model"] == "trend+weekday"
+    assert plan.forecast.methods.loc[0, "model"] == "level+weekday"
     assert plan.weekly["required_fte"].to_numpy() == pytest.approx([expected] * 4, rel=1e-9)
     assert plan.weekly["week"].tolist() == [dt.date(2026, 11, 16) + dt.timedelta(weeks=i) for i in range(4)]
     assert list(plan.weekly.columns) == list(CAPACITY_COLUMNS)
