@@ -12,8 +12,10 @@ with at least that probability (:mod:`wfm.staffing.risk`). The risk is stored be
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from scheduling import ScheduleResult, solve_schedule
@@ -38,23 +40,29 @@ def _cheapest_cost(config: Config) -> dict[str, float]:
     return costs
 
 
+def _per_channel(frame: pd.DataFrame, value: Callable[[str], Any]) -> np.ndarray:
+    """``value(channel)`` for each row, computed once per channel."""
+    codes, names = pd.factorize(frame["channel"])
+    return np.array([value(str(name)) for name in names])[codes] if len(names) else np.zeros(0)
+
+
 def _queue_rows(frame: pd.DataFrame, config: Config) -> pd.Series:
-    return frame["channel"].map(lambda c: config.channels[c].is_queue).astype(bool)
+    return pd.Series(_per_channel(frame, lambda c: config.channels[c].is_queue).astype(bool), index=frame.index)
 
 
 def _staffing_figures(required: pd.DataFrame, config: Config) -> dict[str, Any]:
     """Figures of a requirements frame alone (no schedule): FTE, hours, service level, estimated cost."""
     hours = config.interval_minutes / 60
-    scheduled_hours = required["scheduled_agents"] * hours
     totals = agent_hours(required, config.interval_minutes)
     queue = _queue_rows(required, config)
     busy = required["volume"] * required["aht_seconds"]
+    costs = _cheapest_cost(config)
+    cost_per_hour = _per_channel(required, lambda c: costs.get(config.group_of(c) or "", 0.0)).astype(float)
     return {
         **totals, "required_fte": totals["required_agent_hours"] / config.fte_hours_per_week,
         "projected_service_level": weighted_mean(required["service_level"][queue], required["volume"][queue]),
         "projected_occupancy": weighted_mean(required["occupancy"][queue], busy[queue]),
-        "cost": float((scheduled_hours * required["channel"].map(config.group_of).map(_cheapest_cost(config))
-                       .fillna(0.0)).sum()),
+        "cost": float((required["scheduled_agents"].to_numpy() * hours * cost_per_hour).sum()),
         "cost_basis": "estimate",
         "week": week_label(required["interval_start"].min().date()) if len(required) else None,
     }
