@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,7 +30,8 @@ import streamlit as st
 
 from dashboard.widgets import kept
 from wfm import formats
-from wfm.config import Config, parse_config
+from wfm.config import Config
+from wfm.config import parse_config_text as library_parse_config_text
 from wfm.errors import ConfigError, DataError, WfmError, WfmWarning
 from wfm.io import read_agents, read_history
 from wfm.planning.batch import BatchRun, publish_plan
@@ -167,12 +167,8 @@ def ensure_sample(path: Path) -> None:
 
 @st.cache_data(show_spinner=False)
 def parse_config_text(text: str, source: str) -> Config:
-    """A config from TOML text, validated (ConfigError names the key path)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    return parse_config(data, source=source)
+    """A config from TOML text, validated as a config file is (ConfigError names the key path)."""
+    return library_parse_config_text(text, source)
 
 
 @st.cache_data(show_spinner="Reading and validating the history...", max_entries=8)
