@@ -125,13 +125,41 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
+#: The library's fixes written for the command line (flags), and the same fixes in the dashboard's terms.
+_IN_DASHBOARD_TERMS: tuple[tuple[str, str], ...] = (
+    (r"fewer folds \(--folds\)", "fewer Backtest folds (Forecast settings, on the Forecast page)"),
+    (r"a shorter horizon \(--horizon-days\)", "a shorter backtest horizon (backtest_horizon_days in the config, "
+                                              "on the Data page)"),
+    (r"\(--time-limit or solver\.time_limit_seconds\)", "(solver.time_limit_seconds in the config, on the Data "
+                                                        "page)"),
+    (r"\(--time-limit\)", "(solver.time_limit_seconds in the config, on the Data page)"),
+    (r"solver\.backend \(or --solver\)", "solver.backend in the config (on the Data page)"),
+    (r"\(--solver\)", "(solver.backend in the config, on the Data page)"),
+    (r" \(or --interval-minutes \d+\)", " (on the Data page)"),
+    (r"pass (?:interval_minutes \(--interval-minutes\)|--interval-minutes) or a config",
+     "set interval_minutes in the config on the Data page"),
+    (r"pass --config with an existing TOML file", "choose a config on the Data page"),
+    (r"pass --config with a `timezone`", "set `timezone` in the config on the Data page"),
+    (r" \(--scheduler [^)]*\)", " (forecast.scheduler in the config, on the Data page)"),
+    (r"without --agents", "without named agents (remove data/agents.csv)"),
+)
+
+
+def in_dashboard_terms(message: str) -> str:
+    """A library message with its command-line fixes (``--folds``) said as what to do in the dashboard."""
+    for pattern, words in _IN_DASHBOARD_TERMS:
+        message = re.sub(pattern, words, message)
+    return message
+
+
 @contextmanager
 def guard() -> Iterator[None]:
-    """Show a failure as ``st.error`` with the library's message and stop the page (never a traceback)."""
+    """Show a failure as ``st.error`` with the library's message in the dashboard's terms and stop the page
+    (never a traceback)."""
     try:
         yield
     except WfmError as exc:
-        st.error(literal(exc))  # messages quote file names, values and names from the user's files
+        st.error(literal(in_dashboard_terms(str(exc))))  # messages quote file names and values from the user's files
         st.stop()
     except Exception as exc:  # a page shows every failure, it never crashes; the log keeps the traceback
         log.exception("dashboard page failed")

@@ -184,8 +184,8 @@ left, right = st.columns(2)
 with left:
     st.subheader("Backtest leaderboard")
     if made.backtest_summary is None:
-        st.info(f"The config fixes the model ({ctx.config.forecast.model}), so no backtest was run. "
-                "Set `[forecast] model = \"auto\"` to choose the model by backtest.")
+        st.info(f"The config fixes the model ({formats.label(ctx.config.forecast.model)}), so no backtest was "
+                "run. Choose Auto under **Forecast settings** (below) to choose the model by backtest.")
     else:
         st.dataframe(leaderboard(made.backtest_summary, channel, str(choice["model"])), hide_index=True,
                      column_config={c: st.column_config.NumberColumn(format="percent")
