@@ -300,15 +300,29 @@ def context(*, caption: bool = True) -> Context:
     kept(st.sidebar.selectbox, "Week to plan", "week_choice", weeks[0], options=weeks,
          format_func=lambda monday: f"{week_label(monday)} · {monday:%d %b}",
          help="Any of the weeks after the history; the forecast, staffing and schedule follow the choice.")
-    what_if = "what-if active" if not modifiers().is_empty else "no what-if"
-    st.sidebar.caption(f"Planning **{ctx.week}** from {literal(ctx.history_name)} · config: "
-                       f"{literal(Path(st.session_state.config_source).name)} · {what_if}")
+    st.session_state[_SIDEBAR_NOTE] = (st.sidebar.empty(), ctx.week, ctx.history_name)
+    show_what_if_state()
     with guard(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", WfmWarning)
         check_channels(ctx.history, ctx.config)
     for warning in caught:
         st.warning(literal(warning.message))
     return ctx
+
+
+#: Session key of the sidebar's note (its placeholder, week and history name), redrawn when the what-if changes.
+_SIDEBAR_NOTE = "_sidebar_note"
+
+
+def show_what_if_state() -> None:
+    """Say in the sidebar what is planned and whether a what-if is active; the Staffing page calls it again once
+    its fields have set the what-if of this run (the sidebar is drawn before them)."""
+    if _SIDEBAR_NOTE not in st.session_state:
+        return
+    note, week, history_name = st.session_state[_SIDEBAR_NOTE]
+    what_if = "what-if active" if not modifiers().is_empty else "no what-if"
+    note.caption(f"Planning **{week}** from {literal(history_name)} · config: "
+                 f"{literal(Path(st.session_state.config_source).name)} · {what_if}")
 
 
 def _build_context() -> Context:
