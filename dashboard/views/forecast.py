@@ -158,7 +158,7 @@ start = ctx.week_start - dt.timedelta(weeks=HISTORY_WEEKS)
 recent = ctx.history[(ctx.history["channel"] == channel)
                      & (ctx.history["interval_start"].dt.tz_convert(zone).dt.date >= start)]
 
-cols = st.columns(4)
+cols = st.columns([1, 1, 1, 1.6])  # the model name is the longest value: give it room, never "Seasonal na..."
 cols[0].metric("Week", ctx.week)
 cols[1].metric("Forecast contacts", formats.count(frame["volume"].sum()))
 cols[2].metric("Forecast handle time", formats.seconds(made.week_aht_seconds(channel)),
