@@ -18,7 +18,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import tomllib
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -31,7 +30,8 @@ import streamlit as st
 
 from dashboard.widgets import kept
 from wfm import formats
-from wfm.config import Config, parse_config
+from wfm.config import Config
+from wfm.config import parse_config_text as library_parse_config_text
 from wfm.errors import ConfigError, DataError, WfmError, WfmWarning
 from wfm.io import read_agents, read_history
 from wfm.planning.batch import BatchRun, publish_plan
@@ -125,13 +125,41 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
+#: The library's fixes written for the command line (flags), and the same fixes in the dashboard's terms.
+_IN_DASHBOARD_TERMS: tuple[tuple[str, str], ...] = (
+    (r"fewer folds \(--folds\)", "fewer Backtest folds (Forecast settings, on the Forecast page)"),
+    (r"a shorter horizon \(--horizon-days\)", "a shorter backtest horizon (backtest_horizon_days in the config, "
+                                              "on the Data page)"),
+    (r"\(--time-limit or solver\.time_limit_seconds\)", "(solver.time_limit_seconds in the config, on the Data "
+                                                        "page)"),
+    (r"\(--time-limit\)", "(solver.time_limit_seconds in the config, on the Data page)"),
+    (r"solver\.backend \(or --solver\)", "solver.backend in the config (on the Data page)"),
+    (r"\(--solver\)", "(solver.backend in the config, on the Data page)"),
+    (r" \(or --interval-minutes \d+\)", " (on the Data page)"),
+    (r"pass (?:interval_minutes \(--interval-minutes\)|--interval-minutes) or a config",
+     "set interval_minutes in the config on the Data page"),
+    (r"pass --config with an existing TOML file", "choose a config on the Data page"),
+    (r"pass --config with a `timezone`", "set `timezone` in the config on the Data page"),
+    (r" \(--scheduler [^)]*\)", " (forecast.scheduler in the config, on the Data page)"),
+    (r"without --agents", "without named agents (remove data/agents.csv)"),
+)
+
+
+def in_dashboard_terms(message: str) -> str:
+    """A library message with its command-line fixes (``--folds``) said as what to do in the dashboard."""
+    for pattern, words in _IN_DASHBOARD_TERMS:
+        message = re.sub(pattern, words, message)
+    return message
+
+
 @contextmanager
 def guard() -> Iterator[None]:
-    """Show a failure as ``st.error`` with the library's message and stop the page (never a traceback)."""
+    """Show a failure as ``st.error`` with the library's message in the dashboard's terms and stop the page
+    (never a traceback)."""
     try:
         yield
     except WfmError as exc:
-        st.error(literal(exc))  # messages quote file names, values and names from the user's files
+        st.error(literal(in_dashboard_terms(str(exc))))  # messages quote file names and values from the user's files
         st.stop()
     except Exception as exc:  # a page shows every failure, it never crashes; the log keeps the traceback
         log.exception("dashboard page failed")
@@ -167,12 +195,8 @@ def ensure_sample(path: Path) -> None:
 
 @st.cache_data(show_spinner=False)
 def parse_config_text(text: str, source: str) -> Config:
-    """A config from TOML text, validated (ConfigError names the key path)."""
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
-    return parse_config(data, source=source)
+    """A config from TOML text, validated as a config file is (ConfigError names the key path)."""
+    return library_parse_config_text(text, source)
 
 
 @st.cache_data(show_spinner="Reading and validating the history...", max_entries=8)
@@ -276,15 +300,29 @@ def context(*, caption: bool = True) -> Context:
     kept(st.sidebar.selectbox, "Week to plan", "week_choice", weeks[0], options=weeks,
          format_func=lambda monday: f"{week_label(monday)} · {monday:%d %b}",
          help="Any of the weeks after the history; the forecast, staffing and schedule follow the choice.")
-    what_if = "what-if active" if not modifiers().is_empty else "no what-if"
-    st.sidebar.caption(f"Planning **{ctx.week}** from {literal(ctx.history_name)} · config: "
-                       f"{literal(Path(st.session_state.config_source).name)} · {what_if}")
+    st.session_state[_SIDEBAR_NOTE] = (st.sidebar.empty(), ctx.week, ctx.history_name)
+    show_what_if_state()
     with guard(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", WfmWarning)
         check_channels(ctx.history, ctx.config)
     for warning in caught:
         st.warning(literal(warning.message))
     return ctx
+
+
+#: Session key of the sidebar's note (its placeholder, week and history name), redrawn when the what-if changes.
+_SIDEBAR_NOTE = "_sidebar_note"
+
+
+def show_what_if_state() -> None:
+    """Say in the sidebar what is planned and whether a what-if is active; the Staffing page calls it again once
+    its fields have set the what-if of this run (the sidebar is drawn before them)."""
+    if _SIDEBAR_NOTE not in st.session_state:
+        return
+    note, week, history_name = st.session_state[_SIDEBAR_NOTE]
+    what_if = "what-if active" if not modifiers().is_empty else "no what-if"
+    note.caption(f"Planning **{week}** from {literal(history_name)} · config: "
+                 f"{literal(Path(st.session_state.config_source).name)} · {what_if}")
 
 
 def _build_context() -> Context:

@@ -21,6 +21,13 @@ def _weighted(work: np.ndarray, volume: np.ndarray) -> np.ndarray:
     return np.divide(work, volume, out=np.full(work.shape, np.nan), where=volume > 0)
 
 
+def weighted_aht(volume: np.ndarray, aht_seconds: np.ndarray) -> float:
+    """Handle time of a set of intervals, weighted by their volume: total handling seconds over contacts (NaN
+    without contacts). The one definition of a day's or a week's forecast handle time."""
+    contacts = float(np.sum(volume))
+    return float(np.sum(volume * aht_seconds) / contacts) if contacts > 0 else float("nan")
+
+
 def aht_table(series: ChannelSeries, excluded: np.ndarray, default_aht_seconds: float | None) -> np.ndarray:
     """Average handle time in seconds per weekday (Monday = 0) and slot, shape ``(7, slots)``, all > 0 (all NaN
     for a history without handle time and no default)."""

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from forecasting.aht import aht_forecast, aht_table
+from forecasting.aht import aht_forecast, aht_table, weighted_aht
 from forecasting.backtest import (
     FALLBACK_MODEL,
     LOG,
@@ -33,6 +33,8 @@ from wfm.errors import ConfigError, DataError, InputError
 from wfm.weeks import check_interval_minutes
 
 AUTO = "auto"
+#: Columns of :attr:`ForecastResult.daily`.
+DAILY_COLUMNS = ("channel", "date", "volume", "volume_lo", "volume_hi", "aht_seconds")
 
 
 @dataclass(frozen=True)
@@ -55,12 +57,23 @@ class ForecastResult:
     backtest_summary
         The backtest's scores pooled over folds, one row per channel and model (``BacktestResult.summary``,
         the figures the choice was made on), or None when none was run.
+    daily
+        One row per channel and local day: ``channel, date, volume`` (the day's expected total), ``volume_lo,
+        volume_hi`` (the 80% interval of the day's total, :meth:`forecasting.models.Prediction.daily`: narrower
+        than the sum of the interval bounds, whose errors partly cancel) and ``aht_seconds`` (volume-weighted,
+        :func:`forecasting.aht.weighted_aht`; NaN on a day without contacts).
     """
 
     frame: pd.DataFrame
     choices: pd.DataFrame
     backtest: pd.DataFrame | None
     backtest_summary: pd.DataFrame | None = None
+    daily: pd.DataFrame | None = None
+
+    def week_aht_seconds(self, channel: str) -> float:
+        """A channel's volume-weighted handle time over the whole forecast (NaN without contacts)."""
+        rows = self.frame[self.frame["channel"] == channel]
+        return weighted_aht(rows["volume"].to_numpy(float), rows["aht_seconds"].to_numpy(float))
 
 
 @dataclass(frozen=True)
@@ -157,8 +170,9 @@ def _plans(series: list[ChannelSeries], settings: ForecastSettings | None, folds
     return plans
 
 
-def _run_final(task: _FinalTask) -> pd.DataFrame:
-    """Fit the chosen model on a channel's whole history and forecast the horizon."""
+def _run_final(task: _FinalTask) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Fit the chosen model on a channel's whole history and forecast the horizon: the forecast frame and its
+    daily totals (:attr:`ForecastResult.daily`)."""
     series = task.series
     training = training_for(series, task.settings)
     model: ForecastModel = (Ensemble(members=task.members) if task.model == "ensemble"
@@ -171,7 +185,10 @@ def _run_final(task: _FinalTask) -> pd.DataFrame:
     frame = frame_from_grid(series.channel, task.dates, series.tz, series.interval_minutes,
                             {"volume": finished.volume, "volume_lo": lower, "volume_hi": upper, "aht_seconds": aht})
     label = f"ensemble({'+'.join(task.members)})" if task.model == "ensemble" else task.model
-    return frame.assign(model=label)
+    daily = finished.daily().assign(channel=series.channel, date=task.dates.date,
+                                    aht_seconds=[weighted_aht(v, a) for v, a in zip(finished.volume, aht,
+                                                                                     strict=True)])
+    return frame.assign(model=label), daily[list(DAILY_COLUMNS)]
 
 
 def _horizon_dates(series: list[ChannelSeries], start: Any, horizon_days: int) -> pd.DatetimeIndex:
@@ -280,10 +297,12 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
         offset = 0 if metrics is None else len(metrics.groupby(["channel", "fold"]))
         total = offset + len(tasks)
         report = (lambda done, _: progress(offset + done, total)) if progress else None
-        frames = parallel_map(_run_final, tasks, backend=backend, scheduler=scheduler, progress=report)
-    frame = pd.concat(frames, ignore_index=True)[list(FORECAST_COLUMNS)]
+        finals = parallel_map(_run_final, tasks, backend=backend, scheduler=scheduler, progress=report)
+    frame = pd.concat([one for one, _ in finals], ignore_index=True)[list(FORECAST_COLUMNS)]
     frame = frame.sort_values(["channel", "interval_start"], kind="stable").reset_index(drop=True)
-    return ForecastResult(frame=frame, choices=choices, backtest=metrics, backtest_summary=summary)
+    daily = pd.concat([days for _, days in finals], ignore_index=True).sort_values(
+        ["channel", "date"], kind="stable").reset_index(drop=True)
+    return ForecastResult(frame=frame, choices=choices, backtest=metrics, backtest_summary=summary, daily=daily)
 
 
 def describe_choices(choices: pd.DataFrame) -> list[str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import tomlkit
 from pydantic import (
     AfterValidator,
     BaseModel,
@@ -578,6 +579,46 @@ def with_overrides(config: Config, *, model: str | None = None, time_limit_secon
         if value is not None:
             data.setdefault("forecast", {})[key] = value
     return config if data == config_to_toml_dict(config) else parse_config(data, source=source)
+
+
+def parse_config_text(text: str, source: str = "config") -> Config:
+    """A config from TOML text, validated as :func:`load_config` validates a file."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{source}: not valid TOML: {exc}") from None
+    return parse_config(data, source=source)
+
+
+def edit_forecast_settings(text: str, changes: Mapping[str, Any], source: str = "forecast settings",
+                           ) -> tuple[str, Config]:
+    """The config text with keys of its ``[forecast]`` table replaced, and the config it now reads as.
+
+    Comments and layout of the rest of the text are kept (an expert's TOML stays theirs); a value of None
+    removes the key (its default applies). Dates may be given as ``datetime.date`` or ISO text. The new text is
+    validated as a config file is, so a bad value raises :class:`ConfigError` naming ``forecast.<key>``.
+
+    Examples
+    --------
+    >>> text, config = edit_forecast_settings(text, {"model": "ets", "country": None})  # doctest: +SKIP
+    """
+    unknown = sorted(set(changes) - set(ForecastSettings.model_fields))
+    if unknown:
+        raise ConfigError(f"{source}: forecast.{unknown[0]}: unknown setting; known: "
+                          f"{', '.join(ForecastSettings.model_fields)}")
+    parse_config_text(text, "config")  # the text being edited must already be a valid config
+    document = tomlkit.parse(text)
+    table = document.get("forecast")
+    if table is None:
+        table = tomlkit.table()
+        document["forecast"] = table
+    for key, value in changes.items():
+        if value is None:
+            table.pop(key, None)
+        else:
+            table[key] = value
+    edited = tomlkit.dumps(document)
+    return edited, parse_config_text(edited, source)
 
 
 def config_to_toml_dict(config: Config) -> dict[str, Any]:

@@ -112,9 +112,8 @@ with common.guard():
     store = common.store(config)
     runs = store.list_runs(limit=100)
 if not runs:
-    st.info("No batch runs recorded yet. `wfm plan --history ... --config ... --out out` (or `make run`) "
-            "plans a week, writes its export folder and records the run here; so does **Publish** on the "
-            "Schedule page.")
+    st.info("No batch runs recorded yet. **Publish** on the Schedule page plans the week's export and records "
+            "the run here, as the weekly planning job does.")
     st.stop()
 st.caption(f"The latest {len(runs)} run{'s' if len(runs) > 1 else ''} recorded in {common.literal(store.url)}.")
 st.dataframe(runs_table(runs, config.currency), hide_index=True, key="exp_runs", width="stretch")

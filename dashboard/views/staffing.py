@@ -107,6 +107,7 @@ def channel_inputs(config: Config, channel: str) -> ChannelChanges:
 def channel_table(required: pd.DataFrame, config: Config) -> pd.DataFrame:
     """Per channel staffing figures (``wfm.staffing.staffing_by_channel``), written for people."""
     table = staffing_by_channel(required, config)
+    table = table.set_index("channel").reindex([c for c in config.channels if c in set(table["channel"])]).reset_index()
     return pd.DataFrame({
         formats.label("channel"): table["channel"],
         formats.label("volume"): table["volume"].map(formats.count),
@@ -159,6 +160,7 @@ def week_view() -> None:
     with common.guard():
         changes = what_if_inputs(ctx.config)
         st.session_state.modifiers = changes
+        common.show_what_if_state()
         common.keep_what_if_in_url(changes)
         base = common.staffed(ctx.key, ctx.config_text, common.modifiers_key(Modifiers()), made.frame)
         now = common.staffed(ctx.key, ctx.config_text, common.modifiers_key(changes), made.frame)

@@ -15,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -77,9 +78,13 @@ def server(tmp_path_factory: pytest.TempPathFactory, dashboard_inputs: dict[str,
 
 
 def test_a_planners_week_in_chromium(server: str, tmp_path: Path) -> None:
+    """The planner's tasks, each counted in clicks and keyed entries (printed for the closing note): plan the week,
+    a what-if and its reset, solve and read the status, download the roster, publish, compare two scenarios."""
     chromium = _chromium()
     sync_api = pytest.importorskip("playwright.sync_api",
                                    reason="playwright is not installed (pip install -e '.[dev]')")
+    begun = time.monotonic()
+    clicks: dict[str, int] = {}
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium, args=CHROMIUM_FLAGS)
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -97,32 +102,67 @@ def test_a_planners_week_in_chromium(server: str, tmp_path: Path) -> None:
         def check(name: str) -> None:
             assert page.locator('[data-testid="stException"]').count() == 0, f"{name}: an exception is shown"
             assert "Traceback" not in page.inner_text("body"), f"{name}: a traceback is shown"
+            # Streamlit scrolls inside its main block, so a full-page shot of a 1,000 px window shows 1,000 px: the
+            # window is made as tall as the page for the shot.
+            height = page.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]') "
+                                   "|| document.body).scrollHeight")
+            page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height), 20_000))})
             page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+            page.set_viewport_size({"width": 1400, "height": 1000})
+            print(f"{time.monotonic() - begun:5.0f} s  {name}.png")
 
-        def visit(title: str) -> None:
-            page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True).click()
+        def act(task: str, locator: Any, text: str | None = None, *, enter: bool = True) -> None:
+            """One click, or one typed entry (ended with Enter unless in a form), of a planner's task."""
+            clicks[task] = clicks.get(task, 0) + 1
+            if text is None:
+                locator.click()
+            else:
+                locator.fill(text)
+                if enter:
+                    locator.press("Enter")
+
+        def visit(task: str, title: str) -> None:
+            act(task, page.locator('[data-testid="stSidebarNav"]').get_by_text(title, exact=True))
+
+        def what_if(task: str, volume_pct: str) -> None:
+            """Set the all-channel volume change on the Staffing page; the tiles show the change against the base."""
+            visit(task, "Staffing what-if")
+            settled("Required FTE")
+            act(task, page.get_by_role("spinbutton", name="Volume change, all channels (%)"), volume_pct)
+            settled("Changes against the configured plan")
+
+        def save_scenario(task: str, name: str) -> None:
+            visit(task, "Scenarios")
+            settled("Save the current what-if")
+            act(task, page.get_by_label("Name", exact=True), name, enter=False)
+            act(task, page.get_by_role("button", name="Save scenario"))
+            settled(f"Saved scenario '{name}'")
 
         page.goto(server)
         settled("Week to plan")
         assert page.get_by_text("2026-W47").first.is_visible()
         check("data")
 
-        visit("Forecast")
+        visit("plan the week", "Forecast")
         settled("Contacts per interval")
         check("forecast")
 
-        visit("Staffing what-if")
-        settled("Required FTE")
+        what_if("what-if and reset", "15")
+        fte = page.locator('[data-testid="stMetric"]').filter(has_text="Required FTE")
+        assert fte.locator('[data-testid="stMetricDelta"]').inner_text().startswith("+")
+        check("staffing-what-if")
+        act("what-if and reset", page.get_by_role("button", name="Reset to configured"))
+        settled("No what-if: the figures are the configured plan's")
+        assert fte.locator('[data-testid="stMetricDelta"]').count() == 0
+        check("staffing-reset")
         page.get_by_role("tab", name="Single interval").click()
         sync_api.expect(page.get_by_label("Calls in the interval")).to_have_value("100.00")
-        sync_api.expect(page.get_by_label("AHT (seconds)")).to_have_value("180.00")
         metric = page.locator('[data-testid="stMetric"]').filter(has_text="Required agents")
         assert metric.locator('[data-testid="stMetricValue"]').inner_text() == "14"
-        check("staffing")
 
-        visit("Schedule")
+        visit("solve and read the status", "Schedule")
         settled("Solve schedule")
-        page.get_by_role("button", name="Solve schedule").click()
+        act("solve and read the status", page.get_by_role("button", name="Solve schedule"))
         settled("Paid hours", SOLVE_TIMEOUT_MS)
         banner = page.locator('[data-testid="stAlert"] [data-testid="stMarkdownContainer"]').first.inner_text()
         assert banner.startswith(("Covered:", "Not covered:")), banner
@@ -135,26 +175,25 @@ def test_a_planners_week_in_chromium(server: str, tmp_path: Path) -> None:
         settled("Shifts by agent")
         check("schedule-gantt")
         with page.expect_download() as download:
-            page.get_by_role("button", name="Download roster (CSV)").click()
+            act("download the roster", page.get_by_role("button", name="Download roster (CSV)"))
         roster = tmp_path / "roster.csv"
         download.value.save_as(roster)
         assert roster.read_text().splitlines()[0] == "agent_id,group,date,shift_start,shift_end,paid_hours"
-        page.get_by_role("textbox", name="Export folder").fill(str(tmp_path / "exports"))
-        page.get_by_role("textbox", name="Export folder").press("Enter")
-        page.get_by_role("button", name="Publish 2026-W47 as the week's export").click()
+        act("publish", page.get_by_role("textbox", name="Export folder"), str(tmp_path / "exports"))
+        act("publish", page.get_by_role("button", name="Publish 2026-W47 as the week's export"))
         settled("recorded", SOLVE_TIMEOUT_MS)
         assert (tmp_path / "exports" / "2026-W47" / "roster.csv").read_text() == roster.read_text()
         check("schedule-published")
 
-        visit("Scenarios")
-        settled("Save the current what-if")
-        page.get_by_label("Name", exact=True).fill("browser base")
-        page.get_by_role("button", name="Save scenario").click()
-        settled("Saved scenario 'browser base'")
+        save_scenario("compare two scenarios", "browser base")
+        what_if("compare two scenarios", "15")
+        save_scenario("compare two scenarios", "browser volume +15%")
         settled("Cost vs service level")
-        check("scenarios")
+        compared = page.locator('[data-testid="stTable"]').first.inner_text()
+        assert "browser base" in compared and "browser volume +15%" in compared, compared
+        check("scenarios-compared")
 
-        visit("Exports")
+        visit("exports", "Exports")
         settled("Whole summary")
         page.get_by_text("Whole summary").click()
         # The summary is a table (drawn on a canvas, so its words are not page text).
@@ -163,6 +202,9 @@ def test_a_planners_week_in_chromium(server: str, tmp_path: Path) -> None:
         check("exports")
         browser.close()
     print(f"screenshots in {tmp_path}")
+    print("clicks per task: " + "; ".join(f"{task} {count}" for task, count in clicks.items()))
+    print(f"test seconds: {time.monotonic() - begun:.0f}")
     assert sorted(p.name for p in tmp_path.glob("*.png")) == sorted(
-        f"{n}.png" for n in ("data", "forecast", "staffing", "schedule", "schedule-agents-week", "schedule-gantt",
-                             "schedule-published", "scenarios", "exports"))
+        f"{n}.png" for n in ("data", "forecast", "staffing-what-if", "staffing-reset", "schedule",
+                             "schedule-agents-week", "schedule-gantt", "schedule-published", "scenarios-compared",
+                             "exports"))

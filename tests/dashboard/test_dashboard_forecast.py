@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from streamlit.testing.v1 import AppTest
@@ -22,7 +23,8 @@ def test_forecast_figures_match_the_library(page: Callable[..., AppTest], short_
                                             fast_config: Config) -> None:
     config = fast_config
     history = read_history(short_history, config)
-    expected = pipeline.forecast_week(history, config, week_after(history)).frame
+    made = pipeline.forecast_week(history, config, week_after(history))
+    expected = made.frame
     app = page("forecast")
     assert not app.exception and not app.error
     assert app.selectbox(key="fc_channel").value == "voice"  # the first configured channel, not alphabetical
@@ -37,6 +39,14 @@ def test_forecast_figures_match_the_library(page: Callable[..., AppTest], short_
         daily = next(d.value for d in app.dataframe if "80% band (contacts)" in d.value.columns)
         by_day = part.groupby(part["interval_start"].dt.tz_convert("Europe/London").dt.date)["volume"].sum()
         assert daily["Contacts"].tolist() == [f"{v:,.0f}" for v in by_day]
+        # The band is the day's own 80% interval (the forecast's daily totals), not the interval bands summed.
+        days = made.daily[made.daily["channel"] == channel]
+        assert daily["80% band (contacts)"].tolist() == [f"{lo:,.0f} to {hi:,.0f}" for lo, hi in
+                                                         zip(days["volume_lo"], days["volume_hi"], strict=True)]
+        summed_hi = part.groupby(part["interval_start"].dt.tz_convert("Europe/London").dt.date)["volume_hi"].sum()
+        assert (days["volume_hi"].to_numpy() < summed_hi.to_numpy()).all()
+        weighted = (part["aht_seconds"] * part["volume"]).sum() / part["volume"].sum()
+        assert shown["Forecast handle time"] == f"{weighted:,.1f} s"
     choices = next(d.value for d in app.dataframe if "How it was chosen" in d.value.columns)
     assert "Channel" in choices.columns and "None" not in choices.to_string()
     assert "no backtest was run" in app.info[0].value
@@ -93,3 +103,28 @@ def test_past_weeks_show_the_issued_forecast_against_actuals(page: Callable[...,
         "2026-W46", "voice", "10.0%", "10.0%", "+10.0%")  # the first configured channel is shown first
     assert row["Actual contacts"] == f"{week46.loc[week46['channel'] == 'voice', 'volume'].sum():,.0f}"
     assert len(app.get("plotly_chart")) == 4  # the week's forecast, AHT, the past week, the trend
+
+
+def test_settings_form_edits_the_config_with_the_loaders_checks(page: Callable[..., AppTest]) -> None:
+    app = page("forecast")
+    before = app.session_state["config_text"]
+
+    def field(widgets: object, label: str) -> Any:
+        return next(w for w in widgets if w.label == label)  # type: ignore[attr-defined]
+
+    def apply() -> None:
+        field(app.button, "Apply and forecast again").click().run()
+
+    field(app.text_input, "Outlier days").set_value("2026-13-45")
+    apply()
+    assert not app.exception
+    assert "forecast.outlier_dates" in app.error[0].value and "month value is outside" in app.error[0].value
+    assert app.session_state["config_text"] == before  # a refused value changes nothing
+    field(app.text_input, "Outlier days").set_value("2026-11-02")
+    field(app.number_input, "Horizon (days)").set_value(7)
+    apply()
+    assert not app.exception and not app.error
+    text = app.session_state["config_text"]
+    assert "outlier_dates = [2026-11-02]" in text and "horizon_days = 7" in text
+    assert "# The example center made fast" in text  # the expert's comments are kept
+    assert app.session_state["config_source"] == "the forecast settings"

@@ -90,6 +90,11 @@ def test_fields_show_the_config_and_clearing_or_reset_restores_it(page: Callable
     app.number_input(key="wi_voice_shrinkage").set_value(40.0)
     app.number_input(key="wi_chat_max_occupancy").set_value(70.0).run()
     assert metric(app, "Required FTE") != base
+
+    def sidebar_says() -> str:
+        return next(c.value for c in app.sidebar.caption if c.value.startswith("Planning"))
+
+    assert sidebar_says().endswith("what-if active")  # in the same run as the change, not one run late
     app.number_input(key="wi_voice_service_level").set_value(None).run()  # cleared: back to 80%, not the minimum
     assert app.number_input(key="wi_voice_service_level").value == 80.0
     assert app.session_state["modifiers"] == Modifiers(per_channel={
@@ -102,6 +107,7 @@ def test_fields_show_the_config_and_clearing_or_reset_restores_it(page: Callable
     assert app.number_input(key="wi_voice_shrinkage").value == 30.0
     assert app.session_state["modifiers"].is_empty
     assert metric(app, "Required FTE") == base
+    assert sidebar_says().endswith("no what-if")
 
 
 def test_a_channel_target_moves_only_that_channel_and_the_cap_is_named(

@@ -186,3 +186,29 @@ def test_refuses_bad_input(history_factory) -> None:
 def test_unknown_holiday_country_fails_before_any_fit(history_factory) -> None:
     with pytest.raises(ConfigError, match="forecast.country: Country XX not available"):
         forecast(history_factory(days=35), make_config(country="XX"), model="ets")
+
+
+def test_daily_totals_carry_the_days_own_band_and_weighted_handle_time(history_factory) -> None:
+    history = history_factory(days=56)
+    history["aht_seconds"] = 200.0 + 10.0 * history["interval_start"].dt.hour
+    result = forecast(history, make_config(), model="ets", horizon_days=7)
+    frame, days = result.frame, result.daily
+    assert days is not None and len(days) == 7 and days["channel"].eq("voice").all()
+    np.testing.assert_allclose(days["volume"], daily(frame).to_numpy())
+    # The band model: a slot of mean m has variance (m r)^2 + c m (r the day's relative error, shared by its
+    # slots; c the count noise). Solve r^2 and c from two slots' bands, then add the day up: (M r)^2 + c M.
+    day = frame[frame["interval_start"].dt.tz_convert(TZ).dt.date == days["date"].iloc[0]]
+    busy = day[day["volume"] > 0]
+    z_sd2 = ((busy["volume_hi"] - busy["volume"]) ** 2).to_numpy()
+    m = busy["volume"].to_numpy()
+    (r2z, cz), *_ = np.linalg.lstsq(np.column_stack([m**2, m]), z_sd2, rcond=None)
+    total = m.sum()
+    expected_half_width = np.sqrt(r2z * total**2 + cz * total)
+    assert days["volume_hi"].iloc[0] - days["volume"].iloc[0] == pytest.approx(expected_half_width, rel=1e-6)
+    # Narrower than the interval bounds added up (their count noise partly cancels over a day).
+    assert days["volume_hi"].iloc[0] < busy["volume_hi"].sum()
+    # Handle time weighted by the forecast volume: busy hours count more.
+    hours = busy["interval_start"].dt.hour
+    assert days["aht_seconds"].iloc[0] == pytest.approx(((200.0 + 10.0 * hours) * m).sum() / total)
+    assert result.week_aht_seconds("voice") == pytest.approx(
+        (frame["aht_seconds"] * frame["volume"]).sum() / frame["volume"].sum())

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from wfm.config import Config, load_config, parse_config
+from wfm.config import Config, edit_forecast_settings, load_config, parse_config
 from wfm.errors import ConfigError
 
 
@@ -87,3 +87,22 @@ def test_minimal_config_gets_defaults() -> None:
     assert config.solver.backend == "auto"
     assert config.storage.url is None  # the store's default applies (wfm.planning.store.resolve_url)
     assert config.channels["voice"].max_occupancy == 1.0
+
+
+def test_forecast_settings_edit_keeps_the_text_and_checks_like_the_loader(example_toml: Path) -> None:
+    text = example_toml.read_text(encoding="utf-8")
+    edited, config = edit_forecast_settings(text, {"model": "ets", "country": None, "outlier_dates": ["2026-03-02"],
+                                                   "events": [{"name": "sale", "start": "2026-12-26",
+                                                               "end": "2026-12-28", "uplift": 0.25}]})
+    assert config.forecast.model == "ets" and config.forecast.country is None
+    assert [e.name for e in config.forecast.events] == ["sale"]
+    # Everything else is the same text: the other tables and the expert's comments stay as written.
+    assert edited.split("[forecast]")[0] == text.split("[forecast]")[0]
+    assert "# Solver:" in edited
+    assert load_config(example_toml).solver == config.solver
+    with pytest.raises(ConfigError, match=r"forecast\.backtest_folds: input should be greater than 0, got 0"):
+        edit_forecast_settings(text, {"backtest_folds": 0})
+    with pytest.raises(ConfigError, match=r"forecast\.events\[0\]\.end: must be on or after start"):
+        edit_forecast_settings(text, {"events": [{"name": "x", "start": "2026-01-02", "end": "2026-01-01"}]})
+    with pytest.raises(ConfigError, match=r"forecast\.colour: unknown setting"):
+        edit_forecast_settings(text, {"colour": "red"})

@@ -19,7 +19,7 @@ import pandas as pd
 
 import wfm.formats as formats
 from wfm.config import Config
-from wfm.staffing.erlang import required_agents
+from wfm.staffing.erlang import queue_metrics, required_agents
 
 #: The rule deciding the peak requirement of a channel.
 BindingRule = Literal["service_level", "occupancy", "response_time", "none"]
@@ -87,35 +87,46 @@ def binding_constraints(required: pd.DataFrame, config: Config) -> list[ChannelB
     group_need = np.zeros((len(groups), slots.max() + 1 if len(slots) else 0), dtype=np.int64)
     grouped = row_group >= 0
     np.add.at(group_need, (row_group[grouped], slots[grouped]), required["scheduled_agents"].to_numpy()[grouped])
+    volume_all, aht_all = required["volume"].to_numpy(float), required["aht_seconds"].to_numpy(float)
+    erlangs_all, agents_all = required["erlangs"].to_numpy(float), required["agents"].to_numpy(np.int64)
+    starts_all = required["interval_start"]
     out = []
     for name, rules in config.channels.items():
-        part = required[channel_codes == (list(names).index(name) if name in names else -1)]
+        rows = np.flatnonzero(channel_codes == (list(names).index(name) if name in names else -1))
         group = config.group_of(name)
         cap = config.groups[group].headcount_cap if group is not None else None
         need = group_need[groups.index(group)] if group is not None else np.zeros(0, dtype=np.int64)
         over = need - cap if cap is not None else need * 0
-        busy = part["volume"].to_numpy(float) > 0
-        agents = part["agents"].to_numpy(np.int64)
+        volume, aht, agents = volume_all[rows], aht_all[rows], agents_all[rows]
+        busy = volume > 0
         if rules.is_queue and busy.any():
             assert rules.service_level is not None and rules.answer_seconds is not None  # checked by the config
-            # Where one agent fewer would keep the occupancy under the cap, the target decides (the agents it
-            # alone needs are the requirement); elsewhere (and with Erlang A, whose occupancy is of the carried
-            # load) it is sized again without the cap.
-            erlangs = part["erlangs"].to_numpy(float)
-            below = erlangs <= rules.max_occupancy * (agents - 1) * rules.concurrency * (1 - 1e-9)
-            again = busy & (~below if rules.patience_seconds is None else True)
+            # Both rules only ever ask for more agents, so where one agent fewer breaks the target, the target
+            # decides (the agents it alone needs are the requirement). Under Erlang C that holds wherever one agent
+            # fewer keeps the occupancy under the cap; otherwise (and under Erlang A, whose occupancy is of the
+            # carried load) the target is checked with one agent fewer, and sized again without the cap only
+            # where it is still met.
+            if rules.patience_seconds is None:
+                fewer_met = busy & ~(erlangs_all[rows] <= rules.max_occupancy * (agents - 1) * rules.concurrency
+                                     * (1 - 1e-9))
+            else:
+                fewer_met = busy.copy()
+            fewer_met[fewer_met] = queue_metrics(
+                agents[fewer_met] - 1, volume[fewer_met], aht[fewer_met], config.interval_minutes,
+                rules.answer_seconds, patience_seconds=rules.patience_seconds,
+                concurrency=rules.concurrency).service_level >= rules.service_level
             target = agents.copy()
-            target[again] = required_agents(part["volume"].to_numpy(float)[again],
-                                            part["aht_seconds"].to_numpy(float)[again], config.interval_minutes,
-                                            rules.service_level, rules.answer_seconds, 1.0,
-                                            patience_seconds=rules.patience_seconds, concurrency=rules.concurrency)
+            target[fewer_met] = required_agents(volume[fewer_met], aht[fewer_met], config.interval_minutes,
+                                                rules.service_level, rules.answer_seconds, 1.0,
+                                                patience_seconds=rules.patience_seconds,
+                                                concurrency=rules.concurrency)
         else:
             target = agents
         peak = int(np.argmax(agents)) if busy.any() else None
         rule: BindingRule = ("none" if peak is None else "response_time" if not rules.is_queue
                              else "occupancy" if agents[peak] > target[peak] else "service_level")
         out.append(ChannelBinding(
-            channel=name, rule=rule, peak_start=None if peak is None else part["interval_start"].iloc[peak],
+            channel=name, rule=rule, peak_start=None if peak is None else starts_all.iloc[rows[peak]],
             peak_agents=0 if peak is None else int(agents[peak]),
             target_agents=0 if peak is None else int(target[peak]),
             capped_intervals=int((agents > target).sum()), busy_intervals=int(busy.sum()),

@@ -135,8 +135,10 @@ def _erlang_c_metrics(servers: FloatArray, load: FloatArray, aht: FloatArray, an
 
 
 def _erlang_a_metrics(servers: FloatArray, load: FloatArray, aht: FloatArray, answer: FloatArray,
-                      patience: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
-    """Service level, ASA, P(wait) and P(abandon) of M/M/N+M (exponential patience)."""
+                      patience: FloatArray, *, with_asa: bool = True,
+                      ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
+    """Service level, ASA, P(wait) and P(abandon) of M/M/N+M (exponential patience); without ``with_asa`` the ASA
+    is left at zero (it costs four more incomplete gamma evaluations, and the headcount search needs none)."""
     shape = servers.shape
     service_level, asa, p_wait, p_abandon = (np.zeros(shape), np.zeros(shape), np.zeros(shape), np.zeros(shape))
     service_level[load == 0] = 1.0
@@ -160,6 +162,8 @@ def _erlang_a_metrics(servers: FloatArray, load: FloatArray, aht: FloatArray, an
     service_level[live] = 1.0 - wait + wait * within
     p_wait[live] = wait
     p_abandon[live] = wait * np.clip(1.0 - served, 0.0, 1.0)
+    if not with_asa:
+        return np.clip(service_level, 0.0, 1.0), asa, p_wait, p_abandon
     # Mean wait of answered contacts: E[V | answered, waited] = patience (1/b - d/db log R(b, y)), b = x + 1.
     step = 1e-2 * np.sqrt(x + 1.0)
     slope = (8.0 * (log_lower_gamma_ratio(x + 1.0 + step, y) - log_lower_gamma_ratio(x + 1.0 - step, y))
@@ -263,14 +267,20 @@ def required_agents(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: 
                   **({} if patience_seconds is None else {"patience_seconds": patience}))
     load = offered_load(calls_f, aht, interval)
 
-    def meets(servers: FloatArray) -> NDArray[np.bool_]:
+    def meets(servers: FloatArray, rows: NDArray[np.bool_]) -> NDArray[np.bool_]:
+        """Whether ``servers`` meet both rules in the intervals ``rows`` (the others are not evaluated)."""
+        n, a = servers[rows], load[rows]
         if patience_seconds is None:
-            level = _erlang_c_metrics(servers, load, aht, answer)[0]
-            occupancy = np.divide(load, servers, out=np.ones(load.shape), where=servers > 0)
+            level = _erlang_c_metrics(n, a, aht[rows], answer[rows])[0]
+            carried = a
         else:
-            level, _, _, p_abandon = _erlang_a_metrics(servers, load, aht, answer, patience)
-            occupancy = np.divide(load * (1 - p_abandon), servers, out=np.ones(load.shape), where=servers > 0)
-        return (level >= target) & (occupancy <= occupancy_cap * (1 + 1e-12))
+            level, _, _, p_abandon = _erlang_a_metrics(n, a, aht[rows], answer[rows], patience[rows],
+                                                       with_asa=False)
+            carried = a * (1 - p_abandon)
+        occupancy = np.divide(carried, n, out=np.ones(n.shape), where=n > 0)
+        out = np.zeros(servers.shape, dtype=bool)
+        out[rows] = (level >= target[rows]) & (occupancy <= occupancy_cap[rows] * (1 + 1e-12))
+        return out
 
     # Bisection on servers between an infeasible lower and a feasible upper bound, all intervals at once.
     busy = load > 0
@@ -284,17 +294,17 @@ def required_agents(calls: ArrayLike, aht_seconds: ArrayLike, interval_minutes: 
             occupancy_floor[where] = _ceil_ratio(load[where], _exact(cap))
         low = np.where(busy, np.maximum(np.floor(load), occupancy_floor - 1.0), 0.0)
     high = np.maximum(low + 1.0, np.ceil(load + 4.0 * np.sqrt(load) + 5.0))
-    ok = meets(high) | ~busy
+    ok = meets(high, busy) | ~busy
     while not ok.all():
         if (high[~ok] > _SEARCH_LIMIT).any():  # a safety net: no admitted input gets here
             raise InputError("service_level", f"cannot be met by any headcount up to {_SEARCH_LIMIT:g} servers; "
                                               "lower the target or raise answer_seconds")
         low = np.where(ok, low, high)
         high = np.where(ok, high, 2.0 * high + 1.0)
-        ok = meets(high) | ~busy
+        ok = ok | meets(high, ~ok)
     while (gap := busy & (high - low > 1)).any():
         mid = np.where(gap, np.floor((low + high) / 2.0), high)
-        fine = meets(mid)
+        fine = meets(mid, gap)
         high = np.where(gap & fine, mid, high)
         low = np.where(gap & ~fine, mid, low)
     servers = np.where(busy, high, 0.0)

@@ -26,7 +26,7 @@ import pandas as pd
 
 from wfm.config import ChannelConfig, Config
 from wfm.contracts import REQUIREMENTS_COLUMNS, validate_demand
-from wfm.staffing.erlang import queue_metrics, required_agents, scheduled_agents
+from wfm.staffing.erlang import QueueMetrics, queue_metrics, required_agents, scheduled_agents
 
 
 def requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
@@ -53,37 +53,44 @@ def requirements(forecast: pd.DataFrame, config: Config) -> pd.DataFrame:
         A missing column, an unknown channel, a volume < 0, an AHT <= 0 or a repeated interval, by row.
     """
     forecast = validate_demand(forecast, source="forecast", channels=list(config.channels))
-    parts = []
-    for name, rows in forecast.groupby("channel", sort=True):
+    # Column arrays sized channel by channel (the rows of a channel are contiguous: the frame is sorted), one frame
+    # built at the end: a what-if recomputes this on every change, and per-channel frames cost more than the maths.
+    codes, names = pd.factorize(forecast["channel"], sort=True)
+    volume = forecast["volume"].to_numpy(dtype=float)
+    aht = forecast["aht_seconds"].to_numpy(dtype=float)
+    size = len(forecast)
+    erlangs, occupancy = np.zeros(size), np.zeros(size)
+    service_level, asa = np.full(size, np.nan), np.full(size, np.nan)
+    agents, scheduled = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
+    for code, name in enumerate(names):
+        rows = slice(int(np.searchsorted(codes, code)), int(np.searchsorted(codes, code, side="right")))
         channel = config.channels[str(name)]
         if channel.is_queue:
-            part = _queue_requirements(rows, channel, config.interval_minutes)
+            agents[rows], metrics = _queue_requirements(volume[rows], aht[rows], channel, config.interval_minutes)
+            erlangs[rows], occupancy[rows] = metrics.erlangs, metrics.occupancy
+            service_level[rows], asa[rows] = metrics.service_level, metrics.asa_seconds
         else:
-            part = _deferred_requirements(rows, channel, config.interval_minutes)
-        part["scheduled_agents"] = scheduled_agents(part["agents"].to_numpy(), config.channel_shrinkage(str(name)))
-        parts.append(part)
-    if not parts:
-        return pd.DataFrame(columns=list(REQUIREMENTS_COLUMNS))
-    return pd.concat(parts, ignore_index=True)[list(REQUIREMENTS_COLUMNS)]
+            agents[rows], erlangs[rows] = _deferred_requirements(
+                volume[rows], aht[rows], forecast["interval_start"].iloc[rows], channel, config.interval_minutes)
+            np.divide(erlangs[rows], agents[rows], out=occupancy[rows], where=agents[rows] > 0)
+        scheduled[rows] = scheduled_agents(agents[rows], config.channel_shrinkage(str(name)))
+    out = pd.DataFrame({"channel": forecast["channel"], "interval_start": forecast["interval_start"],
+                        "volume": volume, "aht_seconds": aht, "erlangs": erlangs, "agents": agents,
+                        "service_level": service_level, "asa_seconds": asa, "occupancy": occupancy,
+                        "scheduled_agents": scheduled})
+    return out[list(REQUIREMENTS_COLUMNS)]
 
 
-def _base(rows: pd.DataFrame) -> pd.DataFrame:
-    columns = ["channel", "interval_start", "volume", "aht_seconds"]
-    return rows[columns].reset_index(drop=True).astype({"volume": float, "aht_seconds": float})
-
-
-def _queue_requirements(rows: pd.DataFrame, channel: ChannelConfig, interval_minutes: int) -> pd.DataFrame:
-    out = _base(rows)
-    calls, aht = out["volume"].to_numpy(), out["aht_seconds"].to_numpy()
+def _queue_requirements(volume: np.ndarray, aht: np.ndarray, channel: ChannelConfig, interval_minutes: int,
+                        ) -> tuple[np.ndarray, QueueMetrics]:
+    """Agents of a queue channel's intervals, and what the queue delivers with them."""
     assert channel.service_level is not None and channel.answer_seconds is not None  # checked by the config
-    agents = required_agents(calls, aht, interval_minutes, channel.service_level, channel.answer_seconds,
+    agents = required_agents(volume, aht, interval_minutes, channel.service_level, channel.answer_seconds,
                              channel.max_occupancy, patience_seconds=channel.patience_seconds,
                              concurrency=channel.concurrency)
-    metrics = queue_metrics(agents, calls, aht, interval_minutes, channel.answer_seconds,
+    metrics = queue_metrics(agents, volume, aht, interval_minutes, channel.answer_seconds,
                             patience_seconds=channel.patience_seconds, concurrency=channel.concurrency)
-    return out.assign(erlangs=metrics.erlangs, agents=np.asarray(agents, dtype=np.int64),
-                      service_level=metrics.service_level, asa_seconds=metrics.asa_seconds,
-                      occupancy=metrics.occupancy)
+    return np.asarray(agents, dtype=np.int64), metrics
 
 
 def is_working(starts: pd.Series, work_start: dt.time, work_end: dt.time) -> np.ndarray:
@@ -138,14 +145,12 @@ def deferred_agents(workload_seconds: np.ndarray, working: np.ndarray, *, interv
     return agents, busy
 
 
-def _deferred_requirements(rows: pd.DataFrame, channel: ChannelConfig, interval_minutes: int) -> pd.DataFrame:
-    out = _base(rows)
-    workload = out["volume"].to_numpy() * out["aht_seconds"].to_numpy()
-    working = is_working(out["interval_start"], channel.work_start, channel.work_end)
+def _deferred_requirements(volume: np.ndarray, aht: np.ndarray, starts: pd.Series, channel: ChannelConfig,
+                           interval_minutes: int) -> tuple[np.ndarray, np.ndarray]:
+    """Agents of a deferred channel's intervals, and the work done in each (the spread workload, in Erlangs)."""
+    working = is_working(starts, channel.work_start, channel.work_end)
     assert channel.response_hours is not None  # checked by the config
-    days = out["interval_start"].dt.date.nunique()
-    agents, busy = deferred_agents(workload, working, interval_minutes=interval_minutes,
-                                   response_hours=channel.response_hours, max_occupancy=channel.max_occupancy,
-                                   cyclic=days % 7 == 0)
-    occupancy = np.divide(busy, agents, out=np.zeros(len(agents)), where=agents > 0)
-    return out.assign(erlangs=busy, agents=agents, service_level=np.nan, asa_seconds=np.nan, occupancy=occupancy)
+    days = starts.dt.date.nunique()
+    return deferred_agents(volume * aht, working, interval_minutes=interval_minutes,
+                           response_hours=channel.response_hours, max_occupancy=channel.max_occupancy,
+                           cyclic=days % 7 == 0)
