@@ -334,7 +334,7 @@ def _add_team(grid: Grid, model: CoverModel, group: str, available: Availability
         weekly = 0.0 if available is None else float(available.max_hours.sum())
         model.limit(f"contract_hours_{group}", hours, weekly * grid.n_days / 7,
                     Slack("contract_hours", group, 0.0, None))
-    if available is None or not cost_terms:
+    if available is None or not cost_terms or model.elastic:  # the elastic model asks only what must give
         return []
     lengths = {x: model.kinds[k].length_slots for _, k, x in model.shifts if x in cost_terms}
     penalties = []

@@ -35,7 +35,8 @@ from wfm.weeks import clock_minutes
 MIN_REST_HOURS = 11.0
 #: Days a generated agent (no agents file, no days-off rule) works per week at most.
 GENERATED_DAYS_PER_WEEK = 5
-#: Days a named agent works per week at most: two days off a week, taken together where the plan allows.
+#: Days a named agent's contract hours are planned over: two days off a week, taken together where the plan
+#: allows (the roster's hard limit is :attr:`RosterRules.max_days_per_week`).
 NAMED_DAYS_PER_WEEK = 5
 #: Shifts between two progress reports of the assignment.
 PROGRESS_EVERY = 5_000
@@ -392,6 +393,8 @@ SPLIT_OFF_WEIGHT = 10.0
 #: Per weekend shift above the agent's fair share (the plan's weekend shifts over the agents who may work them,
 #: rounded down), and again per one above that plus one: the spread of weekend shifts is kept to one.
 WEEKEND_WEIGHT = 5.0
+#: Share of the time limit the first round (fewest unassigned shifts) may take; the rest improves the roster.
+FIRST_ROUND_SHARE = 0.5
 #: Per hour between an agent's earliest and latest start time over the plan (start-time stability).
 START_SPREAD_WEIGHT = 1.0
 #: Per hour a shift starts away from the agent's preferred start (counted up to 4 hours).
@@ -407,7 +410,7 @@ class RosterRules:
 
     min_rest_hours: float = MIN_REST_HOURS
     max_consecutive_days: int = MAX_CONSECUTIVE_DAYS
-    max_days_per_week: int = NAMED_DAYS_PER_WEEK
+    max_days_per_week: int = MAX_CONSECUTIVE_DAYS
     start_band_minutes: float | None = None
     time_limit_seconds: float = 60.0
     gap: float = 0.01
@@ -756,7 +759,7 @@ def _solve_highs(costs: np.ndarray, first: np.ndarray, uppers: np.ndarray, integ
     values = start
     proven = open_shifts(start) <= forced
     if not proven:
-        fewest = run(rules.time_limit_seconds, start)
+        fewest = run(rules.time_limit_seconds * FIRST_ROUND_SHARE, start)
         if fewest is None:
             raise SolverError("the rostering's solver (HiGHS) failed: "
                               f"{highs.modelStatusToString(highs.getModelStatus())}; run again, or without --agents "

@@ -160,13 +160,15 @@ def test_start_times_stay_within_the_band(band_minutes, assigned):
     assert all("120-minute start band (X)" in s.blocked_by for s in unassigned)
 
 
-def test_an_agent_works_at_most_five_days_a_week():
-    # Six day shifts Monday to Saturday for one agent free every day with hours enough: two days off a week
-    # leave one shift open, blocked by that rule alone.
-    rows = [agent("X", max_hours=60)]
-    done, (left,), _ = roster([shift(day, 9) for day in range(6)], rows)
-    assert len(done) == 5 and keeps_rules(done, [agent("X", max_hours=60)])
-    assert left.blocked_by == "1 5 days a week (X)"
+def test_an_agent_works_at_most_the_days_a_week_the_rules_allow():
+    # Six day shifts Monday to Saturday for one agent free every day with hours enough: with two days off a
+    # week one shift stays open, blocked by that rule alone; by default (one day off) all six are worked.
+    shifts = [shift(day, 9) for day in range(6)]
+    rules = RosterRules(time_limit_seconds=10, max_days_per_week=5)
+    done, (left,), _ = assign_shifts(shifts, GRID, agents=team([agent("X", max_hours=60)]), tours=[], rules=rules)
+    assert len(done) == 5 and left.blocked_by == "1 5 days a week (X)"
+    done, unassigned, _ = assign_shifts(shifts, GRID, agents=team([agent("X", max_hours=60)]), tours=[], rules=RULES)
+    assert len(done) == 6 and not unassigned
 
 
 def test_contract_shifts_by_hand():
