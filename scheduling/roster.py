@@ -5,10 +5,10 @@ tours, solved by HiGHS, that keeps every agent's rules (availability, one shift 
 6 consecutive days, maximum contract hours, one start band) and, in priority order, assigns every shift an
 assignment exists for, then leaves the fewest hours below minimum contracts, keeps days off together, shares
 weekends fairly and starts agents near their preferred start. A shift no agent can take is reported with the
-agents and rules that block it, not dropped. If the solver stops at its time limit before proving the fewest
-unassigned shifts, the greedy pass's roster (:func:`_greedy`) is kept where it leaves fewer open. Without an
-agents file each solved tour becomes one generated agent working its pattern and the other shifts go to
-generated agents greedily.
+agents and rules that block it, not dropped. The solver starts from the greedy pass's roster (:func:`_greedy`),
+so it never returns a worse one on its objective, however little time it has; a group of more than
+:data:`MAX_EXACT_AGENTS` agents is rostered in parts of at most that many. Without an agents file each solved
+tour becomes one generated agent working its pattern and the other shifts go to generated agents greedily.
 """
 
 from __future__ import annotations
@@ -40,6 +40,10 @@ GENERATED_DAYS_PER_WEEK = 5
 NAMED_DAYS_PER_WEEK = 5
 #: Shifts between two progress reports of the assignment.
 PROGRESS_EVERY = 5_000
+#: The most agents of a group rostered in one integer program. A larger group is dealt into parts of at most
+#: this many (agent 1, 1 + parts, ... in the first), each given the shifts the greedy pass gave its agents and a
+#: share of those it left open, and rostered exactly within its share of the time limit.
+MAX_EXACT_AGENTS = 500
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,13 @@ class Availability:
     min_hours: np.ndarray
     max_hours: np.ndarray
     preferred: np.ndarray
+
+    def part(self, rows: np.ndarray) -> Availability:
+        """The agents of the given rows."""
+        return Availability(ids=tuple(self.ids[row] for row in rows), days=self.days[rows],
+                            window_from=self.window_from[rows], window_to=self.window_to[rows],
+                            min_hours=self.min_hours[rows], max_hours=self.max_hours[rows],
+                            preferred=self.preferred[rows])
 
     def can_work(self, weekday: int, clock_start: float, clock_end: float, paid_hours: float) -> np.ndarray:
         """Which agents could take a shift starting on ``weekday`` at ``clock_start`` minutes past midnight."""
@@ -239,11 +250,20 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         if named is None:
             unassigned += [replace(s, blocked_by=f"no named agents in group {group!r}") for s in mine]
             continue
-        quick, _, _ = _greedy(mine, grid, agents=agents[agents["group"] == group], tours=[], rules=rules)
-        done, left, short, _ = roster_exact(mine, grid, named, rules, start=quick)
-        assigned += done
-        unassigned += left
-        below += short
+        quick, open_, _ = _greedy(mine, grid, agents=agents[agents["group"] == group], tours=[], rules=rules)
+        parts = math.ceil(len(named.ids) / MAX_EXACT_AGENTS)
+        part_of = {agent: row % parts for row, agent in enumerate(named.ids)}
+        for part in range(parts):  # a large group: its agents dealt into parts, each with its greedy shifts
+            start = [(agent, shift) for agent, shift in quick if part_of[agent] == part]
+            share = replace(rules, time_limit_seconds=rules.time_limit_seconds / parts)
+            done, left, short, _ = roster_exact([shift for _, shift in start] + open_[part::parts], grid,
+                                                named.part(np.arange(part, len(named.ids), parts)), share, start=start)
+            assigned += done
+            if parts > 1:
+                left = [replace(s, blocked_by=f"part {part + 1} of {parts} (a group of over {MAX_EXACT_AGENTS} "
+                                f"agents is rostered in parts): {s.blocked_by}") for s in left]
+            unassigned += left
+            below += short
     return assigned, unassigned, below
 
 

@@ -12,6 +12,7 @@ import random
 import pandas as pd
 import pytest
 
+from scheduling import roster as roster_module
 from scheduling import solve_schedule
 from scheduling.grid import make_grid
 from scheduling.roster import (
@@ -213,3 +214,18 @@ def test_the_start_band_is_configured_in_minutes():
     assert parse_config({**base, "roster": {"start_band_minutes": 90}}).roster.start_band_minutes == 90
     with pytest.raises(ConfigError, match="roster.start_band_minutes"):
         parse_config({**base, "roster": {"start_band_minutes": -30}})
+
+
+def test_a_large_group_is_rostered_in_parts(monkeypatch):
+    # Parts of at most 2 agents (5 agents: 3 parts); every rule still kept, every shift accounted for, and no
+    # more shifts open than the greedy pass (each part starts from the greedy pass's roster of its agents).
+    monkeypatch.setattr(roster_module, "MAX_EXACT_AGENTS", 2)
+    rng = random.Random(3)
+    rows = [agent(f"A{i}", " ".join(sorted(rng.sample(DAY_NAMES, 4), key=DAY_NAMES.index)), max_hours=32)
+            for i in range(5)]
+    shifts = [shift(rng.randrange(7), rng.choice([6, 10, 14])) for _ in range(18)]
+    assignment, unassigned, _ = roster(shifts, rows)
+    _, greedy_open, _ = roster_module._greedy(shifts, GRID, agents=team(rows), tours=[], rules=RULES)
+    assert keeps_rules(assignment, rows) and len(assignment) + len(unassigned) == len(shifts)
+    assert len(unassigned) <= len(greedy_open)
+    assert all(s.blocked_by.startswith("part ") for s in unassigned)
