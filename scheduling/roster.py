@@ -836,8 +836,12 @@ def _explain(left: list[ShiftInstance], kinds: list[_Kind], assigned: list[tuple
                 why = f"{rules.max_consecutive_days} consecutive days"
             elif sum(d // 7 == shift.day // 7 for d in mine) >= rules.max_days_per_week:
                 why = f"{rules.max_days_per_week} days a week"
-            else:
+            elif rules.start_band_minutes is not None and np.ptp(
+                    [clock, *(grid.clock_minutes(s.start_slot, s.day) for s in mine.values())]
+                    ) > rules.start_band_minutes:
                 why = f"{rules.start_band_minutes:g}-minute start band"
+            else:
+                why = "free to take it when the solver stopped at its time limit"
             reasons.setdefault(why, []).append(agent)
         text = "; ".join(f"{len(ids)} {why} ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})"
                          for why, ids in sorted(reasons.items(), key=lambda item: -len(item[1])))
