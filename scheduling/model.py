@@ -319,9 +319,10 @@ def _add_counts(config: Config, grid: Grid, model: CoverModel, group: str,
 def _add_team(grid: Grid, model: CoverModel, group: str, available: Availability | None,
               per_day: dict[tuple[int, int], dict[Any, float]], cost_terms: dict[Any, float],
               ) -> list[tuple[Any, float]]:
-    """Named agents bound the shifts: per day, agents who may work that weekday; per plan, contract hours and
-    agents' working days; and contracts ask for shifts of their length (:func:`contract_shifts`), each one
-    missing priced as :attr:`CoverModel.under_penalty` per interval of it. Returns those objective terms."""
+    """Named agents bound the shifts: per day, agents who may work that weekday; per plan, contract hours. Their
+    contracts ask for shifts of their length (:func:`contract_shifts`), each one missing priced as
+    :attr:`CoverModel.under_penalty` per interval of it (not in the elastic model). Returns those objective
+    terms."""
     paid = {x: model.kinds[k].paid_hours for _, k, x in model.shifts}
     for day, date in enumerate(grid.dates):
         terms = {x: 1.0 for (t, d), xs in per_day.items() if d == day for x in xs}
@@ -339,7 +340,7 @@ def _add_team(grid: Grid, model: CoverModel, group: str, available: Availability
     lengths = {x: model.kinds[k].length_slots for _, k, x in model.shifts if x in cost_terms}
     penalties = []
     for length, count in contract_shifts(available, sorted({paid[x] for x in cost_terms}), grid.n_days / 7).items():
-        terms = {x: 1.0 for x in cost_terms if paid[x] >= length - 1e-9}
+        terms = {x: 1.0 for x in cost_terms if abs(paid[x] - length) < 1e-9}
         missing = model.lp.continuous(f"contract_shifts_{group}_{length:g}h")
         model.lp.constrain(f"contract_shifts_{group}_{length:g}h", {**terms, missing: 1.0}, ">=", count)
         model.floors.append((terms, missing, float(count)))

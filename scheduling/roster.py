@@ -155,12 +155,12 @@ class Availability:
 
 
 def contract_shifts(named: Availability, paid_lengths: Sequence[float], weeks: float) -> dict[float, int]:
-    """Shifts of at least each paid length the agents' contracts call for in a plan of ``weeks``.
+    """Shifts of each paid length the agents' contracts call for in a plan of ``weeks``.
 
     An agent works at most :data:`NAMED_DAYS_PER_WEEK` of the weekdays they are available; their contract
     length is the shortest paid length that reaches their minimum hours in those days (30 hours in 5 days:
-    7.5 paid hours, not 5.5), and they need as many such shifts as reach the minimum (4 of 7.5 hours). Each
-    paid length longer than the shortest gets the shifts of the agents whose contract length is at least it.
+    7.5 paid hours, not 5.5), and they need as many such shifts as reach the minimum (4 of 7.5 hours). Agents
+    whose contract length is the shortest ask for nothing (any shift suits them).
     """
     lengths = sorted(set(paid_lengths))
     days = np.minimum(named.days.sum(axis=1), NAMED_DAYS_PER_WEEK) * weeks
@@ -169,9 +169,8 @@ def contract_shifts(named: Availability, paid_lengths: Sequence[float], weeks: f
         if minimum <= 0 or most <= 0:
             continue
         length = next((p for p in lengths if p * most >= minimum - 1e-9), lengths[-1])
-        for threshold in lengths[1:]:
-            if length >= threshold:
-                out[threshold] = out.get(threshold, 0) + math.ceil(minimum / length - 1e-9)
+        if length > lengths[0]:
+            out[length] = out.get(length, 0) + math.ceil(minimum / length - 1e-9)
     return out
 
 
