@@ -410,8 +410,10 @@ BELOW_MIN_WEIGHT = 20.0
 #: Per block of days off beyond one a week (days off not taken together).
 SPLIT_OFF_WEIGHT = 10.0
 #: Per weekend shift above the agent's fair share (the plan's weekend shifts over the agents who may work them,
-#: rounded down), and again per one above that plus one: the spread of weekend shifts is kept to one.
+#: rounded down), and per one above that plus one: weekend shifts differ by at most one between agents unless
+#: that leaves a shift open (it outweighs an agent's day below their minimum hours).
 WEEKEND_WEIGHT = 5.0
+WEEKEND_SPREAD_WEIGHT = 250.0
 #: Share of the time limit the first round (fewest unassigned shifts) may take; the rest improves the roster.
 FIRST_ROUND_SHARE = 0.5
 #: Per hour between an agent's earliest and latest start time over the plan (start-time stability).
@@ -636,7 +638,8 @@ def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, r
                  a)
         # Weekend shifts above the fair share, and above it plus one.
         weekend = [y0 + i for i in mine if weekend_kinds[kind_of[i]]]
-        excess = columns(2, WEEKEND_WEIGHT, np.inf, False)
+        excess = columns(1, WEEKEND_WEIGHT, np.inf, False)
+        columns(1, WEEKEND_SPREAD_WEIGHT, np.inf, False)
         rows.add([*weekend, excess], [1.0] * len(weekend) + [-1.0], -np.inf, fair, a)
         rows.add([*weekend, excess + 1], [1.0] * len(weekend) + [-1.0], -np.inf, fair + 1, a)
         # Start times: earliest <= every start <= latest, spread >= latest - earliest, within the band.

@@ -302,8 +302,9 @@ class SolverSettings(_Model):
     gap: Annotated[float, AfterValidator(_half_open_unit)] = 0.01
 
 
-#: The start-time band by default: all of an agent's start times in a plan lie within 4 hours of each other.
-DEFAULT_START_BAND_MINUTES = 240
+#: The start-time band by default: all of an agent's start times in a plan lie within 6 hours of each other (an
+#: early and a late shift, 8 hours apart, never in one week).
+DEFAULT_START_BAND_MINUTES = 360
 
 
 class RosterSettings(_Model):

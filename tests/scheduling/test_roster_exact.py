@@ -210,7 +210,7 @@ def test_the_same_roster_twice():
 def test_the_start_band_is_configured_in_minutes():
     base = {"timezone": "Europe/London", "channels": {"voice": {"kind": "voice", "service_level": 0.8,
                                                                  "answer_seconds": 20}}}
-    assert parse_config(base).roster.start_band_minutes == DEFAULT_START_BAND_MINUTES == 240
+    assert parse_config(base).roster.start_band_minutes == DEFAULT_START_BAND_MINUTES == 360
     assert parse_config({**base, "roster": {"start_band_minutes": 90}}).roster.start_band_minutes == 90
     with pytest.raises(ConfigError, match="roster.start_band_minutes"):
         parse_config({**base, "roster": {"start_band_minutes": -30}})
