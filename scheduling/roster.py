@@ -528,12 +528,12 @@ def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, r
     plan's wrap, as it repeats), at most ``rules.max_days_per_week`` days a week, at most their maximum contract
     hours, and all their start times within
     ``rules.start_band_minutes`` of each other. Within them, one weighted objective whose weights keep the
-    priority order: as many shifts assigned as possible (:data:`UNASSIGNED_WEIGHT`), then the fewest agents and
-    hours below minimum contracts, days off taken together, weekend shifts shared fairly, start times stable
-    across the week, starts near the preferred ones.
+    priority order: as many shifts assigned as possible (:data:`UNASSIGNED_WEIGHT`), then weekend shifts within
+    one of each other, the fewest agents and hours below minimum contracts, days off taken together, weekend
+    shifts at most the fair share, start times stable across the week, starts near the preferred ones.
 
     ``start`` is a roster keeping these rules (the greedy pass's): HiGHS starts from it, so the roster returned
-    is never worse on the objective. Where it breaks a rule (the start band), the agents concerned start empty.
+    is never worse on the objective. Where it breaks a row of the model, the agents concerned start empty.
     When it already leaves no more shifts open than the shifts' own availability forces, the fewest unassigned
     shifts is proven without a first round.
 
