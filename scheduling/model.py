@@ -320,9 +320,9 @@ def _add_team(grid: Grid, model: CoverModel, group: str, available: Availability
               per_day: dict[tuple[int, int], dict[Any, float]], cost_terms: dict[Any, float],
               ) -> list[tuple[Any, float]]:
     """Named agents bound the shifts: per day, agents who may work that weekday; per plan, contract hours. Their
-    contracts ask for shifts of their length (:func:`contract_shifts`), each one missing priced as
-    :attr:`CoverModel.under_penalty` per interval of it (not in the elastic model). Returns those objective
-    terms."""
+    contracts set the mix of shift lengths: each paid length at least its share of the shifts planned, the
+    share of the shifts the contracts call for (:func:`contract_shifts`), each shift short of it priced as
+    :attr:`CoverModel.under_penalty` per interval (not in the elastic model). Returns those objective terms."""
     paid = {x: model.kinds[k].paid_hours for _, k, x in model.shifts}
     for day, date in enumerate(grid.dates):
         terms = {x: 1.0 for (t, d), xs in per_day.items() if d == day for x in xs}
@@ -338,11 +338,16 @@ def _add_team(grid: Grid, model: CoverModel, group: str, available: Availability
     if available is None or not cost_terms or model.elastic:  # the elastic model asks only what must give
         return []
     lengths = {x: model.kinds[k].length_slots for _, k, x in model.shifts if x in cost_terms}
+    paid_lengths = sorted({paid[x] for x in cost_terms})
+    wanted = contract_shifts(available, paid_lengths, grid.n_days / 7)
+    total = sum(wanted.values())
     penalties = []
-    for length, count in contract_shifts(available, sorted({paid[x] for x in cost_terms}), grid.n_days / 7).items():
-        terms = {x: 1.0 for x in cost_terms if abs(paid[x] - length) < 1e-9}
+    for length, count in wanted.items():  # each length's share of the shifts planned, as in the contracts
+        if length == paid_lengths[0]:
+            continue  # the shortest: what is left
+        terms = {x: float(abs(paid[x] - length) < 1e-9) - count / total for x in cost_terms}
         missing = model.lp.continuous(f"contract_shifts_{group}_{length:g}h")
-        model.lp.constrain(f"contract_shifts_{group}_{length:g}h", {**terms, missing: 1.0}, ">=", count)
-        model.floors.append((terms, missing, float(count)))
-        penalties.append((missing, model.under_penalty * min(lengths[x] for x in terms)))
+        model.lp.constrain(f"contract_shifts_{group}_{length:g}h", {**terms, missing: 1.0}, ">=", 0)
+        model.floors.append((terms, missing, 0.0))
+        penalties.append((missing, model.under_penalty * min(lengths[x] for x in terms if paid[x] == length)))
     return penalties

@@ -159,8 +159,7 @@ def contract_shifts(named: Availability, paid_lengths: Sequence[float], weeks: f
 
     An agent works at most :data:`NAMED_DAYS_PER_WEEK` of the weekdays they are available; their contract
     length is the shortest paid length that reaches their minimum hours in those days (30 hours in 5 days:
-    7.5 paid hours, not 5.5), and they need as many such shifts as reach the minimum (4 of 7.5 hours). Agents
-    whose contract length is the shortest ask for nothing (any shift suits them).
+    7.5 paid hours, not 5.5), and they need as many such shifts as reach the minimum (4 of 7.5 hours).
     """
     lengths = sorted(set(paid_lengths))
     days = np.minimum(named.days.sum(axis=1), NAMED_DAYS_PER_WEEK) * weeks
@@ -169,8 +168,7 @@ def contract_shifts(named: Availability, paid_lengths: Sequence[float], weeks: f
         if minimum <= 0 or most <= 0:
             continue
         length = next((p for p in lengths if p * most >= minimum - 1e-9), lengths[-1])
-        if length > lengths[0]:
-            out[length] = out.get(length, 0) + math.ceil(minimum / length - 1e-9)
+        out[length] = out.get(length, 0) + math.ceil(minimum / length - 1e-9)
     return out
 
 

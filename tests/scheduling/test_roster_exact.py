@@ -174,12 +174,12 @@ def test_an_agent_works_at_most_the_days_a_week_the_rules_allow():
 
 def test_contract_shifts_by_hand():
     # Paid lengths 4, 5.5, 7.5, 9.5. A: 30 h in at most 5 of 7 days needs 6 h a day, so 7.5 h shifts, 4 of
-    # them; B: 12 h in 3 days, 4 h shifts (the shortest: nothing asked); C: 16 h in 3 days needs 5.33 h, so
-    # 5.5 h shifts, 3 of them; D: no minimum.
+    # them; B: 12 h in 3 days, 4 h shifts, 3 of them; C: 16 h in 3 days needs 5.33 h, so 5.5 h shifts, 3 of
+    # them; D: no minimum.
     rows = [agent("A", min_hours=30), agent("B", "Mon Tue Wed", min_hours=12), agent("C", "Mon Tue Wed", min_hours=16),
             agent("D")]
     named = availability(team(rows))["all"]
-    assert contract_shifts(named, [4.0, 5.5, 7.5, 9.5], 1.0) == {5.5: 3, 7.5: 4}
+    assert contract_shifts(named, [4.0, 5.5, 7.5, 9.5], 1.0) == {4.0: 3, 5.5: 3, 7.5: 4}
 
 
 def test_the_plan_gives_full_timers_shifts_of_their_contract_length():
