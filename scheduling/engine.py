@@ -161,7 +161,8 @@ def solve_schedule(requirements: pd.DataFrame, config: Config, *, agents: pd.Dat
         say(f"rostering: {done:,} of {total:,} shifts assigned in {time.perf_counter() - started:.0f} s")
 
     assigned, unassigned, below = assign_shifts(shifts, grid, agents=agents, tours=tours, progress=rostering,
-                                               rules=RosterRules(time_limit_seconds=limit))
+                                               rules=RosterRules(time_limit_seconds=limit,
+                                                                 start_band_minutes=config.roster.start_band_minutes))
     roster, breaks, missing = roster_frames(assigned, unassigned, grid)
     coverage = coverage_frame(assigned, need, grid)
     roster_seconds = time.perf_counter() - started

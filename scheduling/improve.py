@@ -235,6 +235,8 @@ def _place_breaks(model: CoverModel, relaxed: Mapping[Any, float], start: dict[A
         covered = sum(coefficient * start[var] for var, coefficient in row.on_shift.items())
         start[row.under] = max(row.required - covered, 0.0)
         start[row.over] = max(covered - row.required, 0.0)
+    for terms, missing, count in model.floors:
+        start[missing] = max(count - sum(coefficient * start[x] for x, coefficient in terms.items()), 0.0)
 
 
 def improve_by_days(model: CoverModel, backend: Backend, *, seconds: float, gap: float, target: float,
@@ -250,6 +252,7 @@ def improve_by_days(model: CoverModel, backend: Backend, *, seconds: float, gap:
     uppers = {v: lp.upper(v) for v in everything}
     always_free = {tour.variable for tour in model.tours}
     always_free |= {v for row in model.cover_rows for v in (row.under, row.over)}
+    always_free |= {missing for _, missing, _ in model.floors}
     by_day: dict[int, set[Any]] = defaultdict(set)
     day_of_start = {}
     for s, _, x in model.shifts:

@@ -31,7 +31,7 @@ import numpy as np
 
 from scheduling.grid import Grid
 from scheduling.lp import LinearModel
-from scheduling.roster import Availability
+from scheduling.roster import Availability, contract_shifts
 from scheduling.templates import ShiftKind, Start, days_off_patterns, shift_kinds, starts
 from wfm.config import Config
 from wfm.errors import InfeasibleError
@@ -109,6 +109,8 @@ class CoverModel:
     elastic: bool = False
     slacks: list[Slack] = field(default_factory=list)
     slack_price: float = 0.0
+    #: Soft lower limits: ``sum(terms) + missing >= count`` (the shifts named agents' contracts call for).
+    floors: list[tuple[dict[Any, float], Any, float]] = field(default_factory=list)
 
     def limit(self, name: str, terms: dict[Any, float], cap: float, slack: Slack | None = None) -> None:
         """Add ``sum(terms) <= cap``, remembered so heuristics can keep it; in an elastic model the sum may
@@ -252,7 +254,7 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
             if cap is not None:
                 model.limit(f"headcount_{name}", on_duty[slot], cap, Slack("headcount", group, 0.0, None))
         if team is not None:
-            _add_team(grid, model, group, team.get(group), per_day, cost_terms)
+            objective += _add_team(grid, model, group, team.get(group), per_day, cost_terms)
         budget = config.groups[group].budget_cap
         if budget is not None:
             model.limit(f"budget_{group}", cost_terms, budget * grid.n_days / 7, Slack("budget", group, 0.0, None))
@@ -315,8 +317,12 @@ def _add_counts(config: Config, grid: Grid, model: CoverModel, group: str,
 
 
 def _add_team(grid: Grid, model: CoverModel, group: str, available: Availability | None,
-              per_day: dict[tuple[int, int], dict[Any, float]], cost_terms: dict[Any, float]) -> None:
-    """Named agents bound the shifts: per day, agents who may work that weekday; per plan, contract hours."""
+              per_day: dict[tuple[int, int], dict[Any, float]], cost_terms: dict[Any, float],
+              ) -> list[tuple[Any, float]]:
+    """Named agents bound the shifts: per day, agents who may work that weekday; per plan, contract hours. Their
+    contracts set the mix of shift lengths: each paid length at least its share of the shifts planned, the
+    share of the shifts the contracts call for (:func:`contract_shifts`), each shift short of it priced as
+    :attr:`CoverModel.under_penalty` per interval (not in the elastic model). Returns those objective terms."""
     paid = {x: model.kinds[k].paid_hours for _, k, x in model.shifts}
     for day, date in enumerate(grid.dates):
         terms = {x: 1.0 for (t, d), xs in per_day.items() if d == day for x in xs}
@@ -329,3 +335,19 @@ def _add_team(grid: Grid, model: CoverModel, group: str, available: Availability
         weekly = 0.0 if available is None else float(available.max_hours.sum())
         model.limit(f"contract_hours_{group}", hours, weekly * grid.n_days / 7,
                     Slack("contract_hours", group, 0.0, None))
+    if available is None or not cost_terms or model.elastic:  # the elastic model asks only what must give
+        return []
+    lengths = {x: model.kinds[k].length_slots for _, k, x in model.shifts if x in cost_terms}
+    paid_lengths = sorted({paid[x] for x in cost_terms})
+    wanted = contract_shifts(available, paid_lengths, grid.n_days / 7)
+    total = sum(wanted.values())
+    penalties = []
+    for length, count in wanted.items():  # each length's share of the shifts planned, as in the contracts
+        if length == paid_lengths[0]:
+            continue  # the shortest: what is left
+        terms = {x: float(abs(paid[x] - length) < 1e-9) - count / total for x in cost_terms}
+        missing = model.lp.continuous(f"contract_shifts_{group}_{length:g}h")
+        model.lp.constrain(f"contract_shifts_{group}_{length:g}h", {**terms, missing: 1.0}, ">=", 0)
+        model.floors.append((terms, missing, 0.0))
+        penalties.append((missing, model.under_penalty * min(lengths[x] for x in terms if paid[x] == length)))
+    return penalties

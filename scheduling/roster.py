@@ -5,10 +5,10 @@ tours, solved by HiGHS, that keeps every agent's rules (availability, one shift 
 6 consecutive days, maximum contract hours, one start band) and, in priority order, assigns every shift an
 assignment exists for, then leaves the fewest hours below minimum contracts, keeps days off together, shares
 weekends fairly and starts agents near their preferred start. A shift no agent can take is reported with the
-agents and rules that block it, not dropped. If the solver stops at its time limit before proving the fewest
-unassigned shifts, the greedy pass's roster (:func:`_greedy`) is kept where it leaves fewer open. Without an
-agents file each solved tour becomes one generated agent working its pattern and the other shifts go to
-generated agents greedily.
+agents and rules that block it, not dropped. The solver starts from the greedy pass's roster (:func:`_greedy`),
+so it never returns a worse one on its objective, however little time it has; a group of more than
+:data:`MAX_EXACT_AGENTS` agents is rostered in parts of at most that many. Without an agents file each solved
+tour becomes one generated agent working its pattern and the other shifts go to generated agents greedily.
 """
 
 from __future__ import annotations
@@ -35,8 +35,15 @@ from wfm.weeks import clock_minutes
 MIN_REST_HOURS = 11.0
 #: Days a generated agent (no agents file, no days-off rule) works per week at most.
 GENERATED_DAYS_PER_WEEK = 5
+#: Days a named agent's contract hours are planned over: two days off a week, taken together where the plan
+#: allows (the roster's hard limit is :attr:`RosterRules.max_days_per_week`).
+NAMED_DAYS_PER_WEEK = 5
 #: Shifts between two progress reports of the assignment.
 PROGRESS_EVERY = 5_000
+#: The most agents of a group rostered in one integer program. A larger group is dealt into parts of at most
+#: this many (agent 1, 1 + parts, ... in the first), each given the shifts the greedy pass gave its agents and a
+#: share of those it left open, and rostered exactly within its share of the time limit.
+MAX_EXACT_AGENTS = 500
 
 
 @dataclass(frozen=True)
@@ -71,6 +78,8 @@ class _Pool:
         self.max_days_per_week = np.full(size, 7)
         self.worked_minutes = np.zeros(size)
         self.weekend_shifts = np.zeros(size, dtype=np.int64)
+        self.earliest_start = np.full(size, np.nan)  # clock minutes of the agent's earliest and latest start
+        self.latest_start = np.full(size, np.nan)
         self.days_per_week = np.zeros((size, max(math.ceil(n_days / 7), 1)), dtype=np.int64)
         # Shift start and end (minutes) per plan day, with a day of padding at both ends: the plan repeats, so
         # the left one mirrors the last day (a plan earlier) and the right one the first day (a plan later).
@@ -132,10 +141,35 @@ class Availability:
     max_hours: np.ndarray
     preferred: np.ndarray
 
+    def part(self, rows: np.ndarray) -> Availability:
+        """The agents of the given rows."""
+        return Availability(ids=tuple(self.ids[row] for row in rows), days=self.days[rows],
+                            window_from=self.window_from[rows], window_to=self.window_to[rows],
+                            min_hours=self.min_hours[rows], max_hours=self.max_hours[rows],
+                            preferred=self.preferred[rows])
+
     def can_work(self, weekday: int, clock_start: float, clock_end: float, paid_hours: float) -> np.ndarray:
         """Which agents could take a shift starting on ``weekday`` at ``clock_start`` minutes past midnight."""
         return (self.days[:, weekday] & (self.window_from <= clock_start) & (clock_end <= self.window_to)
                 & (self.max_hours >= paid_hours))
+
+
+def contract_shifts(named: Availability, paid_lengths: Sequence[float], weeks: float) -> dict[float, int]:
+    """Shifts of each paid length the agents' contracts call for in a plan of ``weeks``.
+
+    An agent works at most :data:`NAMED_DAYS_PER_WEEK` of the weekdays they are available; their contract
+    length is the shortest paid length that reaches their minimum hours in those days (30 hours in 5 days:
+    7.5 paid hours, not 5.5), and they need as many such shifts as reach the minimum (4 of 7.5 hours).
+    """
+    lengths = sorted(set(paid_lengths))
+    days = np.minimum(named.days.sum(axis=1), NAMED_DAYS_PER_WEEK) * weeks
+    out: dict[float, int] = {}
+    for minimum, most in zip(named.min_hours * weeks, days, strict=True):
+        if minimum <= 0 or most <= 0:
+            continue
+        length = next((p for p in lengths if p * most >= minimum - 1e-9), lengths[-1])
+        out[length] = out.get(length, 0) + math.ceil(minimum / length - 1e-9)
+    return out
 
 
 def availability(agents: pd.DataFrame) -> dict[str, Availability]:
@@ -213,21 +247,26 @@ def assign_shifts(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFra
         if named is None:
             unassigned += [replace(s, blocked_by=f"no named agents in group {group!r}") for s in mine]
             continue
-        done, left, short, proven = roster_exact(mine, grid, named, rules)
-        if not proven:  # stopped at the limit: keep the greedy pass's roster where it leaves fewer shifts open
-            quick, open_, below_quick = _greedy(mine, grid, agents=agents[agents["group"] == group], tours=[])
-            if len(open_) < len(left):
-                done, short = quick, below_quick
-                left = [replace(s, blocked_by=f"the rostering stopped at its {rules.time_limit_seconds:g} s limit; "
-                                "the greedy pass could not place it either") for s in open_]
-        assigned += done
-        unassigned += left
-        below += short
+        quick, open_, _ = _greedy(mine, grid, agents=agents[agents["group"] == group], tours=[], rules=rules)
+        parts = math.ceil(len(named.ids) / MAX_EXACT_AGENTS)
+        part_of = {agent: row % parts for row, agent in enumerate(named.ids)}
+        for part in range(parts):  # a large group: its agents dealt into parts, each with its greedy shifts
+            start = [(agent, shift) for agent, shift in quick if part_of[agent] == part]
+            share = replace(rules, time_limit_seconds=rules.time_limit_seconds / parts)
+            done, left, short, _ = roster_exact([shift for _, shift in start] + open_[part::parts], grid,
+                                                named.part(np.arange(part, len(named.ids), parts)), share, start=start)
+            assigned += done
+            if parts > 1:
+                left = [replace(s, blocked_by=f"part {part + 1} of {parts} (a group of over {MAX_EXACT_AGENTS} "
+                                f"agents is rostered in parts): {s.blocked_by}") for s in left]
+            unassigned += left
+            below += short
     return assigned, unassigned, below
 
 
 def _greedy(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | None,
             tours: list[SolvedTour], progress: Callable[[int, int], None] | None = None,
+            rules: RosterRules | None = None,
             ) -> tuple[list[tuple[str, ShiftInstance]], list[ShiftInstance], list[str]]:
     """Give each shift an agent, greedily: scarcest shifts first (fewest agents who could ever take them), then in
     start order, each to the eligible agent who has worked fewer weekend shifts (for a weekend shift), then who is
@@ -247,6 +286,9 @@ def _greedy(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | N
     progress
         Called with ``(shifts done, shifts)`` every :data:`PROGRESS_EVERY` shifts: rostering takes time
         growing with the square of the shifts (each is checked against every agent of its group).
+    rules
+        Named agents only: the start band (:attr:`RosterRules.start_band_minutes`) is kept too; the other rules
+        are the defaults.
 
     Returns
     -------
@@ -255,6 +297,7 @@ def _greedy(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | N
     """
     weeks = grid.n_days / 7
     generated = agents is None
+    band = np.inf if rules is None or rules.start_band_minutes is None else rules.start_band_minutes
     toured = {tour.template for tour in tours}
     team = availability(agents) if agents is not None else {}
     pools: dict[str, _Pool] = {}
@@ -269,7 +312,8 @@ def _greedy(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | N
                     pool.add(ids=named.ids[row], min_minutes=named.min_hours[row] * 60 * weeks,
                              max_minutes=named.max_hours[row] * 60 * weeks, days=named.days[row],
                              window_from=named.window_from[row], window_to=named.window_to[row],
-                             preferred=named.preferred[row])
+                             preferred=named.preferred[row],
+                             max_days_per_week=(rules or RosterRules()).max_days_per_week)
             continue
         patterns = [(tour.template, tour.pattern, tour.agents) for tour in tours if tour.group == group]
         pools[group] = pool = _Pool(sum(c for _, _, c in patterns) + 2 * len(mine), grid.n_days, plan_minutes)
@@ -315,7 +359,9 @@ def _greedy(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | N
                     & pool.days[:used, weekday]
                     & ((pool.template[:used] == -1) | (pool.template[:used] == shift.template))
                     & (clock_start >= pool.window_from[:used]) & (clock_end <= pool.window_to[:used])
-                    & (pool.days_per_week[:used, week] < pool.max_days_per_week[:used]))
+                    & (pool.days_per_week[:used, week] < pool.max_days_per_week[:used])
+                    & (np.fmax(pool.latest_start[:used], clock_start) - np.fmin(pool.earliest_start[:used], clock_start)
+                       <= band + 1e-6))
         if eligible.any() and generated:  # rotate days off: fewest days this week, then the latest finisher
             row = _pick(eligible, [(pool.days_per_week[:used, week], False), (pool.last_end[:used], True)])
         elif eligible.any():
@@ -333,6 +379,8 @@ def _greedy(shifts: list[ShiftInstance], grid: Grid, *, agents: pd.DataFrame | N
         pool.assign(row, shift.day, begin, end)
         pool.worked_minutes[row] += paid_minutes
         pool.weekend_shifts[row] += weekday >= 5
+        pool.earliest_start[row] = np.fmin(pool.earliest_start[row], clock_start)
+        pool.latest_start[row] = np.fmax(pool.latest_start[row], clock_start)
         pool.days_per_week[row, week] += 1
         assigned.append((pool, row, shift))
     below = []
@@ -359,21 +407,30 @@ BELOW_MIN_AGENT_WEIGHT = 50.0
 BELOW_MIN_WEIGHT = 20.0
 #: Per block of days off beyond one a week (days off not taken together).
 SPLIT_OFF_WEIGHT = 10.0
-#: Per weekend shift above the agent's fair share (weekend shifts over agents who may work weekends).
+#: Per weekend shift above the agent's fair share (the plan's weekend shifts over the agents who may work them,
+#: rounded down), and per one above that plus one: weekend shifts differ by at most one between agents unless
+#: that leaves a shift open (it outweighs an agent's day below their minimum hours).
 WEEKEND_WEIGHT = 5.0
+WEEKEND_SPREAD_WEIGHT = 250.0
+#: Share of the time limit the first round (fewest unassigned shifts) may take; the rest improves the roster.
+FIRST_ROUND_SHARE = 0.5
+#: Per hour between an agent's earliest and latest start time over the plan (start-time stability).
+START_SPREAD_WEIGHT = 1.0
 #: Per hour a shift starts away from the agent's preferred start (counted up to 4 hours).
 PREFERENCE_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
 class RosterRules:
-    """The rules every named agent's week keeps: rest between shifts, consecutive working days, the band
-    (whole hours) all of an agent's starts lie within (None: any; a start at 09:40 lies in the hour 09), and
-    HiGHS's time limit per group (both rounds of :func:`_solve_highs` together) and the second round's gap."""
+    """The rules every named agent's week keeps: rest between shifts, consecutive working days, working days
+    a week (a week counted from the plan's first day), the band
+    (minutes) all of an agent's start times lie within over the plan (None: any; 120 allows 08:00 to 10:00),
+    and HiGHS's time limit per group (both rounds of :func:`_solve_highs` together) and the second round's gap."""
 
     min_rest_hours: float = MIN_REST_HOURS
     max_consecutive_days: int = MAX_CONSECUTIVE_DAYS
-    start_band_hours: int | None = None
+    max_days_per_week: int = MAX_CONSECUTIVE_DAYS
+    start_band_minutes: float | None = None
     time_limit_seconds: float = 60.0
     gap: float = 0.01
 
@@ -400,13 +457,24 @@ class _Rows:
         self.value: list[float] = []
         self.lower: list[float] = []
         self.upper: list[float] = []
+        self.owner: list[int] = []  # the agent (row in the team) a row is about; -1 for a shift kind's row
 
-    def add(self, columns: Sequence[int], values: Sequence[float], lower: float, upper: float) -> None:
+    def add(self, columns: Sequence[int], values: Sequence[float], lower: float, upper: float, owner: int = -1,
+            ) -> None:
         self.index.extend(columns)
         self.value.extend(values)
         self.starts.append(len(self.index))
         self.lower.append(lower)
         self.upper.append(upper)
+        self.owner.append(owner)
+
+    def broken(self, values: np.ndarray) -> np.ndarray:
+        """The rows ``values`` breaks (by more than a rounding error)."""
+        starts = np.array(self.starts)
+        products = np.array(self.value) * values[np.array(self.index, dtype=np.int64)]
+        activity = np.add.reduceat(products, starts[:-1]) if len(products) else np.zeros(len(self.lower))
+        activity[starts[:-1] == starts[1:]] = 0.0  # reduceat gives the next row's first term for an empty row
+        return np.flatnonzero((activity < np.array(self.lower) - 1e-6) | (activity > np.array(self.upper) + 1e-6))
 
 
 def _kinds(shifts: list[ShiftInstance], grid: Grid) -> list[_Kind]:
@@ -449,15 +517,23 @@ def _rest_cliques(ends: np.ndarray, begins: np.ndarray, rest: float) -> list[tup
 
 
 def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, rules: RosterRules,
+                 start: Sequence[tuple[str, ShiftInstance]] = (),
                  ) -> tuple[list[tuple[str, ShiftInstance]], list[ShiftInstance], list[str], bool]:
     """Give one group's shifts to its named agents, exactly: an integer program over whole weekly tours.
 
     Hard rules: an agent works a shift only on a day and in a window they are available, at most one shift a
     day, ``rules.min_rest_hours`` between shifts, at most ``rules.max_consecutive_days`` in a row (round the
-    plan's wrap, as it repeats), at most their maximum contract hours, and every start within one band of
-    ``rules.start_band_hours``. Within them, in priority order: as many shifts assigned as possible, then
-    the fewest hours below minimum contracts, then days off taken together, weekend shifts shared fairly,
-    starts near the preferred ones.
+    plan's wrap, as it repeats), at most ``rules.max_days_per_week`` days a week, at most their maximum contract
+    hours, and all their start times within
+    ``rules.start_band_minutes`` of each other. Within them, one weighted objective whose weights keep the
+    priority order: as many shifts assigned as possible (:data:`UNASSIGNED_WEIGHT`), then weekend shifts within
+    one of each other, the fewest agents and hours below minimum contracts, days off taken together, weekend
+    shifts at most the fair share, start times stable across the week, starts near the preferred ones.
+
+    ``start`` is a roster keeping these rules (the greedy pass's): HiGHS starts from it, so the roster returned
+    is never worse on the objective. Where it breaks a row of the model, the agents concerned start empty.
+    When it already leaves no more shifts open than the shifts' own availability forces, the fewest unassigned
+    shifts is proven without a first round.
 
     Returns
     -------
@@ -485,7 +561,8 @@ def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, r
         return first
 
     preferred = named.preferred[agent_of]
-    distance = np.nan_to_num(np.minimum(np.abs(np.array([kinds[k].clock for k in kind_of]) - preferred) / 60, 4))
+    clock_of = np.array([kinds[k].clock for k in kind_of], dtype=float)
+    distance = np.nan_to_num(np.minimum(np.abs(clock_of - preferred) / 60, 4))
     y0 = columns(n_pairs, list(PREFERENCE_WEIGHT * distance), 1.0, True)
     u0 = columns(n_kinds, UNASSIGNED_WEIGHT, np.inf, True)
     for k, kind in enumerate(kinds):
@@ -506,23 +583,23 @@ def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, r
     paid = np.array([k.paid_hours for k in kinds])
     rest = rules.min_rest_hours * 60
     plan_minutes = grid.n_slots * grid.interval_minutes
-    band = rules.start_band_hours
     weekend_kinds = np.array([k.weekday >= 5 for k in kinds], dtype=bool)
     weekend_able = able[:, weekend_kinds].any(axis=1)
     weekend_shifts = sum(len(k.shifts) for k in kinds if k.weekday >= 5)
-    fair = math.ceil(weekend_shifts / max(int(weekend_able.sum()), 1))
+    fair = weekend_shifts // max(int(weekend_able.sum()), 1)
+    aux: dict[int, tuple[int, int, int, int]] = {}  # agent -> first switch, split, weekend excess, start columns
     for a in range(n_agents):
         mine = [pair[(a, int(k))] for k in np.flatnonzero(able[a])]
         if not mine:
             continue
         hours = [y0 + i for i in mine]
-        rows.add(hours, list(paid[kind_of[mine]]), -np.inf, named.max_hours[a] * weeks)
-        rows.add([*hours, short0 + a], [*paid[kind_of[mine]], 1.0], named.min_hours[a] * weeks, np.inf)
-        rows.add([short0 + a, below0 + a], [1.0, -named.min_hours[a] * weeks], -np.inf, 0.0)
+        rows.add(hours, list(paid[kind_of[mine]]), -np.inf, named.max_hours[a] * weeks, a)
+        rows.add([*hours, short0 + a], [*paid[kind_of[mine]], 1.0], named.min_hours[a] * weeks, np.inf, a)
+        rows.add([short0 + a, below0 + a], [1.0, -named.min_hours[a] * weeks], -np.inf, 0.0, a)
         for day in range(n_days):
             terms = day_terms(a, day)
             if len(terms) > 1:
-                rows.add(terms, [1.0] * len(terms), -np.inf, 1.0)
+                rows.add(terms, [1.0] * len(terms), -np.inf, 1.0, a)
         # Rest: shifts on a day against those one and two days later (round the wrap).
         for day in range(n_days):
             earlier = by_agent_day.get((a, day), [])
@@ -537,49 +614,63 @@ def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, r
                 begins = np.array([kinds[kind_of[i]].begin + wrap for i in later])
                 for first, second in _rest_cliques(ends, begins, rest):
                     terms = [y0 + earlier[p] for p in first] + [y0 + later[p] for p in second]
-                    rows.add(terms, [1.0] * len(terms), -np.inf, 1.0)
+                    rows.add(terms, [1.0] * len(terms), -np.inf, 1.0, a)
         # At most max_consecutive_days working days in any run of one more (round the wrap).
         span = rules.max_consecutive_days + 1
         for day in range(n_days if n_days > span else 1):
             terms = [t for d in range(day, day + min(span, n_days)) for t in day_terms(a, d)]
             if len(terms) > rules.max_consecutive_days:
-                rows.add(terms, [1.0] * len(terms), -np.inf, rules.max_consecutive_days)
+                rows.add(terms, [1.0] * len(terms), -np.inf, rules.max_consecutive_days, a)
+        for week in range(math.ceil(weeks)):
+            terms = [t for d in range(7 * week, min(7 * week + 7, n_days)) for t in day_terms(a, d)]
+            if len(terms) > rules.max_days_per_week:
+                rows.add(terms, [1.0] * len(terms), -np.inf, rules.max_days_per_week, a)
         # Days off together: count the switches from working to off; more than one a week is penalised.
         switches = columns(n_days, 0.0, 1.0, False)
         split = columns(1, SPLIT_OFF_WEIGHT, np.inf, False)
         for day in range(n_days):
             before, today = day_terms(a, day - 1), day_terms(a, day)
             rows.add([switches + day, *before, *today], [1.0] + [-1.0] * len(before) + [1.0] * len(today),
-                     0.0, np.inf)
-        rows.add([*range(switches, switches + n_days), split], [1.0] * n_days + [-1.0], -np.inf, math.ceil(weeks))
-        # Weekend shifts above the fair share.
+                     0.0, np.inf, a)
+        rows.add([*range(switches, switches + n_days), split], [1.0] * n_days + [-1.0], -np.inf, math.ceil(weeks),
+                 a)
+        # Weekend shifts above the fair share, and above it plus one.
         weekend = [y0 + i for i in mine if weekend_kinds[kind_of[i]]]
-        if weekend:
-            excess = columns(1, WEEKEND_WEIGHT, np.inf, False)
-            rows.add([*weekend, excess], [1.0] * len(weekend) + [-1.0], -np.inf, fair * weeks)
-        # Start band: every start in the hours [s, s + band) of one chosen s.
-        if band is not None:
-            hour = {i: int(kinds[kind_of[i]].clock // 60) for i in mine}
-            lowest, highest = min(hour.values()), max(hour.values())
-            bands = columns(highest - lowest + 1, 0.0, 1.0, True)  # column bands + j: the band from lowest + j
-            rows.add(list(range(bands, bands + highest - lowest + 1)), [1.0] * (highest - lowest + 1), -np.inf, 1.0)
-            for day in range(n_days):
-                at: dict[int, list[int]] = {}
-                for i in by_agent_day.get((a, day), []):
-                    at.setdefault(hour[i], []).append(y0 + i)
-                for h, terms in at.items():
-                    covering = [bands + s - lowest for s in range(max(lowest, h - band + 1), h + 1)]
-                    rows.add([*terms, *covering], [1.0] * len(terms) + [-1.0] * len(covering), -np.inf, 0.0)
+        excess = columns(1, WEEKEND_WEIGHT, np.inf, False)
+        columns(1, WEEKEND_SPREAD_WEIGHT, np.inf, False)
+        rows.add([*weekend, excess], [1.0] * len(weekend) + [-1.0], -np.inf, fair, a)
+        rows.add([*weekend, excess + 1], [1.0] * len(weekend) + [-1.0], -np.inf, fair + 1, a)
+        # Start times: earliest <= every start <= latest, spread >= latest - earliest, within the band.
+        latest_clock = float(clock_of[mine].max())
+        first_start = columns(1, 0.0, latest_clock, False)  # then the latest start, then the spread
+        columns(1, 0.0, latest_clock, False)
+        band = np.inf if rules.start_band_minutes is None else float(rules.start_band_minutes)
+        columns(1, START_SPREAD_WEIGHT / 60, band, False)
+        for day in range(n_days):
+            today = by_agent_day.get((a, day), [])
+            if today:
+                rows.add([first_start, *(y0 + i for i in today)], [1.0, *(latest_clock - clock_of[today])],
+                         -np.inf, latest_clock, a)
+                rows.add([first_start + 1, *(y0 + i for i in today)], [1.0, *(-clock_of[today])], 0.0, np.inf, a)
+        rows.add([first_start + 2, first_start + 1, first_start], [1.0, -1.0, 1.0], 0.0, np.inf, a)
+        aux[a] = (switches, split, excess, first_start)
     cost = np.array(costs)
     first = np.zeros_like(cost)
     first[u0:u0 + n_kinds] = UNASSIGNED_WEIGHT
-    # A roster that always exists, so HiGHS holds one from the start: nothing assigned, every agent short.
-    start = np.zeros_like(cost)
-    start[u0:u0 + n_kinds] = [len(kind.shifts) for kind in kinds]
-    start[short0:short0 + n_agents] = named.min_hours * weeks
-    start[below0:below0 + n_agents] = named.min_hours > 0
-    values, proven = _solve_highs(cost, first, np.array(uppers), integral, rows, range(u0, u0 + n_kinds), start,
-                                  rules)
+    index = {agent: row for row, agent in enumerate(named.ids)}
+    kind_at = {(k.day, k.begin, k.end, k.paid_hours): n for n, k in enumerate(kinds)}
+    step = grid.interval_minutes
+    taken_at_start = [pair.get((index[agent], kind_at[(s.day, s.start_slot * step,
+                                                        (s.start_slot + s.length_slots) * step, s.paid_hours)]))
+                      for agent, s in start]
+    chosen = np.array(sorted(i for i in taken_at_start if i is not None), dtype=np.int64)
+    values = _start_values(chosen, agent_of, rows, lambda picks: _fill(
+        picks, cost_size=len(cost), y0=y0, u0=u0, short0=short0, below0=below0, kinds=kinds, agent_of=agent_of,
+        kind_of=kind_of, clock_of=clock_of, named=named, weeks=weeks, fair=fair, weekend_kinds=weekend_kinds,
+        aux=aux, n_days=n_days))
+    forced = int(sum(max(len(kind.shifts) - int(able[:, k].sum()), 0) for k, kind in enumerate(kinds)))
+    values, proven = _solve_highs(cost, first, np.array(uppers), integral, rows, range(u0, u0 + n_kinds), values,
+                                  forced, rules)
     taken = np.flatnonzero(values[y0:y0 + n_pairs] > 0.5)
     pools = [list(kind.shifts) for kind in kinds]
     assigned = [(named.ids[agent_of[i]], pools[kind_of[i]].pop()) for i in taken]
@@ -594,12 +685,62 @@ def roster_exact(shifts: list[ShiftInstance], grid: Grid, named: Availability, r
     return assigned, explained, below, proven
 
 
+def _fill(picks: np.ndarray, *, cost_size: int, y0: int, u0: int, short0: int, below0: int, kinds: list[_Kind],
+          agent_of: np.ndarray, kind_of: np.ndarray, clock_of: np.ndarray, named: Availability, weeks: float,
+          fair: int, weekend_kinds: np.ndarray, aux: dict[int, tuple[int, int, int, int]], n_days: int,
+          ) -> np.ndarray:
+    """Every column of :func:`roster_exact`'s model for the agent-shift pairs ``picks`` (positions in the pairs),
+    the other columns at their least values the rows allow."""
+    values = np.zeros(cost_size)
+    values[y0 + picks] = 1.0
+    taken = np.bincount(kind_of[picks], minlength=len(kinds))
+    values[u0:u0 + len(kinds)] = [len(kind.shifts) - taken[k] for k, kind in enumerate(kinds)]
+    n_agents = len(named.ids)
+    worked = np.bincount(agent_of[picks], weights=[kinds[k].paid_hours for k in kind_of[picks]],
+                         minlength=n_agents)
+    short = np.maximum(named.min_hours * weeks - worked, 0.0)
+    values[short0:short0 + n_agents] = short
+    values[below0:below0 + n_agents] = short > 1e-9
+    days = np.zeros((n_agents, n_days), dtype=bool)
+    days[agent_of[picks], [kinds[k].day for k in kind_of[picks]]] = True
+    for a, (switches, split, excess, first_start) in aux.items():
+        mine = picks[agent_of[picks] == a]
+        on = days[a]
+        values[switches:switches + n_days] = np.roll(on, 1) & ~on  # worked the day before, off this day
+        values[split] = max(int(values[switches:switches + n_days].sum()) - math.ceil(weeks), 0)
+        weekend = int(weekend_kinds[kind_of[mine]].sum())
+        values[excess:excess + 2] = max(weekend - fair, 0), max(weekend - fair - 1, 0)
+        if len(mine):
+            values[first_start] = clock_of[mine].min()
+            values[first_start + 1] = clock_of[mine].max()
+            values[first_start + 2] = values[first_start + 1] - values[first_start]
+    return values
+
+
+def _start_values(picks: np.ndarray, agent_of: np.ndarray, rows: _Rows,
+                  fill: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """A start for HiGHS from the agent-shift pairs ``picks``: the agents whose part of it breaks one of their
+    rows start empty; if it still breaks a row, nothing assigned (a start that always exists)."""
+    owners = np.array(rows.owner)
+    for _ in range(3):
+        values = fill(picks)
+        broken = owners[rows.broken(values)]
+        if not len(broken):
+            return values
+        if (broken < 0).any():
+            break
+        picks = picks[~np.isin(agent_of[picks], broken)]
+    return fill(np.zeros(0, dtype=np.int64))
+
+
 def _solve_highs(costs: np.ndarray, first: np.ndarray, uppers: np.ndarray, integral: list[int], rows: _Rows,
-                 unassigned: range, start: np.ndarray, rules: RosterRules) -> tuple[np.ndarray, bool]:
+                 unassigned: range, start: np.ndarray, forced: int, rules: RosterRules) -> tuple[np.ndarray, bool]:
     """Minimise ``costs`` over columns in [0, upper] (``integral`` ones integer) subject to ``rows``, in two
     rounds: first the ``first`` costs alone (the unassigned shifts), then, with no more shifts unassigned than
-    that found, the whole of ``costs`` from that solution, in what is left of the time limit. ``start`` is a
-    feasible solution HiGHS starts from, so a roster comes back however little time the solver had.
+    that found, the whole of ``costs``, in what is left of the time limit. ``start`` is a feasible solution
+    HiGHS starts both rounds from (the second from the first's answer only if that leaves fewer shifts open), so
+    a roster at least as good comes back however little time the solver had. The first round is skipped when
+    ``start`` leaves only the ``forced`` shifts open (those more than the agents able to take their kind).
 
     Returns
     -------
@@ -614,7 +755,9 @@ def _solve_highs(costs: np.ndarray, first: np.ndarray, uppers: np.ndarray, integ
     highs = _core._Highs()  # highspy.Highs() prints its banner to stdout as it is made, before any option
     highs.setOptionValue("output_flag", False)
     highs.setOptionValue("mip_rel_gap", 1e-6)
+    highs.setOptionValue("random_seed", 0)
     n = len(costs)
+    everything = np.arange(n, dtype=np.int32)
     highs.addCols(n, first, np.zeros(n), uppers, 0, np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.int32),
                   np.zeros(0))
     highs.addRows(len(rows.lower), np.array(rows.lower), np.array(rows.upper), len(rows.index),
@@ -623,25 +766,35 @@ def _solve_highs(costs: np.ndarray, first: np.ndarray, uppers: np.ndarray, integ
     highs.changeColsIntegrality(len(integral), np.array(integral, dtype=np.int32),
                                 np.full(len(integral), highspy.HighsVarType.kInteger, dtype=np.uint8))
 
-    def run(seconds: float) -> np.ndarray | None:
+    def run(seconds: float, begin: np.ndarray) -> np.ndarray | None:
+        highs.setSolution(n, everything, begin)
         highs.setOptionValue("time_limit", max(seconds, 1.0))
         highs.run()
         values = np.array(highs.getSolution().col_value)
         return values if len(values) == n and highs.getInfo().primal_solution_status == 2 else None
 
-    highs.setSolution(n, np.arange(n, dtype=np.int32), start)
-    values = run(rules.time_limit_seconds)
-    if values is None:
-        raise SolverError(f"the rostering's solver (HiGHS) failed: {highs.modelStatusToString(highs.getModelStatus())}"
-                          "; run again, or without --agents to roster generated agents")
-    proven = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    left = round(float(values[unassigned.start:unassigned.stop].sum()))
+    def open_shifts(values: np.ndarray) -> int:
+        return round(float(values[unassigned.start:unassigned.stop].sum()))
+
+    values = start
+    proven = open_shifts(start) <= forced
+    if not proven:
+        fewest = run(rules.time_limit_seconds * FIRST_ROUND_SHARE, start)
+        if fewest is None:
+            raise SolverError("the rostering's solver (HiGHS) failed: "
+                              f"{highs.modelStatusToString(highs.getModelStatus())}; run again, or without --agents "
+                              "to roster generated agents")
+        values = fewest
+        proven = highs.getModelStatus() == highspy.HighsModelStatus.kOptimal
+    left = open_shifts(values)
     highs.addRow(-np.inf, left, len(unassigned), np.array(unassigned, dtype=np.int32), np.ones(len(unassigned)))
-    highs.changeColsCost(n, np.arange(n, dtype=np.int32), costs)
+    highs.changeColsCost(n, everything, costs)
     highs.setOptionValue("mip_rel_gap", float(rules.gap))
-    highs.setSolution(n, np.arange(n, dtype=np.int32), values)  # start the second round from the first
-    better = run(rules.time_limit_seconds - (time.perf_counter() - started))
-    return (values if better is None else better), proven
+    begin = start if open_shifts(start) <= left else values
+    better = run(rules.time_limit_seconds - (time.perf_counter() - started), begin)
+    if better is None or float(costs @ better) > float(costs @ begin):
+        return begin, proven
+    return better, proven
 
 
 def _explain(left: list[ShiftInstance], kinds: list[_Kind], assigned: list[tuple[str, ShiftInstance]],
@@ -681,8 +834,14 @@ def _explain(left: list[ShiftInstance], kinds: list[_Kind], assigned: list[tuple
                 why = f"{rules.min_rest_hours:g} h rest"
             elif _run_with(set(mine), shift.day, grid.n_days) > rules.max_consecutive_days:
                 why = f"{rules.max_consecutive_days} consecutive days"
+            elif sum(d // 7 == shift.day // 7 for d in mine) >= rules.max_days_per_week:
+                why = f"{rules.max_days_per_week} days a week"
+            elif rules.start_band_minutes is not None and np.ptp(
+                    [clock, *(grid.clock_minutes(s.start_slot, s.day) for s in mine.values())]
+                    ) > rules.start_band_minutes:
+                why = f"{rules.start_band_minutes:g}-minute start band"
             else:
-                why = f"{rules.start_band_hours} h start band"
+                why = "free to take it when the solver stopped at its time limit"
             reasons.setdefault(why, []).append(agent)
         text = "; ".join(f"{len(ids)} {why} ({', '.join(ids[:3])}{', ...' if len(ids) > 3 else ''})"
                          for why, ids in sorted(reasons.items(), key=lambda item: -len(item[1])))

@@ -303,6 +303,21 @@ class SolverSettings(_Model):
     gap: Annotated[float, AfterValidator(_half_open_unit)] = 0.01
 
 
+#: The start-time band by default: all of an agent's start times in a plan lie within 6 hours of each other (an
+#: early and a late shift, 8 hours apart, never in one week).
+DEFAULT_START_BAND_MINUTES = 360
+
+
+class RosterSettings(_Model):
+    """Rules for rostering named agents (``[roster]``).
+
+    ``start_band_minutes`` is how far apart an agent's start times may lie across the plan (0: the same start
+    every day; at most 1440, a day); the rostering also prefers the closest starts within it.
+    """
+
+    start_band_minutes: int = Field(default=DEFAULT_START_BAND_MINUTES, ge=0, le=24 * 60)
+
+
 class StorageSettings(_Model):
     """Where runs and scenarios are stored (a SQLAlchemy URL); None leaves it to ``WFM_DATABASE_URL`` or the
     store's default (``wfm.planning.store.resolve_url``)."""
@@ -376,6 +391,7 @@ class Config(_Model):
     shifts: tuple[ShiftTemplate, ...] = ()
     forecast: ForecastSettings = ForecastSettings()
     solver: SolverSettings = SolverSettings()
+    roster: RosterSettings = RosterSettings()
     storage: StorageSettings = StorageSettings()
     capacity: CapacitySettings = CapacitySettings()
 

@@ -106,8 +106,7 @@ def test_agents_reported_below_minimum_hours_are_those_short_of_it(solved):
     result, reported = solved
     table = agents(16).set_index("agent_id")
     paid = paid_hours_by_agent(result, unpaid={"lunch"}).reindex(table.index, fill_value=0.0)
-    # The week has less work than the contracts' minimums (271 paid hours for 304), so some fall short.
-    assert paid.sum() < table["min_hours"].sum()
+    # The narrow 09:00-17:00 windows leave some agents short of their minimum whatever the roster.
     short = set(paid.index[paid < table["min_hours"] - 1e-9])
     assert short and set(reported) == short
     assert result.summary.agents_below_min_hours == len(short)

@@ -12,10 +12,22 @@ import random
 import pandas as pd
 import pytest
 
+from scheduling import roster as roster_module
+from scheduling import solve_schedule
 from scheduling.grid import make_grid
-from scheduling.roster import RosterFigures, RosterRules, ShiftInstance, assign_shifts, roster_figures
-from tests.scheduling.conftest import make_config, make_requirements
+from scheduling.roster import (
+    RosterFigures,
+    RosterRules,
+    ShiftInstance,
+    assign_shifts,
+    availability,
+    contract_shifts,
+    roster_figures,
+)
+from tests.scheduling.conftest import make_config, make_requirements, paid_hours_by_agent
+from wfm.config import DEFAULT_START_BAND_MINUTES, parse_config
 from wfm.contracts import DAY_NAMES, frame_rows, validate_agents
+from wfm.errors import ConfigError
 
 CONFIG = make_config([{"name": "day", "earliest_start": "06:00", "latest_start": "14:00", "lengths_hours": [8],
                        "cost_per_hour": 1.0}])
@@ -136,3 +148,84 @@ def test_roster_figures_by_hand():
     assert figures == RosterFigures(agents_working=2, split_days_off=1, start_spread_hours_median=2.0,
                                     start_spread_hours_max=4.0, weekend_shifts_max=1, weekend_shifts_mean=0.5,
                                     preferred_start_gap_hours=pytest.approx(4 / 3))
+
+
+@pytest.mark.parametrize(("band_minutes", "assigned"), [(120, 1), (240, 2)])
+def test_start_times_stay_within_the_band(band_minutes, assigned):
+    # One agent, Monday 06:00 and Wednesday 10:00: four hours apart, so a two-hour band lets them work one.
+    rows = [agent("X")]
+    shifts = [shift(0, 6), shift(2, 10)]
+    done, unassigned, _ = assign_shifts(shifts, GRID, agents=team(rows), tours=[],
+                                        rules=RosterRules(time_limit_seconds=10, start_band_minutes=band_minutes))
+    assert len(done) == assigned
+    assert all("120-minute start band (X)" in s.blocked_by for s in unassigned)
+
+
+def test_an_agent_works_at_most_the_days_a_week_the_rules_allow():
+    # Six day shifts Monday to Saturday for one agent free every day with hours enough: with two days off a
+    # week one shift stays open, blocked by that rule alone; by default (one day off) all six are worked.
+    shifts = [shift(day, 9) for day in range(6)]
+    rules = RosterRules(time_limit_seconds=10, max_days_per_week=5)
+    done, (left,), _ = assign_shifts(shifts, GRID, agents=team([agent("X", max_hours=60)]), tours=[], rules=rules)
+    assert len(done) == 5 and left.blocked_by == "1 5 days a week (X)"
+    done, unassigned, _ = assign_shifts(shifts, GRID, agents=team([agent("X", max_hours=60)]), tours=[], rules=RULES)
+    assert len(done) == 6 and not unassigned
+
+
+def test_contract_shifts_by_hand():
+    # Paid lengths 4, 5.5, 7.5, 9.5. A: 30 h in at most 5 of 7 days needs 6 h a day, so 7.5 h shifts, 4 of
+    # them; B: 12 h in 3 days, 4 h shifts, 3 of them; C: 16 h in 3 days needs 5.33 h, so 5.5 h shifts, 3 of
+    # them; D: no minimum.
+    rows = [agent("A", min_hours=30), agent("B", "Mon Tue Wed", min_hours=12), agent("C", "Mon Tue Wed", min_hours=16),
+            agent("D")]
+    named = availability(team(rows))["all"]
+    assert contract_shifts(named, [4.0, 5.5, 7.5, 9.5], 1.0) == {4.0: 3, 5.5: 3, 7.5: 4}
+
+
+def test_the_plan_gives_full_timers_shifts_of_their_contract_length():
+    # Two agents 09:00-15:00 Monday to Friday; shifts of 6 or 8 hours. Six-hour shifts cover it at least cost
+    # (60 paid hours), but two full-timers with 32 hours' minimum in 5 days each need 8-hour shifts (6.4 h a
+    # day): by hand, 8 of them (4 each) and 2 of 6 hours, 76 paid hours, every agent at least 32.
+    config = make_config([{"name": "day", "earliest_start": "07:00", "latest_start": "09:00", "lengths_hours": [6, 8],
+                           "cost_per_hour": 1.0}])
+    need = pd.concat([make_requirements(f"2026-01-{5 + d:02d} 09:00", [2] * 6) for d in range(5)], ignore_index=True)
+    rows = [agent(name, "Mon Tue Wed Thu Fri", min_hours=32) for name in ("X", "Y")]
+    result = solve_schedule(need, config, agents=team(rows), time_limit_seconds=10)
+    paid = paid_hours_by_agent(result, unpaid=set())
+    assert result.unassigned.empty and result.summary.coverage == 1.0
+    assert (paid >= 32).all() and result.summary.agents_below_min_hours == 0
+    assert (result.roster["paid_hours"] == 8).sum() >= 8
+    assert (result.roster.groupby("agent_id")["date"].nunique() <= 5).all()
+
+
+def test_the_same_roster_twice():
+    rng = random.Random(7)
+    rows = [agent(f"A{i}", min_hours=16, preferred=rng.choice(["", "06:00", "10:00"])) for i in range(5)]
+    shifts = [shift(rng.randrange(7), rng.choice([6, 8, 10, 14])) for _ in range(20)]
+    first, second = roster(shifts, rows), roster(shifts, rows)
+    assert sorted((s.day, s.start_slot, who) for s, who in first[0]) == sorted(
+        (s.day, s.start_slot, who) for s, who in second[0])
+
+
+def test_the_start_band_is_configured_in_minutes():
+    base = {"timezone": "Europe/London", "channels": {"voice": {"kind": "voice", "service_level": 0.8,
+                                                                 "answer_seconds": 20}}}
+    assert parse_config(base).roster.start_band_minutes == DEFAULT_START_BAND_MINUTES == 360
+    assert parse_config({**base, "roster": {"start_band_minutes": 90}}).roster.start_band_minutes == 90
+    with pytest.raises(ConfigError, match="roster.start_band_minutes"):
+        parse_config({**base, "roster": {"start_band_minutes": -30}})
+
+
+def test_a_large_group_is_rostered_in_parts(monkeypatch):
+    # Parts of at most 2 agents (5 agents: 3 parts); every rule still kept, every shift accounted for, and no
+    # more shifts open than the greedy pass (each part starts from the greedy pass's roster of its agents).
+    monkeypatch.setattr(roster_module, "MAX_EXACT_AGENTS", 2)
+    rng = random.Random(3)
+    rows = [agent(f"A{i}", " ".join(sorted(rng.sample(DAY_NAMES, 4), key=DAY_NAMES.index)), max_hours=32)
+            for i in range(5)]
+    shifts = [shift(rng.randrange(7), rng.choice([6, 10, 14])) for _ in range(18)]
+    assignment, unassigned, _ = roster(shifts, rows)
+    _, greedy_open, _ = roster_module._greedy(shifts, GRID, agents=team(rows), tours=[], rules=RULES)
+    assert keeps_rules(assignment, rows) and len(assignment) + len(unassigned) == len(shifts)
+    assert len(unassigned) <= len(greedy_open)
+    assert all(s.blocked_by.startswith("part ") for s in unassigned)
