@@ -66,12 +66,15 @@ def three_group_requirements(scale: float = 1.0, interval_minutes: int = 15) -> 
 
 def config(*, breaks: bool, tours: bool, consecutive_off: bool = True, groups: int = 1,
            interval_minutes: int = 15) -> Config:
-    """One flexible template per group: starts every 15 minutes all day, 4-10 hours (tours: 8 or 10)."""
+    """One flexible template per group: starts every interval all day, 4-10 hours (tours: 8 or 10); on 30-minute
+    intervals the paid rest is 30 minutes (a break fills whole intervals)."""
     chosen = THREE_GROUPS[:groups]
     templates = []
     for _, group, _ in chosen:
-        template = {"name": f"flex_{group}", "group": group, "earliest_start": "00:00", "latest_start": "23:45",
-                    "lengths_hours": [4, 6, 8, 10], "cost_per_hour": 20.0}
+        last = f"23:{60 - interval_minutes:02d}"
+        template = {"name": f"flex_{group}", "group": group, "earliest_start": "00:00", "latest_start": last,
+                    "lengths_hours": [4, 6, 8, 10], "cost_per_hour": 20.0,
+                    "start_step_minutes": interval_minutes}
         if not breaks:
             template["breaks"] = []
         if tours:
@@ -84,7 +87,7 @@ def config(*, breaks: bool, tours: bool, consecutive_off: bool = True, groups: i
                      for channel, _, _ in chosen},
         "groups": {group: {"channels": [channel]} for channel, group, _ in chosen},
         "breaks": {"lunch": {"minutes": 30, "min_shift_hours": 6, "earliest_after_hours": 3, "latest_after_hours": 5},
-                   "rest": {"minutes": 15, "paid": True, "every_hours": 4}},
+                   "rest": {"minutes": max(15, interval_minutes), "paid": True, "every_hours": 4}},
         "shifts": templates}, source="bench")
 
 
