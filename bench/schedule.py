@@ -11,6 +11,10 @@ consecutive days off), ``tours_free`` (the same with any 2 days off: 21 patterns
 peaks ~150, ~90 and ~50, each with breaks and weekly tours), ``scale`` (breaks at peak ~1,500 agents),
 ``scale_tours`` (tours at peak ~1,500), ``roster`` (500 named agents for a week).
 
+``--table`` runs the same-run table instead: shifts / breaks / tours x 1 and 3 groups x peak 150 and 1,500 x
+15- and 30-minute intervals, one line each (the default solver, the config's 60 s unless ``--time-limit``),
+with CPU seconds (this process and its solver processes) beside the wall clock, and the load average.
+
 Each line also gives ``short_agent_hours`` (recomputed from the roster) and, where the solver reports them,
 ``first_covered_seconds`` (first solution leaving nothing short) and ``gap_reached_seconds`` (first within
 1% of the LP bound).
@@ -20,6 +24,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import resource
 import sys
 import time
 from pathlib import Path
@@ -35,10 +41,11 @@ from wfm.config import Config, parse_config  # noqa: E402
 WEEK_START = "2026-01-05"
 
 
-def requirements(peak: int, *, days: int = 7, seed: int = 7) -> pd.DataFrame:
-    """A 24/7 center's week on 15-minute intervals: two daily humps, quiet nights, lighter weekends."""
+def requirements(peak: int, *, days: int = 7, seed: int = 7, interval_minutes: int = 15) -> pd.DataFrame:
+    """A 24/7 center's week: two daily humps, quiet nights, lighter weekends."""
     rng = np.random.default_rng(seed)
-    stamps = pd.date_range(WEEK_START, periods=days * 96, freq="15min", tz="Europe/London")
+    stamps = pd.date_range(WEEK_START, periods=days * 24 * 60 // interval_minutes, freq=f"{interval_minutes}min",
+                           tz="Europe/London")
     hour = stamps.hour + stamps.minute / 60
     shape = 0.08 + 0.92 * np.maximum(np.exp(-((hour - 10.5) / 2.6) ** 2), 0.85 * np.exp(-((hour - 15.5) / 3) ** 2))
     weekday = np.where(stamps.day_of_week >= 5, 0.65, 1.0) * np.where(stamps.day_of_week == 0, 1.0, 0.93)
@@ -50,20 +57,24 @@ def requirements(peak: int, *, days: int = 7, seed: int = 7) -> pd.DataFrame:
 THREE_GROUPS = (("voice", "agents", 150), ("chat", "chat_team", 90), ("email", "back_office", 50))
 
 
-def three_group_requirements() -> pd.DataFrame:
-    """Three channels' weeks, each the :func:`requirements` shape at its own peak and noise."""
-    frames = [requirements(peak, seed=7 + i).assign(channel=channel)
+def three_group_requirements(scale: float = 1.0, interval_minutes: int = 15) -> pd.DataFrame:
+    """Three channels' weeks, each the :func:`requirements` shape at its own peak (times ``scale``) and noise."""
+    frames = [requirements(round(peak * scale), seed=7 + i, interval_minutes=interval_minutes).assign(channel=channel)
               for i, (channel, _, peak) in enumerate(THREE_GROUPS)]
     return pd.concat(frames, ignore_index=True)
 
 
-def config(*, breaks: bool, tours: bool, consecutive_off: bool = True, groups: int = 1) -> Config:
-    """One flexible template per group: starts every 15 minutes all day, 4-10 hours (tours: 8 or 10)."""
+def config(*, breaks: bool, tours: bool, consecutive_off: bool = True, groups: int = 1,
+           interval_minutes: int = 15) -> Config:
+    """One flexible template per group: starts every interval all day, 4-10 hours (tours: 8 or 10); on 30-minute
+    intervals the paid rest is 30 minutes (a break fills whole intervals)."""
     chosen = THREE_GROUPS[:groups]
     templates = []
     for _, group, _ in chosen:
-        template = {"name": f"flex_{group}", "group": group, "earliest_start": "00:00", "latest_start": "23:45",
-                    "lengths_hours": [4, 6, 8, 10], "cost_per_hour": 20.0}
+        last = f"23:{60 - interval_minutes:02d}"
+        template = {"name": f"flex_{group}", "group": group, "earliest_start": "00:00", "latest_start": last,
+                    "lengths_hours": [4, 6, 8, 10], "cost_per_hour": 20.0,
+                    "start_step_minutes": interval_minutes}
         if not breaks:
             template["breaks"] = []
         if tours:
@@ -71,12 +82,12 @@ def config(*, breaks: bool, tours: bool, consecutive_off: bool = True, groups: i
             template["lengths_hours"] = [8, 10]
         templates.append(template)
     return parse_config({
-        "timezone": "Europe/London", "interval_minutes": 15,
+        "timezone": "Europe/London", "interval_minutes": interval_minutes,
         "channels": {channel: {"kind": "voice", "service_level": 0.8, "answer_seconds": 20}
                      for channel, _, _ in chosen},
         "groups": {group: {"channels": [channel]} for channel, group, _ in chosen},
         "breaks": {"lunch": {"minutes": 30, "min_shift_hours": 6, "earliest_after_hours": 3, "latest_after_hours": 5},
-                   "rest": {"minutes": 15, "paid": True, "every_hours": 4}},
+                   "rest": {"minutes": max(15, interval_minutes), "paid": True, "every_hours": 4}},
         "shifts": templates}, source="bench")
 
 
@@ -115,16 +126,47 @@ def emit(figure: str, result, extra: dict | None = None) -> None:
     print(json.dumps(line), flush=True)
 
 
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its finished children (solver runs, worker processes)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def table(*, time_limit: float | None, gap: float | None, progress) -> None:
+    """The same-run table: every model x 1 and 3 groups x peak 150 and 1,500 x 15 and 30 minutes."""
+    for model in ("shifts", "breaks", "tours"):
+        for groups in (1, 3):
+            for peak in (150, 1500):
+                for minutes in (15, 30):
+                    cfg = config(breaks=model != "shifts", tours=model == "tours", groups=groups,
+                                 interval_minutes=minutes)
+                    need = (three_group_requirements(peak / 150, minutes) if groups == 3
+                            else requirements(peak, interval_minutes=minutes))
+                    cpu, started = cpu_seconds(), time.perf_counter()
+                    result = solve_schedule(need, cfg, time_limit_seconds=time_limit, gap=gap, progress=progress)
+                    emit(f"{model}_g{groups}_p{peak}_{minutes}min", result, {
+                        "wall_seconds": round(time.perf_counter() - started, 2),
+                        "cpu_seconds": round(cpu_seconds() - cpu, 2),
+                        "load_average": round(os.getloadavg()[0], 2),
+                        "time_limit": time_limit or cfg.solver.time_limit_seconds,
+                        "gap_limit": gap if gap is not None else cfg.solver.gap})
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--figure", action="append",
                         choices=["shifts", "breaks", "tours", "tours_free", "tours3", "scale", "scale_tours", "roster"])
     parser.add_argument("--solver", action="append", choices=["cbc", "highs"])
     parser.add_argument("--time-limit", type=float, default=None)
-    parser.add_argument("--gap", type=float, default=0.001)
+    parser.add_argument("--gap", type=float, default=None, help="relative gap (default 0.001; --table: config's)")
+    parser.add_argument("--table", action="store_true", help="the same-run table (see the module docs)")
     parser.add_argument("--verbose", action="store_true", help="print progress to stderr")
     args = parser.parse_args()
     progress = (lambda message: print(message, file=sys.stderr, flush=True)) if args.verbose else None
+    if args.table:
+        table(time_limit=args.time_limit, gap=args.gap, progress=progress)
+        return
+    args.gap = 0.001 if args.gap is None else args.gap
     figures = args.figure or ["shifts", "breaks", "tours", "tours_free", "tours3", "scale", "scale_tours", "roster"]
     solvers = args.solver or ["cbc", "highs"]
     limits = {"shifts": 30, "breaks": 30, "tours": 120, "tours_free": 120, "tours3": 60, "scale": 300,

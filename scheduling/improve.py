@@ -33,6 +33,53 @@ def _apportion(values: np.ndarray, total: int) -> np.ndarray:
     return whole
 
 
+def _cumulative(values: np.ndarray, total: int) -> np.ndarray:
+    """Whole numbers summing to ``total`` whose running sums stay within half of the running sums of ``values``
+    scaled to ``total`` (systematic rounding: in time order, no stretch of starts gains or loses a whole shift)."""
+    values = np.maximum(values, 0.0)
+    scaled = values * (total / values.sum()) if values.sum() > 0 else np.full(len(values), total / len(values))
+    running = np.floor(np.cumsum(scaled) + 0.5 + 1e-9)
+    running[-1] = total
+    return np.diff(np.concatenate([[0.0], running])).astype(np.int64)
+
+
+def _round_day(model: CoverModel, xs: list[Any], lp_values: np.ndarray, total: int) -> np.ndarray:
+    """A toured day's ``total`` shifts spread like the LP's: the total apportioned among shift kinds, then each
+    kind's shifts rounded systematically in start order, so coverage over the day keeps the LP's shape."""
+    kind_of = {x: k for _, k, x in model.shifts}
+    slot_of = {x: s.slot for s, _, x in model.shifts}
+    kinds = sorted({kind_of[x] for x in xs})
+    members = [np.array([i for i, x in enumerate(xs) if kind_of[x] == k]) for k in kinds]
+    totals = _apportion(np.array([lp_values[m].sum() for m in members]), total)
+    whole = np.zeros(len(xs), dtype=np.int64)
+    for m, kind_total in zip(members, totals, strict=True):
+        ordered = m[np.argsort([slot_of[xs[i]] for i in m], kind="stable")]
+        whole[ordered] = _cumulative(lp_values[ordered], int(kind_total))
+    return whole
+
+
+def _round_tours(model: CoverModel, relaxed: Mapping[Any, float]) -> dict[Any, float]:
+    """Whole tours from the LP's: each pattern rounded down, then agents added, one pattern at a time, until
+    every day has at least the LP's shifts (rounded up) of each template; each time the pattern whose working
+    days are most short, the largest fraction breaking ties. Fewer tours than rounding each to nearest."""
+    whole: dict[Any, float] = {}
+    for t in sorted({tour.template for tour in model.tours}):
+        tours = [tour for tour in model.tours if tour.template == t]
+        days = sorted(day for template, day in model.day_shifts if template == t)
+        works = np.array([[tour.pattern[model.weekdays[day]] for day in days] for tour in tours], dtype=np.int64)
+        wanted = np.array([np.ceil(sum(relaxed[x] for x in model.day_shifts[(t, day)]) - 1e-6) for day in days])
+        lp_counts = np.array([relaxed[tour.variable] for tour in tours])
+        counts = np.floor(lp_counts + 1e-6)
+        while True:
+            short = counts @ works < wanted
+            gains = works @ short
+            if not gains.any():
+                break
+            counts[np.lexsort((-(lp_counts - counts), -gains))[0]] += 1
+        whole.update({tour.variable: float(c) for tour, c in zip(tours, counts, strict=True)})
+    return whole
+
+
 def rounded_start(model: CoverModel, relaxed: Mapping[Any, float], *, down: bool = False, repair: bool = True,
                   ) -> dict[Any, float]:
     """An integer solution rounded from the LP relaxation's values ``relaxed``.
@@ -45,8 +92,10 @@ def rounded_start(model: CoverModel, relaxed: Mapping[Any, float], *, down: bool
     """
     value = relaxed.__getitem__
     start: dict[Any, float] = {}
-    for tour in model.tours:
-        start[tour.variable] = float(np.floor(value(tour.variable) + 1e-6) if down else round(value(tour.variable)))
+    if down:
+        start.update({tour.variable: float(np.floor(value(tour.variable) + 1e-6)) for tour in model.tours})
+    else:
+        start.update(_round_tours(model, relaxed))
     tour_templates = {tour.template for tour in model.tours}
     for (t, day), xs in model.day_shifts.items():
         lp_values = np.array([value(x) for x in xs])
@@ -56,7 +105,10 @@ def rounded_start(model: CoverModel, relaxed: Mapping[Any, float], *, down: bool
         else:
             total = int(np.floor(lp_values.sum() + 1e-6) if down else np.ceil(lp_values.sum() - 1e-6))
         # Toured shifts always sum to the agents working that day; others are rounded down with ``down``.
-        whole = np.floor(lp_values + 1e-6) if down and t not in tour_templates else _apportion(lp_values, total)
+        if t in tour_templates:
+            whole = _round_day(model, xs, lp_values, total)
+        else:
+            whole = np.floor(lp_values + 1e-6) if down else _apportion(lp_values, total)
         start.update(zip(xs, whole.astype(float), strict=True))
     _place_breaks(model, relaxed, start, repair=repair)
     return start
@@ -165,6 +217,98 @@ def _repair_tours(model: CoverModel, start: dict[Any, float]) -> None:
                 deficit[group][np.arange(s.slot + offset, s.slot + offset + window.length_slots) % n] += 1
 
 
+class _ToursFloor:
+    """The shifts of toured templates as the start holds them, with each group's deficit and the room under
+    each upper limit, for taking shifts away where nothing goes short."""
+
+    def __init__(self, model: CoverModel, start: dict[Any, float]) -> None:
+        self.model, self.start, self.n = model, start, model.n_slots
+        self.deficit = _deficit(model, start)
+        self.room, self.limits_of = _room(model, start)
+        toured = {tour.template for tour in model.tours}
+        self.options: dict[tuple[int, int], list[tuple[Any, int, Any]]] = defaultdict(list)
+        for s, k, x in model.shifts:
+            if s.template in toured:
+                self.options[(s.template, s.day)].append((s, k, x))
+
+    def _span(self, slot: int, length: int) -> np.ndarray:
+        return np.arange(slot, slot + length) % self.n
+
+    def change(self, variable: Any, step: int) -> None:
+        """Add ``step`` to a variable, keeping the room under its limits."""
+        self.start[variable] += step
+        for index, coefficient in self.limits_of[variable]:
+            self.room[index] -= step * coefficient
+
+    def removable(self, t: int, day: int) -> tuple[Any, int, Any, list[Any]] | None:
+        """The dearest shift of template ``t`` on ``day`` whose removal (with breaks where the floor is tight)
+        leaves nothing short, or None."""
+        best = None
+        for s, k, x in self.options[(t, day)]:
+            if self.start[x] < 1:
+                continue
+            kind = self.model.kinds[k]
+            short = self.deficit[self.model.group_of_template[t]]
+            tight = np.zeros(self.n, dtype=bool)
+            tight[self._span(s.slot, kind.length_slots)] = True
+            tight &= short > -1
+            taken = []
+            for window in kind.breaks:
+                pool = [(o, w) for o, w in self.model.breaks[(t, window.key, s.slot)] if self.start[w] >= 1]
+                if not pool:
+                    break
+                o, w = max(pool, key=lambda ow: int(tight[self._span(s.slot + ow[0], window.length_slots)].sum()))
+                tight[self._span(s.slot + o, window.length_slots)] = False
+                taken.append(w)
+            if len(taken) == len(kind.breaks) and not tight.any() and (best is None or kind.cost > best[0]):
+                best = (kind.cost, (s, k, x, taken))
+        return None if best is None else best[1]
+
+    def remove(self, shift: tuple[Any, int, Any, list[Any]]) -> None:
+        """Take a shift (and its breaks) off the floor."""
+        s, k, x, taken = shift
+        group = self.model.group_of_template[s.template]
+        self.change(x, -1)
+        self.deficit[group][self._span(s.slot, self.model.kinds[k].length_slots)] += 1
+        windows = {w: (o, key) for key in {b.key for b in self.model.kinds[k].breaks}
+                   for o, w in self.model.breaks[(s.template, key, s.slot)]}
+        lengths = {b.key: b.length_slots for b in self.model.kinds[k].breaks}
+        for w in taken:
+            o, key = windows[w]
+            self.change(w, -1)
+            self.deficit[group][self._span(s.slot + o, lengths[key])] -= 1
+
+
+def _drop_tours(model: CoverModel, start: dict[Any, float]) -> None:
+    """Take away whole tours nobody needs: an agent of a days-off pattern and, on each of its working days, a
+    shift whose removal leaves nothing short, while one can be found."""
+    if not model.tours:
+        return
+    floor = _ToursFloor(model, start)
+    days = sorted({day for _, day in model.day_shifts})
+    dropped = True
+    while dropped:
+        dropped = False
+        for tour in sorted(model.tours, key=lambda tour: -start[tour.variable]):
+            if start[tour.variable] < 1:
+                continue
+            saved = (dict(start), {g: d.copy() for g, d in floor.deficit.items()}, list(floor.room))
+            for day in days:
+                if not tour.pattern[model.weekdays[day]]:
+                    continue
+                spare = floor.removable(tour.template, day)
+                if spare is None:
+                    break
+                floor.remove(spare)
+            else:
+                floor.change(tour.variable, -1)
+                dropped = True
+                continue
+            start.clear()
+            start.update(saved[0])
+            floor.deficit, floor.room = saved[1], saved[2]
+
+
 def _repair(model: CoverModel, start: dict[Any, float]) -> None:
     """Add shifts (of templates without tours) where the rounded start leaves intervals short, most short
     intervals covered per cost first, each with its breaks where they leave nothing short."""
@@ -230,6 +374,7 @@ def _place_breaks(model: CoverModel, relaxed: Mapping[Any, float], start: dict[A
         start.update(zip((w for _, w in pool), counts.astype(float), strict=True))
     if repair:
         _repair_tours(model, start)
+        _drop_tours(model, start)
         _repair(model, start)
     for row in model.cover_rows:
         covered = sum(coefficient * start[var] for var, coefficient in row.on_shift.items())

@@ -123,10 +123,12 @@ class CoverModel:
         self.limits.append((dict(terms), float(cap)))
 
 
-def _slot_name(grid: Grid, slot: int) -> str:
-    stamp = grid.stamp(slot)
-    week = slot // (7 * 24 * 60 // grid.interval_minutes)
-    return f"{stamp:%a}_{stamp:%H%M}".lower() + (f"_w{week + 1}" if week else "")
+def _slot_names(grid: Grid, slots: int) -> list[str]:
+    """Names of the first ``slots`` intervals (``mon_0830``, ``_w2`` from the second week), made at once."""
+    stamps = grid.stamp(np.arange(slots))
+    week = np.arange(slots) // (7 * 24 * 60 // grid.interval_minutes)
+    return [f"{name}{f'_w{w + 1}' if w else ''}" for name, w in zip(stamps.strftime("%a_%H%M").str.lower(), week,
+                                                                    strict=True)]
 
 
 def _check_coverable(config: Config, grid: Grid, group: str, need: np.ndarray, kinds: list[ShiftKind],
@@ -174,6 +176,7 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
                        group_of_template={t: template.group for t, template in enumerate(config.shifts)},
                        elastic=elastic)
     n = grid.n_slots
+    slot_names = _slot_names(grid, 2 * n)  # starts after midnight of the last day run into a second week
     cheapest = min((t.cost_per_hour for t in config.shifts if t.cost_per_hour > 0), default=1.0)
     model.over_penalty = OVER_PENALTY_SHARE * cheapest * grid.interval_minutes / 60
     model.under_penalty = 2 * max((k.cost for k in kinds), default=1.0) + 1.0
@@ -228,7 +231,7 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
                     terms[w] = 1.0
                     for slot in range(start.slot + offset, start.slot + offset + window.length_slots):
                         on_break[slot % n][w] += 1.0
-                lp.constrain(f"breaks_{key}_t{start.template}_{_slot_name(grid, start.slot)}_d{start.day}", terms,
+                lp.constrain(f"breaks_{key}_t{start.template}_{slot_names[start.slot]}_d{start.day}", terms,
                              "==", 0)
         model.day_shifts.update({key: list(terms) for key, terms in per_day.items()})
         if team is not None:
@@ -237,7 +240,7 @@ def build_model(config: Config, grid: Grid, need: dict[str, np.ndarray],
         _add_counts(config, grid, model, group, per_day)
         names: set[str] = set()
         for slot in range(n):
-            name = f"{group}_{_slot_name(grid, slot)}"
+            name = f"{group}_{slot_names[slot]}"
             name = f"{name}_{slot}" if name in names else name  # a clock time repeated when DST ends
             names.add(name)
             under = lp.continuous(f"under_{group}_{slot}", upper=0.0 if elastic else float(required[slot]))
