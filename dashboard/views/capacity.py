@@ -24,7 +24,6 @@ from wfm.planning.capacity_scenarios import (
     CapacityWhatIf,
     compare_capacity,
     comparison_table,
-    is_capacity,
     save_capacity,
 )
 from wfm.planning.comparison import MAX_COMPARED
@@ -60,7 +59,7 @@ def save_form(ctx: common.Context, what_if: CapacityWhatIf, plan: CapacityPlan) 
 def compare_form(ctx: common.Context) -> None:
     """Stored capacity scenarios side by side against a base chosen here."""
     with common.guard():
-        records = {r.name: r for r in common.store(ctx.config).list_scenarios() if is_capacity(r)}
+        records = {r.name: r for r in common.store(ctx.config).list_scenarios() if r.is_capacity}
     if not records:
         st.info("No capacity scenarios yet: set a what-if above and save it.")
         return

@@ -12,7 +12,6 @@ import streamlit as st
 from dashboard import common
 from wfm import formats
 from wfm.planning import charts, comparison, scenarios
-from wfm.planning.capacity_scenarios import is_capacity
 from wfm.planning.comparison import MAX_COMPARED, stored_figures
 from wfm.planning.frontier import risk_frontier
 from wfm.planning.store import ScenarioRecord
@@ -164,7 +163,7 @@ st.subheader("Save the current what-if")
 save_current(ctx)
 
 with common.guard():
-    records = tuple(r for r in store.list_scenarios() if not is_capacity(r))  # capacity ones: the Capacity page
+    records = tuple(r for r in store.list_scenarios() if not r.is_capacity)  # capacity ones: the Capacity page
 st.subheader(f"Stored scenarios ({len(records)})")
 if not records:
     st.info("No scenarios yet: set a what-if on the Staffing page, then save it here.")

@@ -15,7 +15,6 @@ from wfm.cli.checks import shown
 from wfm.config import Config, load_config, with_overrides
 from wfm.errors import ConfigError, StoreError, WfmError
 from wfm.plain import to_plain
-from wfm.planning.capacity_scenarios import is_capacity
 from wfm.planning.comparison import compare, stored_figures
 from wfm.planning.store import URL_ENV, Store, check_scenario_name
 from wfm.planning.whatif import Modifiers
@@ -128,7 +127,7 @@ def create_command(name: str, history_path: Path, config_path: Path, week: str |
 def list_command(database: str | None, config_path: Path | None, as_json: bool) -> None:
     """List the stored scenarios."""
     with _open_store(database, config_path) as store:
-        records = [r for r in store.list_scenarios() if not is_capacity(r)]  # capacity ones: the Capacity page
+        records = [r for r in store.list_scenarios() if not r.is_capacity]  # capacity ones: the Capacity page
     rows = []
     for r in records:
         figures = stored_figures(r)

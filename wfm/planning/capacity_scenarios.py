@@ -1,10 +1,11 @@
 """Capacity scenarios: a capacity plan's what-ifs saved under a name, and compared side by side with a base.
 
 A capacity scenario is stored in the scenario store (:class:`wfm.planning.store.Store`) like a weekly one: a base
-config, its settings and its results. Its settings sit under the key :data:`CAPACITY_KEY` of the record's
-modifiers (the horizon, the volume / handle time / target modifiers, the ``[capacity]`` changes of
-:func:`wfm.planning.capacity.with_capacity`), which tells the two kinds apart (:func:`is_capacity`). Its results
-are the plan's headline figures (:data:`CAPACITY_FIGURES`), compared exactly as stored.
+config, its settings and its results. Its settings sit under the key
+:data:`~wfm.planning.store.CAPACITY_KEY` of the record's modifiers (the horizon, the volume / handle time / target
+modifiers, the ``[capacity]`` changes of :func:`wfm.planning.capacity.with_capacity`), which tells the two kinds
+apart (:attr:`ScenarioRecord.is_capacity`). Its results are the plan's headline figures
+(:data:`CAPACITY_FIGURES`), compared exactly as stored.
 """
 
 from __future__ import annotations
@@ -21,11 +22,10 @@ from wfm.config import Config, config_to_toml_dict, parse_config
 from wfm.errors import ConfigError
 from wfm.planning.capacity import CAPACITY_WHATIFS, CapacityPlan, with_capacity
 from wfm.planning.comparison import MAX_COMPARED, describe_settings
-from wfm.planning.store import ScenarioRecord, Store
+from wfm.planning.store import CAPACITY_KEY, ScenarioRecord, Store
 from wfm.planning.whatif import Modifiers
 
 #: The key of a stored scenario's modifiers that marks it as a capacity scenario and holds its settings.
-CAPACITY_KEY = "capacity_plan"
 
 Kind = Literal["count", "fte", "money"]
 
@@ -109,11 +109,6 @@ def capacity_figures(plan: CapacityPlan) -> dict[str, float]:
             "short_fte_weeks": s.short_fte_weeks, "short_fte_weeks_lead_time": s.short_fte_weeks_lead_time}
 
 
-def is_capacity(record: ScenarioRecord) -> bool:
-    """Whether a stored scenario is a capacity scenario (else a weekly staffing scenario)."""
-    return CAPACITY_KEY in record.modifiers
-
-
 def save_capacity(store: Store, name: str, config: Config, what_if: CapacityWhatIf, plan: CapacityPlan,
                   description: str = "") -> ScenarioRecord:
     """Store a capacity scenario: the base config (before the what-if), its settings and its plan's figures.
@@ -126,7 +121,7 @@ def save_capacity(store: Store, name: str, config: Config, what_if: CapacityWhat
         When ``name`` is already a weekly staffing scenario's (the two kinds never overwrite each other).
     """
     known = {r.name: r for r in store.list_scenarios()}
-    if name in known and not is_capacity(known[name]):
+    if name in known and not known[name].is_capacity:
         raise ConfigError(f"name: {name!r} is already a staffing scenario's; choose another name for this capacity "
                           "scenario")
     return store.save_scenario(name, config_to_toml_dict(config), {CAPACITY_KEY: what_if.to_dict()},
@@ -171,7 +166,7 @@ def compare_capacity(records: Sequence[ScenarioRecord], base: str, currency: str
         raise ConfigError(f"compare: the base {base!r} is not among the compared scenarios; choose one of them")
     columns, settings = {}, {}
     for record in ordered:
-        if not is_capacity(record) or not record.results:
+        if not record.is_capacity or not record.results:
             raise ConfigError(f"compare: {record.name!r} is not a capacity scenario with a plan; save it from the "
                               "Capacity page")
         columns[record.name] = [float(record.results.get(name, math.nan)) for name, _, _ in CAPACITY_FIGURES]

@@ -158,6 +158,10 @@ class IssuedForecast:
     frame: pd.DataFrame
 
 
+#: The key of a stored scenario's modifiers that holds a capacity scenario's what-if.
+CAPACITY_KEY = "capacity_plan"
+
+
 @dataclass(frozen=True)
 class ScenarioRecord:
     """A named base config with what-if modifiers and, once computed, its results.
@@ -191,6 +195,11 @@ class ScenarioRecord:
     version: int
     created_at: dt.datetime
     updated_at: dt.datetime
+
+    @property
+    def is_capacity(self) -> bool:
+        """Whether this is a capacity scenario (:mod:`wfm.planning.capacity_scenarios`), else a weekly one."""
+        return CAPACITY_KEY in self.modifiers
 
 
 class _UtcDateTime(sa.TypeDecorator[dt.datetime]):

@@ -19,7 +19,6 @@ from wfm.planning.capacity_scenarios import (
     capacity_figures,
     compare_capacity,
     comparison_table,
-    is_capacity,
     load_capacity,
     save_capacity,
 )
@@ -48,7 +47,7 @@ def test_capacity_scenarios_are_stored_and_compared_against_a_fixed_base(tmp_pat
         with pytest.raises(ConfigError, match="'weekly' is already a staffing scenario's"):
             save_capacity(store, "weekly", config, what_ifs["steady"], plans["steady"])
         records = {r.name: r for r in store.list_scenarios()}
-    assert [n for n, r in records.items() if is_capacity(r)] == ["busier", "steady"]
+    assert [n for n, r in records.items() if r.is_capacity] == ["busier", "steady"]
     assert load_capacity(records["busier"]) == (config, what_ifs["busier"])
     compared = compare_capacity([records["busier"], records["steady"]], "steady", "GBP")
     assert list(compared.figures.columns) == ["steady", "busier"]  # the base first, whatever the order given
