@@ -435,7 +435,9 @@ class SARIMAX(DailyProfileModel):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", ConvergenceWarning)
             warnings.simplefilter("ignore", UserWarning)  # "Non-invertible starting MA parameters found."
-            model = StateSpaceSARIMAX(daily.to_numpy(), order=self.order, seasonal_order=(*self.seasonal_order, 7))
+            # the noise variance concentrated out of the likelihood: the same maximum, found 2-3x faster
+            model = StateSpaceSARIMAX(daily.to_numpy(), order=self.order, seasonal_order=(*self.seasonal_order, 7),
+                                      concentrate_scale=True)
             self._result = model.fit(disp=False)
 
     def _forecast_daily(self, steps: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
