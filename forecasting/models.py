@@ -172,9 +172,12 @@ def _relative(spread: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 
 def _last_same_weekday(training: Training, dates: pd.DatetimeIndex, back: int = 0) -> np.ndarray:
-    """Row index of the ``back``-th last training day with each date's weekday."""
+    """Row index of the ``back``-th last training day with each date's weekday; the oldest one with that
+    weekday when the history is shorter than ``back`` + 1 weeks (never a day of another weekday)."""
     steps = np.asarray((dates - training.dates[-1]).days, dtype=np.int64)
-    return np.maximum(len(training.dates) - 1 - (-steps) % 7 - 7 * back, 0)
+    last = len(training.dates) - 1 - (-steps) % 7
+    row = last - 7 * back
+    return np.where(row >= 0, row, last % 7)
 
 
 def _recent_rel_sd(daily: np.ndarray, reference: np.ndarray) -> float:
