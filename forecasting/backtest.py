@@ -10,7 +10,10 @@ the days the history has: a day absent from it is unknown, never scored as a zer
 Everything that is chosen is chosen out of fold, so its score is honest: the ensemble of a fold averages the
 best single models of the *other* folds, ``auto`` in a fold is the model best on the other folds, and the
 80% band of a fold is widened or narrowed by the factor that made it cover 80% on the other folds
-(split-conformal calibration, :func:`band_scale`). With a single fold the fold's own scores are used.
+(split-conformal calibration, :func:`band_scale`). With a single fold the fold's own scores are used. The
+factor the forecast itself is issued with comes from the later half of the folds: an early fold trains on
+far less history than the forecast will (14 days against 28 on a 4-week history), its errors are larger
+relative to the model's own band, and on short histories it widened the issued band to cover 92% instead of 80%.
 """
 
 from __future__ import annotations
@@ -40,6 +43,13 @@ MIN_FOLD_DAYS = 7
 FALLBACK_MODEL = "daily"
 #: The baseline reported beside auto: the mean of the last 4 same weekdays.
 BASELINE_MODEL = "weekday_mean"
+#: Simple models a short backtest prefers: few parameters, robust to an odd day.
+ROBUST_MODELS = ("daily", "weekday_mean")
+#: A backtest scoring fewer test days than this is short: its choice is too noisy to trust a small lead.
+SHORT_BACKTEST_DAYS = 28
+#: How much lower (relative) a model's pooled interval wMAPE must be than the best robust model's for a
+#: short backtest to choose it.
+CLEAR_MARGIN = 0.10
 
 
 @dataclass(frozen=True)
@@ -54,9 +64,11 @@ class BacktestResult:
     summary
         One row per channel and model, scores pooled over folds, ``rank`` 1 = lowest interval wMAPE,
         ``member_models`` (the ensemble's models, best first, as a tuple; ``()`` for a single model),
-        ``coverage`` (pooled, of the calibrated band), ``band_scale`` (the calibration factor on all folds).
+        ``coverage`` (pooled, of the calibrated band), ``band_scale`` (the calibration factor the forecast is issued
+        with, measured on the later half of the folds).
     winners
-        One row per channel: the model with the lowest pooled interval wMAPE and its scores, with
+        One row per channel: the model chosen (:func:`choose`: the lowest pooled interval wMAPE, or on a short
+        backtest a robust model unless beaten clearly) and its scores, with
         ``auto_wmape`` (the out-of-fold choice's own pooled score), ``auto_rank`` (its rank among the models),
         ``models_ranked``, ``baseline_wmape`` (the mean of the last 4 same weekdays), ``folds``,
         ``horizon_days`` and ``skipped`` (models left out, each with its reason; ``""`` for none).
@@ -222,12 +234,35 @@ def _out_of_fold(folds: int) -> list[list[int]]:
     return [[k for k in range(folds) if k != fold] or [fold] for fold in range(folds)]
 
 
+def _scores(results: list[FoldResult], forecasts: dict[str, list[Prediction]], names: list[str],
+            folds: list[int]) -> dict[str, float]:
+    """Pooled interval wMAPE of each of ``names`` on ``folds`` (inf where it cannot be scored)."""
+    chosen = [results[k] for k in folds]
+    return {name: float(np.nan_to_num(_pooled(chosen, [forecasts[name][k] for k in folds])["wmape_interval"],
+                                      nan=np.inf)) for name in names}
+
+
 def _ranked(results: list[FoldResult], forecasts: dict[str, list[Prediction]], names: list[str],
             folds: list[int]) -> list[str]:
     """``names`` by pooled interval wMAPE on ``folds``, best first (ties in the given order)."""
-    chosen = [results[k] for k in folds]
-    score_of = {name: _pooled(chosen, [forecasts[name][k] for k in folds])["wmape_interval"] for name in names}
-    return sorted(names, key=lambda n: (np.nan_to_num(score_of[n], nan=np.inf), names.index(n)))
+    score_of = _scores(results, forecasts, names, folds)
+    return sorted(names, key=lambda n: (score_of[n], names.index(n)))
+
+
+def choose(score_of: dict[str, float], test_days: int) -> str:
+    """The model to forecast with, from pooled backtest scores (lower is better) over ``test_days`` scored days.
+
+    The best score wins, except on a short backtest (under :data:`SHORT_BACKTEST_DAYS` test days): there the
+    best of the :data:`ROBUST_MODELS` wins unless another model's score is lower than its by more than
+    :data:`CLEAR_MARGIN` (relative), since a lead measured on a week or two is mostly noise.
+    """
+    names = list(score_of)
+    best = min(names, key=lambda n: (score_of[n], names.index(n)))
+    robust = [n for n in names if n in ROBUST_MODELS and np.isfinite(score_of[n])]
+    if test_days >= SHORT_BACKTEST_DAYS or not robust:
+        return best
+    steady = min(robust, key=lambda n: (score_of[n], names.index(n)))
+    return best if score_of[best] < (1 - CLEAR_MARGIN) * score_of[steady] else steady
 
 
 def score(results: list[FoldResult], ensemble: bool) -> BacktestResult:
@@ -253,9 +288,12 @@ def score(results: list[FoldResult], ensemble: bool) -> BacktestResult:
             ratios = [_band_ratios(r, p) for r, p in zip(folds, forecasts[name], strict=True)]
             forecasts[name] = [replace(p, band_scale=band_scale([ratios[j] for j in others[k]]))
                                for k, p in enumerate(forecasts[name])]
-            scales[name] = band_scale(ratios)
+            scales[name] = band_scale(ratios[len(ratios) // 2:])
         candidates = list(forecasts)
-        auto = [forecasts[_ranked(folds, forecasts, candidates, others[k])[0]][k] for k in range(len(folds))]
+        days = [int(r.present.sum()) for r in folds]
+        auto = [forecasts[choose(_scores(folds, forecasts, candidates, others[k]),
+                                 sum(days[j] for j in others[k]))][k] for k in range(len(folds))]
+        chosen = choose(_scores(folds, forecasts, candidates, list(range(len(folds)))), sum(days))
         pooled = {name: _pooled(folds, parts) for name, parts in forecasts.items()}
         for name, parts in forecasts.items():
             rows.extend(_fold_row(r, name, p) for r, p in zip(folds, parts, strict=True))
@@ -263,7 +301,7 @@ def score(results: list[FoldResult], ensemble: bool) -> BacktestResult:
                             **pooled[name], "band_scale": scales[name]})
         auto_wmape = _pooled(folds, auto)["wmape_interval"]
         plan = folds[0].plan
-        autos.append({"channel": channel, "auto_wmape": auto_wmape,
+        autos.append({"channel": channel, "chosen": chosen, "auto_wmape": auto_wmape,
                       "auto_rank": 1 + sum(bool(p["wmape_interval"] < auto_wmape) for p in pooled.values()),
                       "models_ranked": len(pooled),
                       "baseline_wmape": pooled.get(BASELINE_MODEL, {}).get("wmape_interval", float("nan")),
@@ -275,5 +313,7 @@ def score(results: list[FoldResult], ensemble: bool) -> BacktestResult:
     table["rank"] = (table.groupby("channel")["wmape_interval"].rank(method="first", na_option="bottom")
                      .astype("int64"))
     table = table.sort_values(["channel", "rank"], kind="stable").reset_index(drop=True)
-    winners = table[table["rank"] == 1].drop(columns="rank").merge(pd.DataFrame(autos), on="channel")
+    choices = pd.DataFrame(autos)
+    winners = (table.merge(choices, on="channel").query("model == chosen")
+               .drop(columns=["rank", "chosen"]).reset_index(drop=True))
     return BacktestResult(metrics=metrics, summary=table, winners=winners.reset_index(drop=True))

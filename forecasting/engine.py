@@ -228,7 +228,9 @@ def forecast(history: pd.DataFrame, config: Config | None = None, *, interval_mi
         First day of the horizon (a date, or a midnight timestamp); default the day after the history ends.
         A later start leaves a gap, which models forecast across.
     model
-        ``"auto"`` (best per channel by rolling-origin backtest, interval wMAPE), a name of :data:`MODELS`
+        ``"auto"`` (best per channel by rolling-origin backtest, interval wMAPE; on a backtest of under 28
+        test days a robust model unless another is clearly better, :func:`forecasting.backtest.choose`), a
+        name of :data:`MODELS`
         (``"ensemble"`` backtests to choose its members); default ``forecast.model``, else auto.
     backend, scheduler
         Where channels and folds run: ``"local"`` processes, or ``"dask"`` at the scheduler's address.

@@ -12,8 +12,9 @@ import pytest
 from conftest import WEEKDAY_LEVELS
 
 from forecasting import backtest, forecast, history_check
-from forecasting.backtest import band_scale
+from forecasting.backtest import FoldResult, band_scale, choose, score
 from forecasting.calendar import country_holidays
+from forecasting.models import Prediction
 from wfm.config import Config, parse_config
 from wfm.errors import DataError
 
@@ -119,3 +120,41 @@ def test_calibrated_bands_cover_80_percent(history_factory, dispersion: float) -
     result = backtest(history, config(), folds=6, horizon_days=7, models=["weekday_mean", "daily", "seasonal_naive"])
     coverage = result.summary.set_index("model")["coverage"]
     assert coverage.between(0.75, 0.85).all(), coverage.to_dict()
+
+
+def test_a_short_backtest_keeps_a_robust_model_unless_another_is_clearly_better() -> None:
+    """Hand-made scores: under 28 test days a lead of 5% is noise (the robust model stays), one of 20% is not;
+    from 28 test days the lowest score wins."""
+    close = {"prophet": 0.19, "weekday_mean": 0.20, "daily": 0.21}
+    assert choose(close, test_days=14) == "weekday_mean"
+    assert choose(close, test_days=28) == "prophet"
+    assert choose({"prophet": 0.16, "weekday_mean": 0.20, "daily": 0.21}, test_days=14) == "prophet"
+    assert choose({"sarimax": 0.19, "ets": 0.30}, test_days=14) == "sarimax"
+
+
+def test_weekday_mean_on_a_short_history_averages_the_same_weekdays_only(history_factory) -> None:
+    """Two weeks of noiseless history: the mean of the last 4 same weekdays can only repeat those two weeks,
+    so each forecast day is its weekday's level, never another weekday's."""
+    history = history_factory(days=14)
+    totals = daily_totals(forecast(history, config(), model="weekday_mean", horizon_days=7).frame)
+    for day, total in totals.items():
+        assert total == pytest.approx(WEEKDAY_LEVELS[day.day_of_week], rel=0.005), day  # whole calls per slot
+
+
+def test_the_issued_band_is_calibrated_on_the_later_folds() -> None:
+    """Four folds of normal errors whose 80% two-sided quantile is 3 half-widths in the two early folds (short
+    training) and 1 in the two later ones: the forecast is issued with the later folds' factor, 1, not the
+    mixture's (about 2)."""
+    rng = np.random.default_rng(1)
+    dates = pd.date_range("2026-03-02", periods=7, freq="D")
+    mean = np.full((7, 500), 100.0)
+    half = Z80 * np.sqrt(mean)  # the band of a Poisson slot with no daily error: sd sqrt(100) = 10
+    folds = []
+    for fold, sd in enumerate((3.0, 3.0, 1.0, 1.0), start=1):
+        actual = mean + rng.normal(scale=sd, size=mean.shape) * half / Z80
+        prediction = Prediction(dates=dates, interval_minutes=60, volume=mean, daily_rel_sd=np.zeros(7),
+                                dispersion=1.0)
+        folds.append(FoldResult(channel="voice", fold=fold, origin=dates[0], actual=actual, scale=1.0,
+                                predictions={"weekday_mean": prediction, "daily": prediction}))
+    summary = score(folds, ensemble=False).summary.set_index("model")
+    assert summary.loc["weekday_mean", "band_scale"] == pytest.approx(1.0, abs=0.03)

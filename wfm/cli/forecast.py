@@ -122,8 +122,9 @@ def backtest_command(history_path: Path, interval_minutes: int | None, config_pa
         result = backtest(history, config, interval_minutes=interval_minutes, horizon_days=horizon_days,
                           folds=folds, backend=backend, scheduler=scheduler, progress=progress)
     if as_json:
+        chosen = dict(zip(result.winners["channel"], result.winners["model"], strict=True))
         for record in result.summary.to_dict(orient="records"):
-            click.echo(json.dumps({**record, "winner": record["rank"] == 1}))
+            click.echo(json.dumps({**record, "winner": chosen.get(record["channel"]) == record["model"]}))
         return
     click.echo(result.summary.to_string(index=False, float_format=lambda v: f"{v:.4f}"))
     for row in result.winners.itertuples():
