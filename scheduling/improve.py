@@ -26,7 +26,7 @@ WINDOW_OVERHEAD_SECONDS = 0.7
 def _apportion(values: np.ndarray, total: int) -> np.ndarray:
     """Whole numbers summing to ``total``, in proportion to ``values`` (largest remainders)."""
     values = np.maximum(values, 0.0)
-    scaled = values * (total / values.sum()) if values.sum() > 0 else np.full(len(values), total / len(values))
+    scaled = values / values.sum() * total if values.sum() > 0 else np.full(len(values), total / len(values))
     whole = np.floor(scaled + 1e-9).astype(np.int64)
     order = np.argsort(-(scaled - whole), kind="stable")
     whole[order[: total - int(whole.sum())]] += 1
@@ -37,7 +37,7 @@ def _cumulative(values: np.ndarray, total: int) -> np.ndarray:
     """Whole numbers summing to ``total`` whose running sums stay within half of the running sums of ``values``
     scaled to ``total`` (systematic rounding: in time order, no stretch of starts gains or loses a whole shift)."""
     values = np.maximum(values, 0.0)
-    scaled = values * (total / values.sum()) if values.sum() > 0 else np.full(len(values), total / len(values))
+    scaled = values / values.sum() * total if values.sum() > 0 else np.full(len(values), total / len(values))
     running = np.floor(np.cumsum(scaled) + 0.5 + 1e-9)
     running[-1] = total
     return np.diff(np.concatenate([[0.0], running])).astype(np.int64)

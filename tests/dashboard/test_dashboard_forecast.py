@@ -72,8 +72,12 @@ def test_backtest_leaderboard_when_the_model_is_chosen(page: Callable[..., AppTe
     board = next(d.value for d in app.dataframe if "chosen" in d.value.columns)
     assert board["chosen"].sum() == 1
     assert {"seasonal_naive", "ets"} <= set(board["model"])
-    # The pooled scores the model was chosen on: the chosen model has the lowest interval wMAPE.
-    assert board.loc[board["chosen"], "wMAPE (interval)"].iloc[0] == board["wMAPE (interval)"].min()
+    # The pooled scores the model was chosen on. One fold of 7 days is a short backtest: the better of the robust
+    # models (daily, weekday_mean) is kept unless another model's interval wMAPE is over 10% lower.
+    scores = board.set_index("model")["wMAPE (interval)"]
+    robust = scores[scores.index.isin(["daily", "weekday_mean"])]
+    expected = scores.idxmin() if scores.min() < 0.9 * robust.min() else robust.idxmin()
+    assert board.loc[board["chosen"], "model"].iloc[0] == expected
 
 
 def test_holidays_are_marked(page: Callable[..., AppTest], write_sample: Callable[..., Path]) -> None:

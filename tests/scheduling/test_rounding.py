@@ -19,7 +19,7 @@ def test_systematic_rounding_keeps_every_running_sum_within_half_a_shift(values,
     whole = _cumulative(np.array(values), total)
     assert whole.sum() == total and (whole >= 0).all()
     weights = np.array(values) if sum(values) > 0 else np.ones(len(values))
-    scaled = np.cumsum(weights * total / weights.sum())
+    scaled = np.cumsum(weights / weights.sum() * total)  # shares first: a subnormal sum cannot overflow
     assert np.all(np.abs(np.cumsum(whole) - scaled) <= 0.5 + 1e-6)
 
 
