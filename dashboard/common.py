@@ -696,15 +696,17 @@ def shown(frame: pd.DataFrame, formatters: dict[str, Callable[[Any], str]]) -> p
 
 
 def channel_figures(summary: PlanSummary) -> pd.DataFrame:
-    """A plan's per-channel figures, formatted (one table for the Schedule and Exports pages)."""
+    """A plan's per-channel figures, formatted (one table for the Schedule and Exports pages): a row per figure and a
+    column per channel, so the table fits the page however many figures a plan carries."""
     table = summary.channel_table.drop(columns=["kind"])
-    return shown(table, {"volume": formats.count, "productive_agent_hours": formats.hours,
+    by_channel = shown(table, {"volume": formats.count, "productive_agent_hours": formats.hours,
                          "required_agent_hours": formats.hours, "projected_service_level": formats.percent,
                          "projected_occupancy": formats.percent, "aht_seconds": formats.seconds,
                          "model": lambda m: formats.NOT_APPLICABLE if formats.missing(m) else formats.label(str(m)),
                          "wmape": formats.percent, "service_level_target": formats.percent,
                          "expected_service_level": formats.percent, "target_probability": formats.chance,
                          "intervals_meeting_target": formats.percent, "week_probability": formats.chance})
+    return by_channel.set_index("Channel").T.rename_axis("Figure").reset_index().rename_axis(columns=None)
 
 
 def headline(summary: PlanSummary, currency: str, *, stale: bool = False) -> None:

@@ -190,10 +190,10 @@ with left:
         st.dataframe(leaderboard(made.backtest_summary, channel, str(choice["model"])), hide_index=True,
                      column_config={c: st.column_config.NumberColumn(format="percent")
                                     for c in ("wMAPE (interval)", "wMAPE (daily)", "bias", "80% band coverage")})
-    st.subheader("How each channel's model was chosen")
-    st.dataframe(model_choices(made.choices), hide_index=True, key="fc_choices", width="stretch")
 with right:
     st.plotly_chart(charts.aht_chart(recent, frame, zone, ctx.config.interval_minutes), key="fc_aht")
+st.subheader("How each channel's model was chosen")  # the page's width: its reasons are long
+st.dataframe(model_choices(made.choices), hide_index=True, key="fc_choices", width="stretch")
 
 past_weeks(ctx, channel)
 
