@@ -78,14 +78,18 @@ def daily_totals(daily: pd.DataFrame) -> pd.DataFrame:
 
 
 def model_choices(choices: pd.DataFrame) -> pd.DataFrame:
-    """How each channel's model was chosen, with headers in words (a reshaping for display)."""
+    """How each channel's model was chosen, in words: a row per figure and a column per channel (a reshaping for
+    display, so the long reasons wrap instead of running off the page)."""
     table = choices.drop(columns=[c for c in ("member_models",) if c in choices])
-    shown = {c: formats.percent for c in ("wmape", "wmape_daily", "bias", "seasonal_naive_wmape") if c in table}
-    shown |= {"model": lambda name: formats.label(str(name)), "mase": lambda value: formats.number(value, 2)}
+    shown = {c: formats.percent for c in ("wmape", "wmape_daily", "bias", "coverage", "seasonal_naive_wmape",
+                                          "baseline_wmape", "auto_wmape") if c in table}
+    shown |= {"model": lambda name: formats.label(str(name)), "mase": lambda value: formats.number(value, 2),
+              "band_scale": lambda value: formats.number(value, 2), "auto_rank": formats.count}
     table = common.shown(table, shown)
-    return table.rename(columns={"Wmape daily": "Forecast error, daily (wMAPE)", "Mase": "MASE",
-                                 "Seasonal naive wmape": "Seasonal naive's error (wMAPE)",
-                                 "Selection": "How it was chosen"})
+    table = table.rename(columns={"Wmape daily": "Forecast error, daily (wMAPE)", "Mase": "MASE",
+                                  "Seasonal naive wmape": "Seasonal naive's error (wMAPE)",
+                                  "Selection": "How it was chosen"})
+    return table.set_index("Channel").T.rename_axis(columns=None)
 
 
 def as_date(text: str) -> dt.date | str:
@@ -193,7 +197,7 @@ with left:
 with right:
     st.plotly_chart(charts.aht_chart(recent, frame, zone, ctx.config.interval_minutes), key="fc_aht")
 st.subheader("How each channel's model was chosen")  # the page's width: its reasons are long
-st.dataframe(model_choices(made.choices), hide_index=True, key="fc_choices", width="stretch")
+st.table(model_choices(made.choices))
 
 past_weeks(ctx, channel)
 

@@ -47,8 +47,9 @@ def test_forecast_figures_match_the_library(page: Callable[..., AppTest], short_
         assert (days["volume_hi"].to_numpy() < summed_hi.to_numpy()).all()
         weighted = (part["aht_seconds"] * part["volume"]).sum() / part["volume"].sum()
         assert shown["Forecast handle time"] == f"{weighted:,.1f} s"
-    choices = next(d.value for d in app.dataframe if "How it was chosen" in d.value.columns)
-    assert "Channel" in choices.columns and "None" not in choices.to_string()
+    choices = next(t.value for t in app.table if "How it was chosen" in t.value.index)  # a row per figure
+    assert {"voice", "chat", "email"} <= set(choices.columns)
+    assert not {"None", "nan", "NaN"} & set(choices.to_numpy().ravel())
     assert "no backtest was run" in app.info[0].value
     assert len(app.get("plotly_chart")) == 2
 

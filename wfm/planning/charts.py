@@ -309,6 +309,7 @@ def workspace_chart(points: pd.DataFrame, frontier: pd.DataFrame | None, currenc
                          title="Cost vs service level (weekly cost, service level at the forecast volume)", height=480,
                          xaxis={"title": f"Weekly cost ({currency_symbol})", "tickformat": ",.0f",
                                 "range": _padded(costs), "tickprefix": currency_symbol},
-                         yaxis={"title": "Service level at the forecast volume", "tickformat": ".0%",
+                         yaxis={"title": "Service level at the forecast volume",
+                                "tickformat": ".1%" if levels and max(levels) - min(levels) < 0.05 else ".0%",
                                 "range": _padded(levels, 0.2, 0.02)})
     return figure
