@@ -695,6 +695,11 @@ def shown(frame: pd.DataFrame, formatters: dict[str, Callable[[Any], str]]) -> p
     return formats.labelled(out)
 
 
+def full_height(frame: pd.DataFrame) -> int:
+    """Pixels that show every row of ``frame`` in ``st.dataframe`` (35-pixel rows and header, no inner scroll)."""
+    return 35 * (len(frame) + 1) + 3
+
+
 def channel_figures(summary: PlanSummary) -> pd.DataFrame:
     """A plan's per-channel figures, formatted (one table for the Schedule and Exports pages): a row per figure and a
     column per channel, so the table fits the page however many figures a plan carries."""

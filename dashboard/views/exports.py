@@ -90,7 +90,8 @@ def show(run: RunRecord, currency: str) -> None:
     if summary is not None:
         common.status_banner(summary)
         common.headline(summary, currency)
-        st.dataframe(common.channel_figures(summary), hide_index=True, key="exp_channels", width="stretch")
+        figures = common.channel_figures(summary)
+        st.dataframe(figures, hide_index=True, key="exp_channels", width="stretch", height=common.full_height(figures))
         with st.expander("Whole summary"):
             summary_sections(summary, currency)
     st.caption(f"Export folder: {common.literal(run.export_dir)}")

@@ -198,7 +198,8 @@ def show(plan: Plan, zone: str, *, stale: bool) -> None:
     st.caption(f"{formats.count(plan.schedule.summary.agents)} agents, {formats.count(plan.schedule.summary.shifts)} "
                f"shifts · solver {solver.backend} ({solver.model} model), {formats.seconds(round(solver.seconds))}, "
                f"cost within {formats.percent(solver.gap, 2)} of the best possible")
-    st.dataframe(common.channel_figures(s), hide_index=True, key="sched_channels", width="stretch")
+    figures = common.channel_figures(s)
+    st.dataframe(figures, hide_index=True, key="sched_channels", width="stretch", height=common.full_height(figures))
     views = st.tabs(["Intraday plan vs target", "Agents' week", "Day Gantt", "Coverage"])
     with views[0]:
         intraday(plan, zone)
