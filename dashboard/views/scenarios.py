@@ -171,7 +171,7 @@ if not records:
 st.caption(f"Stored in {common.literal(store.url)}: they survive restarts and everyone using this database sees them.")
 if solved := st.session_state.pop("scn_solved", None):
     st.success(f"Solved the schedule of {common.literal(repr(solved))}: its figures are now a solved schedule's.")
-st.dataframe(listing(records, ctx.config.currency), hide_index=True, key="scn_list")
+st.table(listing(records, ctx.config.currency).set_index("Name"))  # static: long settings wrap, never cut
 
 names = [r.name for r in records]
 evaluated = [r.name for r in records if r.results]

@@ -41,7 +41,7 @@ def test_save_compare_and_reopen(page: Callable[..., AppTest], short_history: Pa
     frame = pipeline.forecast_week(history, fast_config, week_after(history)).frame
     busy = scenarios.evaluate(frame, fast_config, Modifiers(volume_pct=20, service_level=0.9))
     base = scenarios.evaluate(frame, fast_config)
-    table = app.table[0].value
+    table = app.table[1].value  # after the stored scenarios
     assert list(table.columns) == ["base (base)", "busy"]
     currency = fast_config.currency
     fte, cost = "Required staff (FTE, after shrinkage)", "Weekly cost"
@@ -60,7 +60,7 @@ def test_save_compare_and_reopen(page: Callable[..., AppTest], short_history: Pa
     assert app.get("download_button")
 
     reopened = page("scenarios")  # a new session, as after a restart
-    assert reopened.dataframe[0].value["Name"].tolist() == ["base", "busy"]
+    assert reopened.table[0].value.index.tolist() == ["base", "busy"]
     with Store.open(database) as store:
         assert store.get_scenario("busy").modifiers == {"volume_pct": 20.0, "service_level": 0.9}
 
@@ -74,10 +74,10 @@ def test_compare_at_most_four(page: Callable[..., AppTest], database: str, fast_
             scenarios.save(store, f"s{index}", fast_config, Modifiers(volume_pct=index), figures)
     app = page("scenarios")
     assert app.multiselect(key="scn_compare").value == ["s0", "s1", "s2", "s3"]
-    assert list(app.table[0].value.columns) == ["s0 (base)", "s1", "s2", "s3"]
+    assert list(app.table[1].value.columns) == ["s0 (base)", "s1", "s2", "s3"]
     app.selectbox(key="scn_delete_name").set_value("s4")
     app.button(key="scn_delete").click().run()
-    assert app.dataframe[0].value["Name"].tolist() == ["s0", "s1", "s2", "s3"]
+    assert app.table[0].value.index.tolist() == ["s0", "s1", "s2", "s3"]
 
 
 @pytest.mark.parametrize("name", ["", "   "])
@@ -109,7 +109,7 @@ def test_save_with_a_solved_schedule(page: Callable[..., AppTest]) -> None:
     app = page("scenarios")
     app.checkbox(key="scn_solve").check()
     save(app, "solved", Modifiers(cost_per_hour=30))
-    table = app.table[0].value
+    table = app.table[1].value  # after the stored scenarios
     assert table.loc["Figures from", "solved (base)"] == "solved schedule"
     assert table.loc["Scheduled staff (FTE, paid hours)", "solved (base)"] != formats.NOT_APPLICABLE
     assert table.loc["Paid hours per week", "solved (base)"].endswith(" h")
@@ -147,14 +147,14 @@ def test_one_click_solves_an_estimate_and_the_frontier_is_drawn(page: Callable[.
     app = page("scenarios")
     app.selectbox(key="scn_risk").set_value(0.9)
     save(app, "risky", Modifiers())
-    assert app.table[0].value.loc["Figures from", "risky (base)"] == "estimate (not solved)"
+    assert app.table[1].value.loc["Figures from", "risky (base)"] == "estimate (not solved)"
     app.button(key="scn_solve_risky").click().run()
     assert not app.exception and not app.error, [e.value for e in app.error]
     assert "Solved the schedule of 'risky'" in app.success[0].value
-    assert app.table[0].value.loc["Figures from", "risky (base)"] == "solved schedule"
+    assert app.table[1].value.loc["Figures from", "risky (base)"] == "solved schedule"
     app.toggle(key="scn_frontier").set_value(True).run()
     assert not app.exception and not app.error, [e.value for e in app.error]
-    frontier = app.table[1].value  # the workspace, then the frontier
+    frontier = app.table[2].value  # the stored scenarios, the workspace, then the frontier
     assert list(frontier.index) == [f"{100 * p:.1f}%" for p in DEFAULT_PROBABILITIES]
     traces = json.loads(app.get("plotly_chart")[0].proto.spec)["data"]
     assert [t["name"] for t in traces][0] == "Scenario (solved schedule)"

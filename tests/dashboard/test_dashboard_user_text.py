@@ -88,7 +88,7 @@ def test_hostile_scenario_names_are_shown_as_text(page: Callable[..., AppTest], 
             scenarios.save(store, name, fast_config, Modifiers(volume_pct=index), figures, description=IMAGE)
     app = page("scenarios")
     assert not app.exception and not app.error, [e.value for e in app.error]
-    assert sorted(app.dataframe[0].value["Name"]) == sorted([LINK, IMAGE, ANCHOR])  # tables show the text itself
+    assert sorted(app.table[0].value.index) == sorted([LINK, IMAGE, ANCHOR])  # tables show the text itself
 
     (chart,) = app.get("plotly_chart")
     spec = json.loads(chart.proto.spec)
