@@ -74,7 +74,8 @@ def test_capacity_and_the_scenario_workspace_in_chromium(server: str, tmp_path: 
         settled("Lowest chance of an interval meeting its target")
         body = check("scenario-workspace")
         assert "expected volume (base)" in body and "Lowest chance of an interval meeting its target" in body
-        assert "capacity" not in page.locator('[data-testid="stDataFrame"]').first.inner_text()
+        listed = page.locator('[data-testid="stTable"]').first.inner_text()  # the stored scenarios come first
+        assert "expected volume" in listed and "volume +10%" not in listed  # capacity ones: the Capacity page
         for code in ("required_fte", "cost_basis", "target_probability", "week_probability"):
             assert code not in body, f"scenario workspace: code name {code} shown"
         browser.close()
