@@ -88,7 +88,10 @@ def model_choices(choices: pd.DataFrame) -> pd.DataFrame:
     table = common.shown(table, shown)
     table = table.rename(columns={"Wmape daily": "Forecast error, daily (wMAPE)", "Mase": "MASE",
                                   "Seasonal naive wmape": "Seasonal naive's error (wMAPE)",
-                                  "Selection": "How it was chosen"})
+                                  "Baseline wmape": "Mean of the last 4 same weekdays' error (wMAPE)",
+                                  "Auto wmape": "Auto's error, scored out of fold (wMAPE)",
+                                  "Auto rank": "Auto's rank among the models",
+                                  "Backtest horizon days": "Backtest horizon (days)", "Selection": "How it was chosen"})
     return table.set_index("Channel").T.rename_axis(columns=None)
 
 
