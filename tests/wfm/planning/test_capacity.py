@@ -15,7 +15,7 @@ from tiny_center import erlang_c_agents, tiny_config, tiny_history
 
 from forecasting.longrange import long_range_forecast
 from wfm.capacity.hiring import CAPACITY_COLUMNS, LEAD_TIME
-from wfm.config import parse_config
+from wfm.config import Config, parse_config
 from wfm.io import read_agents
 from wfm.planning.capacity import plan_capacity, with_capacity
 from wfm.planning.capacity_export import CAPACITY_FILES, write_capacity
@@ -29,17 +29,22 @@ def _agents(tmp_path: Path, count: int, hours: float = 37.5) -> pd.DataFrame:
     return read_agents(path, tiny_config())
 
 
+def _hourly_voice(days: pd.DatetimeIndex, totals: np.ndarray) -> tuple[pd.DataFrame, Config]:
+    """A voice history spreading each day's total evenly over 08:00-18:00 (UTC, hourly), and its config."""
+    stamps = [day + pd.Timedelta(hours=h) for day in days for h in range(8, 18)]
+    history = pd.DataFrame({"channel": "voice", "interval_start": pd.DatetimeIndex(stamps).tz_localize("UTC"),
+                            "volume": np.repeat(totals / 10, 10), "aht_seconds": 240.0})
+    config = parse_config({"timezone": "UTC", "interval_minutes": 60, "channels": {
+        "voice": {"kind": "voice", "service_level": 0.8, "answer_seconds": 20}}})
+    return history, config
+
+
 def test_trend_and_yearly_season_are_recovered_six_months_ahead() -> None:
     # Two years of daily totals 1,000 x e^(0.1 years) x (1 + 0.2 sin(2 pi day / 365.25)), spread over 08:00-18:00.
     days = pd.date_range("2024-11-18", periods=728, freq="D")
     years = np.arange(len(days)) / 365.25
     truth = 1000 * np.exp(0.1 * years) * (1 + 0.2 * np.sin(2 * np.pi * years))
-    stamps = [day + pd.Timedelta(hours=h) for day in days for h in range(8, 18)]
-    history = pd.DataFrame({"channel": "voice", "interval_start": pd.DatetimeIndex(stamps).tz_localize("UTC"),
-                            "volume": np.repeat(truth / 10, 10), "aht_seconds": 240.0})
-    config = parse_config({"timezone": "UTC", "interval_minutes": 60, "channels": {
-        "voice": {"kind": "voice", "service_level": 0.8, "answer_seconds": 20}}})
-    made = long_range_forecast(history, config, weeks=26)
+    made = long_range_forecast(*_hourly_voice(days, truth), weeks=26)
     ahead = len(days) + np.arange(26 * 7)
     expected = 1000 * np.exp(0.1 * ahead / 365.25) * (1 + 0.2 * np.sin(2 * np.pi * ahead / 365.25))
     daily = made.frame.groupby(made.frame["interval_start"].dt.date)["volume"].sum().to_numpy()
@@ -54,12 +59,7 @@ def test_under_a_year_the_forecast_stays_at_the_recent_level() -> None:
     # steep growth; under a year of history the forecast is the last eight weeks' level, flat, and says so.
     days = pd.date_range("2026-08-24", periods=84, freq="D")
     totals = np.where(np.arange(84) < 28, 500.0, 1000.0)
-    stamps = [day + pd.Timedelta(hours=h) for day in days for h in range(8, 18)]
-    history = pd.DataFrame({"channel": "voice", "interval_start": pd.DatetimeIndex(stamps).tz_localize("UTC"),
-                            "volume": np.repeat(totals / 10, 10), "aht_seconds": 240.0})
-    config = parse_config({"timezone": "UTC", "interval_minutes": 60, "channels": {
-        "voice": {"kind": "voice", "service_level": 0.8, "answer_seconds": 20}}})
-    made = long_range_forecast(history, config, weeks=26)
+    made = long_range_forecast(*_hourly_voice(days, totals), weeks=26)
     daily = made.frame.groupby(made.frame["interval_start"].dt.date)["volume"].sum().to_numpy()
     assert (made.methods.loc[0, "model"], made.methods.loc[0, "growth_per_year"]) == ("level+weekday", 0.0)
     assert daily == pytest.approx(np.full(26 * 7, 1000.0), rel=1e-9)
