@@ -658,31 +658,13 @@ def kpi_tiles(base: ScenarioFigures, now: ScenarioFigures, currency: str, *, cha
 # -- figures for people ---------------------------------------------------------------------------------------
 
 def status_banner(summary: PlanSummary) -> str:
-    """Show a plan's status as one banner above its figures, and return its text.
-
-    Every page that shows a schedule calls this. The coverage part is the library's status
-    (:meth:`scheduling.CoverageStatus.headline`: covered, or short by how much, why and the smallest fix), the
-    same line ``wfm plan`` logs and ``summary.json`` holds; the banner adds shifts no agent could take and the
-    queue channels whose projected service level misses its target. "Covered" only when none of these applies.
-    """
-    status = summary.status
-    below = summary.channels_below_target
-    problems = [] if status.covered else [status.headline()[0].lower() + status.headline()[1:]]
-    if summary.unassigned_shifts and status.covered:
-        problems.append(f"{formats.count(summary.unassigned_shifts)} shift"
-                        f"{'s' if summary.unassigned_shifts != 1 else ''} found no agent")
-    problems += [f"{literal(c.channel)} projected service level {formats.percent(c.projected_service_level)} "
-                 f"against a target of {formats.percent(c.service_level_target)}" for c in below]
-    if not problems:
-        text = (f"Covered: {status.headline().removeprefix('Covered, ')}; every interval has the agents it needs "
-                "and every service level target is met.")
-        st.success(text, icon=":material/check_circle:")
-        return text
-    text = f"Not covered: {'; '.join(problems)}."
-    if below and status.covered:
-        text += (" The schedule meets the agent requirement, so the requirement itself is too low for the target: "
-                 "check the occupancy cap and shrinkage on the Staffing page.")
-    st.error(text, icon=":material/warning:")
+    """Show a plan's status (:meth:`PlanSummary.verdict`, the line ``wfm plan`` logs and ``report.html`` heads
+    with) as one banner above its figures, and return its text."""
+    text = summary.verdict()
+    if summary.meets_everything:
+        st.success(literal(text), icon=":material/check_circle:")  # it quotes channel and group names
+    else:
+        st.error(literal(text), icon=":material/warning:")
     return text
 
 
@@ -693,25 +675,6 @@ def shown(frame: pd.DataFrame, formatters: dict[str, Callable[[Any], str]]) -> p
         if column in out:
             out[column] = out[column].map(format_value).astype(str)
     return formats.labelled(out)
-
-
-def full_height(frame: pd.DataFrame) -> int:
-    """Pixels that show every row of ``frame`` in ``st.dataframe`` (35-pixel rows and header, no inner scroll)."""
-    return 35 * (len(frame) + 1) + 3
-
-
-def channel_figures(summary: PlanSummary) -> pd.DataFrame:
-    """A plan's per-channel figures, formatted (one table for the Schedule and Exports pages): a row per figure and a
-    column per channel, so the table fits the page however many figures a plan carries."""
-    table = summary.channel_table.drop(columns=["kind"])
-    by_channel = shown(table, {"volume": formats.count, "productive_agent_hours": formats.hours,
-                         "required_agent_hours": formats.hours, "projected_service_level": formats.percent,
-                         "projected_occupancy": formats.percent, "aht_seconds": formats.seconds,
-                         "model": lambda m: formats.NOT_APPLICABLE if formats.missing(m) else formats.label(str(m)),
-                         "wmape": formats.percent, "service_level_target": formats.percent,
-                         "expected_service_level": formats.percent, "target_probability": formats.chance,
-                         "intervals_meeting_target": formats.percent, "week_probability": formats.chance})
-    return by_channel.set_index("Channel").T.rename_axis("Figure").reset_index().rename_axis(columns=None)
 
 
 def headline(summary: PlanSummary, currency: str, *, stale: bool = False) -> None:

@@ -135,6 +135,13 @@ def chance(value: float | None) -> str:
     return percent(value)
 
 
+def listed(names: list[str]) -> str:
+    """Names as an English list: ['chat'] -> 'chat', ['chat', 'email', 'voice'] -> 'chat, email and voice'."""
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def money(value: float | None, currency: str) -> str:
     """An amount in whole units of ``currency`` (ISO 4217): '£233,210', '233,210 CHF'."""
     if missing(value):

@@ -137,13 +137,15 @@ if summary.status == "covered":
 else:
     st.warning(message)
 
+st.subheader("Per staff group")
 groups = sorted(plan.weekly["group"].unique())
-for group in groups:
+for group, tab in zip(groups, st.tabs([common.literal(g) for g in groups]), strict=True):
     part = plan.weekly[plan.weekly["group"] == group]
-    st.plotly_chart(charts.capacity_chart(part, title=f"{group}: required and available FTE per week"),
-                    key=f"cap_chart_{group}")
-st.subheader("Week by week")
-st.dataframe(display_table(plan.weekly, summary.currency), hide_index=True, key="cap_table")
+    tab.plotly_chart(charts.capacity_chart(part, title=f"{group}: required and available FTE per week"),
+                     key=f"cap_chart_{group}")
+    tab.caption("Week by week")
+    weekly = display_table(part, summary.currency).drop(columns=formats.label("group"))
+    tab.table(weekly.set_index(formats.label("week")))  # static: every column fits the page, headers wrap
 st.subheader("The plan's figures")
 st.table(pd.DataFrame(headline(summary), columns=["Figure", "Value"]).set_index("Figure"))
 

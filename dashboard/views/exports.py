@@ -90,8 +90,7 @@ def show(run: RunRecord, currency: str) -> None:
     if summary is not None:
         common.status_banner(summary)
         common.headline(summary, currency)
-        figures = common.channel_figures(summary)
-        st.dataframe(figures, hide_index=True, key="exp_channels", width="stretch", height=common.full_height(figures))
+        st.table(summary.channel_figures())  # static: long figure names wrap instead of being cut
         with st.expander("Whole summary"):
             summary_sections(summary, currency)
     st.caption(f"Export folder: {common.literal(run.export_dir)}")

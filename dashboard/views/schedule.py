@@ -198,8 +198,7 @@ def show(plan: Plan, zone: str, *, stale: bool) -> None:
     st.caption(f"{formats.count(plan.schedule.summary.agents)} agents, {formats.count(plan.schedule.summary.shifts)} "
                f"shifts · solver {solver.backend} ({solver.model} model), {formats.seconds(round(solver.seconds))}, "
                f"cost within {formats.percent(solver.gap, 2)} of the best possible")
-    figures = common.channel_figures(s)
-    st.dataframe(figures, hide_index=True, key="sched_channels", width="stretch", height=common.full_height(figures))
+    st.table(s.channel_figures())  # static: long figure names wrap instead of being cut
     views = st.tabs(["Intraday plan vs target", "Agents' week", "Day Gantt", "Coverage"])
     with views[0]:
         intraday(plan, zone)

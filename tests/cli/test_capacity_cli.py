@@ -33,3 +33,4 @@ def test_capacity_writes_the_plan_and_exits_0(wfm: Wfm, project: Path, tmp_path:
     summary = json.loads((out / "capacity_summary.json").read_text())
     assert summary["weeks"] == 8 and summary["currency"] == "GBP"
     assert {m["model"] for m in summary["forecast_methods"]} == {"level+weekday"}  # 8 weeks: no trend or yearly season
+    assert "Forecast: chat, email and voice at their recent level (under a year of history" in done.stdout

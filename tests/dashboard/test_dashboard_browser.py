@@ -35,6 +35,17 @@ def _chromium() -> str:
                 "to run the browser test")
 
 
+def whole_page_shot(page: Any, path: Path) -> None:
+    """A screenshot of the whole page. Streamlit scrolls inside its main block, so a full-page shot of a 1,000 px
+    window shows 1,000 px: the window is made as tall as the page for the shot, then set back."""
+    size = page.viewport_size
+    height = page.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]') "
+                           "|| document.body).scrollHeight")
+    page.set_viewport_size({"width": size["width"], "height": max(size["height"], min(int(height), 20_000))})
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -102,13 +113,7 @@ def test_a_planners_week_in_chromium(server: str, tmp_path: Path) -> None:
         def check(name: str) -> None:
             assert page.locator('[data-testid="stException"]').count() == 0, f"{name}: an exception is shown"
             assert "Traceback" not in page.inner_text("body"), f"{name}: a traceback is shown"
-            # Streamlit scrolls inside its main block, so a full-page shot of a 1,000 px window shows 1,000 px: the
-            # window is made as tall as the page for the shot.
-            height = page.evaluate("() => (document.querySelector('[data-testid=\"stMain\"]') "
-                                   "|| document.body).scrollHeight")
-            page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height), 20_000))})
-            page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
-            page.set_viewport_size({"width": 1400, "height": 1000})
+            whole_page_shot(page, tmp_path / f"{name}.png")
             print(f"{time.monotonic() - begun:5.0f} s  {name}.png")
 
         def act(task: str, locator: Any, text: str | None = None, *, enter: bool = True) -> None:

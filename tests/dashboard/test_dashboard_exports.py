@@ -62,7 +62,7 @@ def test_runs_summaries_and_files(page: Callable[..., AppTest], database: str, t
     # The channel table: the seasonal naive forecast repeats the history's last week of calls.
     history = tiny_history()
     last_week = history.loc[history["interval_start"] >= pd.Timestamp("2026-11-09", tz="Europe/London"), "volume"]
-    channels = next(d.value for d in app.dataframe if "voice" in d.value.columns).set_index("Figure").T
+    channels = next(t.value for t in app.table if "voice" in t.value.columns).T
     assert channels.loc["voice", "Contacts"] == f"{last_week.sum():,.0f}"
     assert channels.loc["voice", "Forecast model"] == "Seasonal naive"
     kept = [folder / name for name in EXPORT_FILES if name != "report.html"]

@@ -41,13 +41,13 @@ def test_a_published_plan_is_a_recorded_run_with_its_export(page: Callable[..., 
     assert any(f"Run {run.id} recorded" in m.value for m in [*app.success, *app.warning])
     # One value per figure: the Exports page shows the published run with the Schedule page's very tiles, status
     # and channel figures.
-    schedule_channels = next(d.value for d in app.dataframe if "voice" in d.value.columns)
+    schedule_channels = next(t.value for t in app.table if "voice" in t.value.columns)
     schedule_banner = (app.success or app.error)[0].value
     exports = page("exports")
     assert not exports.exception
     assert {m.label: m.value for m in exports.metric} == shown
     assert (exports.success or exports.error)[0].value == schedule_banner
-    exports_channels = next(d.value for d in exports.dataframe if "voice" in d.value.columns)
+    exports_channels = next(t.value for t in exports.table if "voice" in t.value.columns)
     assert exports_channels.equals(schedule_channels)
 
 

@@ -43,7 +43,7 @@ def test_solve_shows_status_figures_and_downloads(page: Callable[..., AppTest], 
     assert shown["Coverage"] == "100.0%"
     assert [s.label for s in app.status if s.label.startswith("Schedule of 2026-W47 solved: ")]
     # A row per figure, a column per channel (it fits the page); turned here to a row per channel.
-    channels = next(d.value for d in app.dataframe if "voice" in d.value.columns).set_index("Figure").T
+    channels = next(t.value for t in app.table if "voice" in t.value.columns).T
     assert set(channels.index) == {"voice", "chat", "email"}
     assert channels.loc["email", "Projected service level"] == "—"  # deferred work has no service level
     assert channels.loc["voice", "Service level target"] == "80.0%"

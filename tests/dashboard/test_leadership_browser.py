@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.dashboard.test_dashboard_browser import CHROMIUM_FLAGS, PAGE_TIMEOUT_MS, _chromium, server
+from tests.dashboard.test_dashboard_browser import CHROMIUM_FLAGS, PAGE_TIMEOUT_MS, _chromium, server, whole_page_shot
 
 __all__ = ["server"]  # the served app, shared with the planner's browser test
 
@@ -33,7 +33,7 @@ def test_capacity_and_the_scenario_workspace_in_chromium(server: str, tmp_path: 
             body = page.inner_text("body")
             assert page.locator('[data-testid="stException"]').count() == 0, f"{name}: an exception is shown"
             assert "Traceback" not in body, f"{name}: a traceback is shown"
-            page.screenshot(path=str(tmp_path / f"{name}.png"), full_page=True)
+            whole_page_shot(page, tmp_path / f"{name}.png")
             return body
 
         def visit(title: str) -> None:

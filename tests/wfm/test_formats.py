@@ -7,7 +7,7 @@ import pytest
 
 from wfm.config import config_to_toml_dict, parse_config
 from wfm.errors import ConfigError
-from wfm.formats import NOT_APPLICABLE, chance, count, hours, label, labelled, money, number, percent, seconds
+from wfm.formats import NOT_APPLICABLE, chance, count, hours, label, labelled, listed, money, number, percent, seconds
 
 
 @pytest.mark.parametrize(("value", "decimals", "text"), [
@@ -70,3 +70,9 @@ def test_config_currency_defaults_to_usd_and_must_be_an_iso_code() -> None:
                                                 (1.0, "100.0%"), (None, "—")])
 def test_a_chance_is_never_rounded_to_a_certainty(value: float | None, written: str) -> None:
     assert chance(value) == written
+
+
+@pytest.mark.parametrize(("names", "written"), [([], ""), (["chat"], "chat"), (["chat", "voice"], "chat and voice"),
+                                                (["chat", "email", "voice"], "chat, email and voice")])
+def test_names_are_listed_as_english(names: list[str], written: str) -> None:
+    assert listed(names) == written

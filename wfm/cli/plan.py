@@ -86,7 +86,7 @@ def plan_command(history_path: Path, config_path: Path, agents_path: Path | None
         log.info("%s", line)
     log.info("exported %s in %.1f s: paid hours %s, cost %s, coverage %.2f%%", run.export_dir,
              time.perf_counter() - started, f"{s.paid_hours:,.1f}", f"{s.cost:,.0f}", 100 * s.coverage)
-    log.info("status: %s", s.status.headline())
+    log.info("status: %s", s.verdict())
     for line in s.service_lines():
         log.info("%s", line)
     click.echo(str(run.export_dir))

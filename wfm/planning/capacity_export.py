@@ -45,7 +45,7 @@ def headline(summary: CapacitySummary) -> list[tuple[str, str]]:
                               f"({formats.number(summary.short_fte_weeks_lead_time, 1)} within the lead time)"),
         ("First week a new class can work", summary.first_productive_week or "after the horizon"),
         ("Hiring program", _program_status(summary)),
-        ("Forecast", ", ".join(_forecast_method(m) for m in summary.forecast_methods)),
+        ("Forecast", _forecast_methods(summary.forecast_methods)),
     ]
 
 
@@ -56,13 +56,21 @@ def _program_status(summary: CapacitySummary) -> str:
     return summary.solver_status
 
 
-def _forecast_method(method: dict[str, Any]) -> str:
-    """One channel's long-range method and the growth it assumes."""
-    if method["model"] == "level+weekday":
-        return (f"{method['channel']} at its recent level (under a year of history: no trend or yearly season "
-                "fitted; set growth with the volume what-if)")
-    sign = "+" if method["growth_per_year"] >= 0 else ""
-    return f"{method['channel']} trend and yearly season ({sign}{formats.percent(method['growth_per_year'])} a year)"
+def _forecast_methods(methods: list[dict[str, Any]]) -> str:
+    """The channels' long-range methods in one sentence: those held at their recent level named together, then
+    each trended channel with the growth it assumes."""
+    flat = [m["channel"] for m in methods if m["model"] == "level+weekday"]
+    parts = []
+    if flat:
+        held = "its" if len(flat) == 1 else "their"
+        parts.append(f"{formats.listed(flat)} at {held} recent level (under a year of history: no trend or yearly "
+                     "season fitted; set growth with the volume what-if)")
+    for method in methods:
+        if method["model"] != "level+weekday":
+            sign = "+" if method["growth_per_year"] >= 0 else ""
+            parts.append(f"{method['channel']} trend and yearly season "
+                         f"({sign}{formats.percent(method['growth_per_year'])} a year)")
+    return "; ".join(parts)
 
 
 def display_table(weekly: pd.DataFrame, currency: str) -> pd.DataFrame:

@@ -66,7 +66,8 @@ def requirement_curve(required: pd.DataFrame, zone: str) -> go.Figure:
     figure.add_scatter(x=x, y=required["agents"], name="productive agents", line_shape="hv")
     figure.add_scatter(x=x, y=required["volume"], name="volume", yaxis="y2", line={"dash": "dot", "width": 1})
     figure.update_layout(**LAYOUT, title="Agents required over the week", yaxis={"title": "agents"},
-                         yaxis2={"title": "contacts", "overlaying": "y", "side": "right", "showgrid": False})
+                         yaxis2={"title": "contacts", "overlaying": "y", "side": "right", "showgrid": False,
+                                 "automargin": True})
     return figure
 
 
@@ -259,8 +260,10 @@ def capacity_chart(weekly: pd.DataFrame, title: str = "Required and available FT
                        line={"color": "#2ca02c"}, line_shape="hv", fill="tozeroy", fillcolor="rgba(44, 160, 44, 0.12)",
                        hovertemplate="available %{y:,.1f} FTE<extra></extra>")
     most_hires = max(1, int(weekly["hires_starting"].max()))
-    figure.update_layout(**LAYOUT, title=plain(title), yaxis={"title": "FTE", "rangemode": "tozero"},
+    figure.update_layout(**LAYOUT, title=plain(title),
+                         yaxis={"title": "FTE", "rangemode": "tozero", "automargin": True},
                          yaxis2={"title": "hires (people)", "overlaying": "y", "side": "right", "showgrid": False,
+                                 "automargin": True,  # the right-hand title is not cut at the plot's edge
                                  "tickformat": "d", "range": [0, most_hires * 1.2], "tick0": 0,
                                  "dtick": max(1, math.ceil(most_hires / 5))},  # whole people: no "0 0 1 1" ticks
                          xaxis={"title": "week starting"})

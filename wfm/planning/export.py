@@ -31,6 +31,7 @@ import pandas as pd
 import plotly.io as pio
 
 from scheduling import write_schedule
+from wfm import formats
 from wfm.errors import DataError
 from wfm.io import safe_cells, write_frame
 from wfm.planning import charts
@@ -233,14 +234,16 @@ def report_html(plan: Plan, history: pd.DataFrame, accuracy: LastWeek | None = N
                                             {name: c.service_level for name, c in config.channels.items()}))
     parts = [pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0)) for i, fig in enumerate(drawn)]
     s = plan.summary
-    facts = (f"<p>Paid hours <b>{s.paid_hours:,.1f}</b> · cost <b>{s.cost:,.0f}</b> · coverage "
-             f"<b>{s.coverage:.1%}</b> · efficiency <b>{s.efficiency:.1%}</b> · solver {s.solver.status} "
-             f"(gap {s.solver.gap:.2%})</p>")
-    table = s.channel_table.to_html(index=False, float_format=lambda v: f"{v:,.3f}", na_rep="–")
+    facts = (f"<p>Paid hours <b>{formats.hours(s.paid_hours, 0)}</b> · cost "
+             f"<b>{formats.money(s.cost, config.currency)}</b> · coverage <b>{formats.percent(s.coverage)}</b> · "
+             f"efficiency <b>{formats.percent(s.efficiency)}</b> · solver {html.escape(s.solver.backend)}, cost "
+             f"within {formats.percent(s.solver.gap, 2)} of the best possible</p>")
+    table = s.channel_figures().to_html(escape=True)
     return ("<!doctype html><html><head><meta charset='utf-8'>"
             f"<title>wfm plan {s.week}</title><style>body{{font-family:sans-serif;margin:2em}}"
-            "table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd}</style></head>"
-            f"<body><h1>Plan for {s.week}</h1><p><b>{html.escape(s.status.headline())}</b></p>"
+            "table{border-collapse:collapse}td,th{padding:4px 8px;border-bottom:1px solid #ddd;text-align:left}"
+            "</style></head>"
+            f"<body><h1>Plan for {s.week}</h1><p><b>{html.escape(s.verdict())}</b></p>"
             f"{facts}{table}{_risk_html(s)}{_accuracy_html(accuracy)}{''.join(parts)}</body></html>")
 
 

@@ -149,6 +149,43 @@ class PlanSummary:
         return lines
 
     @property
+    def meets_everything(self) -> bool:
+        """Covered, every planned shift assigned, and every queue channel's projected service level on target."""
+        return self.status.covered and not self.unassigned_shifts and not self.channels_below_target
+
+    def verdict(self) -> str:
+        """The plan's status in one sentence, the same wherever a plan is shown (``wfm plan``'s log, ``report.html``,
+        the dashboard's banner): "Covered: ..." only when :attr:`meets_everything`; otherwise "Not covered: "
+        and each problem (short intervals with their reason and fix, shifts no agent could take, channels below
+        their service-level target)."""
+        status = self.status
+        if self.meets_everything:
+            return (f"Covered: {status.headline().removeprefix('Covered, ')}; every interval has the agents it needs "
+                    "and every service level target is met at the forecast volume.")
+        headline = status.headline()
+        problems = [] if status.covered else [headline[0].lower() + headline[1:]]
+        if self.unassigned_shifts and status.covered:
+            problems.append(f"{formats.count(self.unassigned_shifts)} shift"
+                            f"{'s' if self.unassigned_shifts != 1 else ''} found no agent")
+        below = self.channels_below_target
+        problems += [f"{c.channel} projected service level {formats.percent(c.projected_service_level)} against a "
+                     f"target of {formats.percent(c.service_level_target)}" for c in below]
+        text = f"Not covered: {'; '.join(problems)}."
+        if below and status.covered:
+            text += (" The schedule meets the agent requirement, so the requirement itself is too low for the "
+                     "target: check the channel's occupancy cap and shrinkage.")
+        return text
+
+    def channel_figures(self) -> pd.DataFrame:
+        """The per-channel figures for people (the dashboard's Schedule and Exports pages, ``report.html``): a row
+        per figure (the index, in words) and a column per channel, every value formatted with its unit."""
+        table = self.channel_table.drop(columns=["kind"])
+        for column, shown in _CHANNEL_FORMATS.items():
+            table[column] = table[column].map(shown).astype(str)
+        by_channel = formats.labelled(table).set_index(formats.label("channel"))
+        return by_channel.T.rename_axis("Figure").rename_axis(columns=None)
+
+    @property
     def channel_table(self) -> pd.DataFrame:
         """``channels`` as a frame, one row per channel (columns as :class:`ChannelFigures`)."""
         return _frame(self.channels, ChannelFigures)
@@ -188,6 +225,16 @@ class PlanSummary:
 
 _FIGURES = {"required_agent_hours", "scheduled_agent_hours", "paid_hours", "cost", "under_agent_hours",
             "over_agent_hours", "coverage", "efficiency", "unmet_intervals", "unassigned_shifts"}
+
+#: How each per-channel figure reads (:meth:`PlanSummary.channel_figures`).
+_CHANNEL_FORMATS: dict[str, Any] = {
+    "volume": formats.count, "productive_agent_hours": formats.hours, "required_agent_hours": formats.hours,
+    "projected_service_level": formats.percent, "projected_occupancy": formats.percent,
+    "aht_seconds": formats.seconds, "wmape": formats.percent, "service_level_target": formats.percent,
+    "expected_service_level": formats.percent, "target_probability": formats.chance,
+    "intervals_meeting_target": formats.percent, "week_probability": formats.chance,
+    "model": lambda m: formats.NOT_APPLICABLE if formats.missing(m) else formats.label(str(m)),
+}
 
 _Row = TypeVar("_Row")
 

@@ -71,6 +71,25 @@ def test_the_chances_read_the_same_in_words_everywhere(risk_plan: Plan) -> None:
     assert stored.risk_lines() == plan.summary.risk_lines()
 
 
+def test_report_shows_the_dashboards_status_and_channel_figures(risk_plan: Plan) -> None:
+    """report.html carries the plan's one verdict and its channel figures as people read them (the dashboard's
+    Schedule and Exports pages show the same frame): labels in words, units, chances never read as certainties."""
+    plan = risk_plan
+    (voice,) = plan.summary.channels
+    figures = plan.summary.channel_figures()
+    assert figures.loc["Contacts", "voice"] == f"{voice.volume:,.0f}"
+    assert figures.loc["Service level target", "voice"] == "80.0%"
+    assert figures.loc["Productive agent-hours", "voice"] == f"{voice.productive_agent_hours:,.1f} h"
+    assert figures.loc["Chance every interval of the week meets its target", "voice"] == formats.chance(
+        voice.week_probability)
+    report = report_html(plan, tiny_history())
+    assert html.escape(plan.summary.verdict()) in report
+    assert plan.summary.verdict().startswith("Covered: " if plan.summary.meets_everything else "Not covered: ")
+    for label in figures.index:
+        assert f"<th>{html.escape(label, quote=False)}</th>" in report
+    assert "week_probability" not in report and "productive_agent_hours" not in report  # no column names
+
+
 def test_frontier_costs_rise_with_the_probability(week_forecast: pd.DataFrame) -> None:
     config = tiny_config()
     frontier = risk_frontier(week_forecast, config, probabilities=(0.9, 0.6, 0.99))
