@@ -193,16 +193,16 @@ def write_workbook(plan: Plan, path: Path) -> None:
     roster["breaks"] = breaks_of_shifts(roster, plan.schedule.breaks)
     with pd.ExcelWriter(path, engine="openpyxl") as book:
         summary = plan.summary
-        headline = pd.DataFrame({"figure": ["week", "paid hours", "cost", "required agent-hours",
+        headline = pd.DataFrame({"figure": ["week", "status", "paid hours", "cost", "required agent-hours",
                                             "scheduled agent-hours", "under agent-hours", "over agent-hours",
-                                            "coverage", "efficiency", "solver status", "gap"],
-                                 "value": [summary.week, summary.paid_hours, summary.cost,
+                                            "coverage", "efficiency", "cost gap to the best possible"],
+                                 "value": [summary.week, summary.verdict(), summary.paid_hours, summary.cost,
                                            summary.required_agent_hours, summary.scheduled_agent_hours,
                                            summary.under_agent_hours, summary.over_agent_hours, summary.coverage,
-                                           summary.efficiency, summary.solver.status, summary.solver.gap]})
+                                           summary.efficiency, summary.solver.gap]})
         safe_cells(headline, "xlsx").to_excel(book, sheet_name="Summary", index=False)
-        safe_cells(summary.channel_table, "xlsx").to_excel(book, sheet_name="Summary", index=False,
-                                                           startrow=len(headline) + 2)
+        channels = formats.labelled(summary.channel_table)  # numbers stay numbers; names in words
+        safe_cells(channels, "xlsx").to_excel(book, sheet_name="Summary", index=False, startrow=len(headline) + 2)
         safe_cells(week_grid(plan.schedule.roster), "xlsx").to_excel(book, sheet_name="Week", index=False)
         for day, shifts in roster.groupby("date", sort=True):
             starts, ends = _clock_span(shifts["shift_start"], shifts["shift_end"])
