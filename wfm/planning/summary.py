@@ -197,8 +197,8 @@ class PlanSummary:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain data for ``summary.json`` and the run store (NaN becomes null, dates ISO text); the coverage
-        status carries its headline."""
-        return {**to_plain(asdict(self)), "status": self.status.to_dict()}
+        status carries its headline, and ``verdict`` is :meth:`verdict`."""
+        return {**to_plain(asdict(self)), "status": self.status.to_dict(), "verdict": self.verdict()}
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> PlanSummary:
